@@ -1,0 +1,100 @@
+"""Input validation shared by the public functions.
+
+Every public function validates at the top and raises ``TypeError`` (wrong kind
+of input) or ``ValueError`` (right kind, bad value) with a message that names
+the argument and the problem.  Nothing downstream has to guard against NaN,
+inf, negative weights or empty class axes.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = []  # private module
+
+
+def _as_real_array(x, name):
+    """Return ``x`` as a new float64 array, refusing non-real input.
+
+    Integer, boolean and float input (float32 included) is converted to
+    float64; complex, string, bytes, object and other dtypes raise TypeError.
+    The result is always a copy, so callers never modify the input in place.
+    """
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be a real numeric array, got a {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged nested sequences and the like
+        raise TypeError(f"{name} must be a real numeric array: {exc}") from None
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
+    if kind not in "biuf":
+        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+    return np.array(arr, dtype=np.float64, copy=True)
+
+
+def _check_finite(arr, name):
+    if not np.all(np.isfinite(arr)):
+        bad = "NaN" if np.any(np.isnan(arr)) else "inf"
+        raise ValueError(f"{name} must be finite, found {bad}")
+
+
+def _normalize_axis(axis, ndim, name="axis"):
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(axis).__name__}")
+    axis = int(axis)
+    if ndim == 0:
+        raise ValueError(f"{name}={axis} is out of range: the input is a scalar, it has no class axis")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}={axis} is out of range for an array with {ndim} dimension(s)")
+    return axis % ndim
+
+
+def _gamma(gamma, name="gamma"):
+    """Validate the focusing parameter: a real, finite, nonnegative scalar or array."""
+    if isinstance(gamma, (str, bytes)):
+        raise TypeError(f"{name} must be a real number or array of them, got a {type(gamma).__name__}")
+    g = _as_real_array(gamma, name)
+    _check_finite(g, name)
+    if np.any(g < 0):
+        raise ValueError(f"{name} must be nonnegative, got min {g.min()!r}")
+    return g
+
+
+def _distribution(p, name, axis):
+    """Validate nonnegative weights along ``axis``; return (P normalized, moved to last axis).
+
+    The class axis is moved to the end.  Weights are normalized by their sum,
+    as scipy.stats.entropy does; an all-zero slice is an error.
+    """
+    arr = _as_real_array(p, name)
+    ax = _normalize_axis(axis, arr.ndim)
+    arr = np.moveaxis(arr, ax, -1)
+    if arr.shape[-1] == 0:
+        raise ValueError(f"{name} has an empty class axis (axis={axis})")
+    _check_finite(arr, name)
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be nonnegative, found {arr.min()!r}")
+    total = arr.sum(axis=-1, keepdims=True)
+    if np.any(total <= 0):
+        where = np.argwhere(total[..., 0] <= 0)
+        loc = "" if arr.ndim == 1 else f" (first at batch index {tuple(int(i) for i in where[0])})"
+        raise ValueError(f"{name} has an all-zero distribution{loc}: weights must have a positive sum")
+    if not np.all(np.isfinite(total)):
+        # finite weights whose sum overflows: rescale by the largest first
+        arr = arr / arr.max(axis=-1, keepdims=True)
+        total = arr.sum(axis=-1, keepdims=True)
+    arr /= total
+    return arr, ax
+
+
+def _broadcast_gamma(g, batch_shape, name="gamma"):
+    """Broadcast a validated gamma array against the batch shape (class axis removed)."""
+    try:
+        shape = np.broadcast_shapes(g.shape, batch_shape)
+    except ValueError:
+        raise ValueError(
+            f"{name} with shape {g.shape} is not broadcastable against the batch shape {batch_shape}"
+        ) from None
+    return shape
