@@ -237,6 +237,46 @@ def _np_solve_charts(L, gamma, w0=None, chart0=None):
     return is_v, w, q, c, dq
 
 
+def _np_phi(is_v, w, q, c, dq, mult, gamma):
+    """A function of ell with the sign of sum_x mult_x q_x - 1, nearly linear in ell.
+
+    Computed in logarithms, so it survives q and 1 - q below the double range:
+    no class above 1/2:  log sum_x mult_x q_x (a log-sum-exp of u = log q);
+    one class above 1/2: log sum_{x in u-chart} mult_x q_x - log(1 - q_v);
+    more:                log(sum q) from the direct sum (then sum q >= 1, no underflow).
+    Returns (value, derivative in ell).
+    """
+    nv = float(np.sum(mult * is_v))
+    if nv <= 1.0:
+        a = np.where(is_v, -np.inf, np.log(mult) + w)
+        top = np.max(a)
+        e = np.exp(a - top)
+        tot = np.sum(e)
+        val = top + math.log(tot)
+        # d(log sum q)/d ell = sum q (d u/d ell) / sum q, d u/d ell = dq/(q dell) = 1/dlog g du
+        du = np.where(is_v, 0.0, _np_du(w, gamma, is_v))
+        der = np.sum(e * du) / tot
+        if nv == 1.0:
+            iv = int(np.argmax(is_v))
+            val -= w[iv]
+            # v = log c, d v/d ell = 1/(d log g/dv) = -(dq/dell)/c
+            der -= _np_dv(w[iv], gamma)
+        return val, der
+    F = np.sum(mult * np.where(is_v, 0.0, q)) - np.sum(mult * np.where(is_v, c, 0.0)) + (nv - 1.0)
+    return math.log1p(F), np.sum(mult * dq) / (1.0 + F)
+
+
+def _np_du(w, gamma, is_v):
+    """d u/d ell = 1 / (d log g/du) in chart u (valid when q underflows)."""
+    dlg = _np_chart_u(np.where(is_v, -1.0, w), gamma)[3]
+    return 1.0 / dlg
+
+
+def _np_dv(v, gamma):
+    dlg = _np_chart_v(np.array([v]), gamma)[3]
+    return float(1.0 / dlg[0])
+
+
 def _warm_start(logp, mult, gamma):
     """Double-precision solve of sum_x mult_x g^-1(exp(ell - log P_x)) = 1 for ell.
 
@@ -252,11 +292,9 @@ def _warm_start(logp, mult, gamma):
     for _ in range(200):
         is_v, w, q, c, dq = _np_solve_charts(ell - logp, gamma, w, chart)
         chart = is_v
-        F = np.sum(mult * np.where(is_v, 0.0, q)) - np.sum(mult * np.where(is_v, c, 0.0)) + (np.sum(mult * is_v) - 1.0)
-        dF = np.sum(mult * dq)
-        if not (np.isfinite(F) and np.isfinite(dF)) or F <= -1.0:
+        phi, dphi = _np_phi(is_v, w, q, c, dq, mult, gamma)
+        if not (np.isfinite(phi) and np.isfinite(dphi)):
             return None
-        phi = math.log1p(F)
         if phi > 0:
             lo = ell
         elif phi < 0:
@@ -264,7 +302,7 @@ def _warm_start(logp, mult, gamma):
         else:
             break
         with np.errstate(divide="ignore", invalid="ignore"):
-            new = ell - phi * (1.0 + F) / dF
+            new = ell - phi / dphi
         if not np.isfinite(new) or new <= lo or new >= hi:
             new = 0.5 * (lo + hi)
         if abs(new - ell) <= 1e-14 * max(1.0, abs(ell)):
