@@ -8,3 +8,9 @@ theory around them.
 """
 
 __version__ = "0.1.0"
+
+from .inverse import inverse_minimizer
+from .loss import focal_entropy, focal_loss
+from .solver import MinimizerResult, minimizer
+
+__all__ = ["focal_loss", "focal_entropy", "minimizer", "MinimizerResult", "inverse_minimizer"]

@@ -1,0 +1,111 @@
+"""The closed-form inverse of the focal minimizer map P -> Q*."""
+
+import numpy as np
+
+from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _gamma, _normalize_axis
+
+__all__ = ["inverse_minimizer"]
+
+
+def inverse_minimizer(q, gamma, axis=-1, *, sum_tol=1e-6):
+    r"""The distribution P whose focal-entropy minimizer is `q` (closed form).
+
+    Parameters
+    ----------
+    q : array_like
+        A distribution (or a batch of them along `axis`), entries in [0, 1]
+        summing to 1 within `sum_tol`.  Exact zeros are classes outside the
+        support: P is 0 there too (the minimizer vanishes exactly off the
+        support of P).
+    gamma : float or array_like
+        Focusing parameter, finite and >= 0; broadcasts against the batch shape.
+    axis : int, optional
+        The class axis.  Default -1.
+    sum_tol : float, optional
+        Tolerance on |sum(q) - 1|.  Default 1e-6, loose enough for float32
+        softmax outputs.  Within it, `q` is taken as given: the complement of
+        the largest class is the sum of the others.
+
+    Returns
+    -------
+    ndarray
+        P, same shape as the broadcast `q`, normalized along `axis`.
+
+    Notes
+    -----
+    On the support, :math:`P(x)\, g(Q^*(x)) = \lambda^*`, so the unique P with
+    minimizer Q is :math:`P(x) \propto 1/g(Q(x))`, and
+    :math:`\lambda^* = 1 / \sum_x 1/g(Q(x))`.  With
+    :math:`1/g(q) = q (1-q)^{-\gamma} / (1 + \gamma q (-\log q)/(1-q))` the
+    weights are formed relative to the largest class r:
+
+    .. math:: \frac{P(x)}{P(r)} = \frac{q_x}{q_r}
+              \Big(\frac{1-q_r}{1-q_x}\Big)^{\gamma} \frac{B_r}{B_x},
+              \qquad B = 1 + \gamma\, q\, \frac{-\log q}{1-q},
+
+    where :math:`1 - q_r` is computed as the sum of the other entries, so a
+    near-degenerate q (the largest class within 1e-15 of 1, or closer) keeps
+    the information about the small classes.  This map is the certificate of
+    :func:`focaltheory.minimizer`: applied to its output it returns the input
+    within rounding.
+
+    References
+    ----------
+    .. [1] N. Charoenphakdee, J. Vongkulbhisal, N. Chairatanakul, M. Sugiyama,
+           "On Focal Loss for Class-Posterior Probability Estimation: A
+           Theoretical Perspective", CVPR 2021.
+    .. [2] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the
+           Focal-Entropy", AISTATS 2026, arXiv:2603.02533.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from focaltheory import inverse_minimizer, minimizer
+    >>> p = np.array([0.7, 0.2, 0.1])
+    >>> q = minimizer(p, 2).q
+    >>> bool(np.allclose(inverse_minimizer(q, 2), p, rtol=1e-14, atol=0))
+    True
+    >>> inverse_minimizer([0.5, 0.5], 3)
+    array([0.5, 0.5])
+    """
+    Q = _as_real_array(q, "q")
+    g = _gamma(gamma)
+    ax = _normalize_axis(axis, Q.ndim)
+    Q = np.moveaxis(Q, ax, -1)
+    if Q.shape[-1] == 0:
+        raise ValueError(f"q has an empty class axis (axis={axis})")
+    _check_finite(Q, "q")
+    if np.any((Q < 0) | (Q > 1)):
+        raise ValueError("q must lie in [0, 1] (zeros mark classes outside the support)")
+    if not (isinstance(sum_tol, (int, float, np.floating, np.integer)) and np.isfinite(sum_tol) and sum_tol >= 0):
+        raise ValueError(f"sum_tol must be a finite nonnegative number, got {sum_tol!r}")
+    dev = np.abs(Q.sum(axis=-1) - 1.0)
+    if np.any(dev > sum_tol):
+        raise ValueError(f"q must sum to 1 along axis={axis} (within sum_tol={sum_tol:g}); found a sum off by {dev.max():.3g}")
+    K = Q.shape[-1]
+    batch = _broadcast_gamma(g, Q.shape[:-1])
+    Q = np.broadcast_to(Q, batch + (K,))
+    G = np.broadcast_to(g, batch)[..., None]
+
+    r = np.argmax(Q, axis=-1)[..., None]
+    is_r = np.arange(K) == r
+    qr = np.take_along_axis(Q, r, axis=-1)
+    # complements: 1 - q for the others (each at most 1/2: no cancellation),
+    # the sum of the others for the largest class
+    omq_r = np.where(is_r, 0.0, Q).sum(axis=-1, keepdims=True)
+    omq = np.where(is_r, omq_r, 1.0 - Q)
+    pos = Q > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mlogq = np.where(Q > 0.5, -np.log1p(-omq), -np.log(np.where(pos, Q, 1.0)))
+        # q (-log q) / (1 - q) -> 1 as q -> 1
+        ratio = np.where(omq > 0, Q * mlogq / np.where(omq > 0, omq, 1.0), 1.0)
+        B = 1.0 + G * ratio
+        # log((1 - q_r) / (1 - q_x)) <= 0, without cancellation either way
+        frac = omq_r / omq
+        L = np.where(frac < 0.5, np.log(np.where(frac > 0, frac, 1.0)), np.log1p((Q - qr) / omq))
+        L = np.where(is_r | ~pos, 0.0, L)
+        Br = np.take_along_axis(B, r, axis=-1)
+        # gamma * L can be -inf only where 1 - q_r = 0 (a point mass): weight 0
+        w = np.where(pos & (frac > 0) | is_r, (Q / qr) * np.exp(G * L) * (Br / B), 0.0)
+    P = w / w.sum(axis=-1, keepdims=True)
+    return np.moveaxis(P, -1, ax)

@@ -1,0 +1,454 @@
+"""The unique minimizer of the focal-entropy over the simplex, for batches."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _kernels as _k
+from ._validation import _broadcast_gamma, _distribution, _gamma
+
+__all__ = ["minimizer", "MinimizerResult"]
+
+_EPS = np.finfo(np.float64).eps
+# Rows are solved in chunks of about this many entries, which bounds the
+# solver's working memory whatever the batch size.
+_CHUNK_ENTRIES = 1 << 17
+# A class whose log-odds falls below this is carried relative to its
+# probability (w = z - log P), so that q = P exp(w) / (1 + P exp(w)) keeps
+# full relative accuracy even where log P itself is large (P ~ 1e-300).
+_TINY_LOGIT = -30.0
+# Newton stops when its correction is within this many ulp of the iterate.
+_ULPS = 8
+# Newton iterations of the fast path before a row falls back to the bracketed search.
+_FAST_ITERS = 10
+
+
+@dataclass(frozen=True)
+class MinimizerResult:
+    """Result of :func:`minimizer`.  All arrays are read-only.
+
+    Attributes
+    ----------
+    q : ndarray
+        The minimizer Q*, same shape as the (broadcast) input ``p``.
+    log_lam : ndarray
+        log(lambda*), batch shape.  lambda* is the Lagrange multiplier of the
+        constraint sum(Q) = 1, i.e. the common value of P(x) g(Q*(x)) on the
+        support.  It is returned as a logarithm because lambda* underflows
+        double precision at large gamma (log_lam is about -3460 at gamma = 5000,
+        K = 2).  For a point mass and gamma > 0, lambda* = g(1) = 0 exactly and
+        log_lam is -inf: the only non-finite output.
+    value : ndarray
+        The minimal focal-entropy H_g(P) = H_g(P, Q*) in nats, batch shape.
+    iterations : ndarray
+        Newton iterations used, batch shape (0 for gamma = 0 and point masses).
+    converged : ndarray
+        Bool, batch shape: True where the last Newton correction was at the
+        level of rounding.
+    residual : ndarray
+        The KKT residual achieved, batch shape: the larger of
+        max_x |log(P(x) g(Q*(x))) - log_lam| over the support and
+        |sum(Q*) - 1| (the latter computed with complements).
+    """
+
+    q: np.ndarray
+    log_lam: np.ndarray
+    value: np.ndarray
+    iterations: np.ndarray
+    converged: np.ndarray
+    residual: np.ndarray
+
+    def __post_init__(self):
+        for name in ("q", "log_lam", "value", "iterations", "converged", "residual"):
+            getattr(self, name).flags.writeable = False
+
+
+def minimizer(p, gamma, axis=-1, *, maxiter=50):
+    r"""Minimizer of the focal-entropy H_g(P, .) over the probability simplex.
+
+    Parameters
+    ----------
+    p : array_like
+        Nonnegative weights; normalized along `axis` (as `scipy.stats.entropy`
+        does).  Any leading (batch) shape.  Integer and float32 input is
+        accepted and computed in float64.
+    gamma : float or array_like
+        Focusing parameter, finite and >= 0.  An array broadcasts against the
+        batch shape (the shape of `p` without `axis`), so one call can sweep
+        gamma.
+    axis : int, optional
+        The class axis.  Default -1.
+    maxiter : int, optional
+        Newton iterations allowed per distribution.  Default 50; typical use
+        needs 3 to 8.
+
+    Returns
+    -------
+    MinimizerResult
+        Frozen result with ``q`` (same shape as the broadcast `p`),
+        ``log_lam``, ``value``, ``iterations``, ``converged``, ``residual``.
+
+    Raises
+    ------
+    ValueError
+        NaN, inf or negative weights, an all-zero distribution, an empty class
+        axis, gamma negative or not finite or not broadcastable, axis out of
+        range.
+    TypeError
+        Complex, string or object input, a non-integer axis.
+
+    Notes
+    -----
+    For the focal loss :math:`l(q) = -(1-q)^\gamma \log q` and
+    :math:`g = -l'`, the minimizer of
+    :math:`H_\gamma(P, Q) = \sum_x P(x)\, l(Q(x))` is unique (l is strictly
+    convex), vanishes off the support of P, and on the support satisfies
+
+    .. math:: P(x)\, g(Q^*(x)) = \lambda^*, \qquad \sum_x Q^*(x) = 1 .
+
+    Each distribution is one scalar unknown :math:`\log\lambda^*` plus K
+    decoupled monotone equations; all are solved together by Newton's method
+    on the joint system, vectorized over the batch.  Each class is carried by
+    its log-odds :math:`z = \log(q/(1-q))` (or, for tiny classes, by
+    :math:`z - \log P`) so that q, 1 - q and q / P all keep full relative
+    accuracy: the information about the small classes of a near-degenerate
+    distribution lives in the complement of the big one.  gamma = 0 returns P
+    exactly (cross-entropy is minimized by P).
+
+    The result carries its certificate: ``residual`` is the achieved KKT
+    residual, and :func:`focaltheory.inverse_minimizer` maps ``q`` back to P.
+
+    References
+    ----------
+    .. [1] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the
+           Focal-Entropy", AISTATS 2026, arXiv:2603.02533.
+    .. [2] T.-Y. Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from focaltheory import minimizer
+    >>> res = minimizer([0.7, 0.2, 0.1], gamma=2)
+    >>> np.round(res.q, 6)
+    array([0.586415, 0.253154, 0.160431])
+    >>> bool(res.converged), bool(res.residual < 1e-14)
+    (True, True)
+
+    One call sweeps gamma (the batch shape broadcasts against gamma):
+
+    >>> minimizer([0.7, 0.2, 0.1], gamma=[[0.0], [1.0], [5.0]]).q.shape
+    (3, 3)
+    """
+    P, ax = _distribution(p, "p", axis)
+    g = _gamma(gamma)
+    if isinstance(maxiter, (bool, np.bool_)) or not isinstance(maxiter, (int, np.integer)):
+        raise TypeError(f"maxiter must be an integer, got {type(maxiter).__name__}")
+    if maxiter < 1:
+        raise ValueError(f"maxiter must be at least 1, got {maxiter}")
+    K = P.shape[-1]
+    batch = _broadcast_gamma(g, P.shape[:-1])
+    P = np.broadcast_to(P, batch + (K,))
+    N = int(np.prod(batch, dtype=np.int64))
+    rows = P.reshape(N, K)
+    gam = np.broadcast_to(g, batch).reshape(N)
+
+    q = np.empty((N, K))
+    log_lam = np.empty(N)
+    value = np.empty(N)
+    iterations = np.zeros(N, dtype=np.int64)
+    converged = np.zeros(N, dtype=bool)
+    residual = np.empty(N)
+    step = max(1, _CHUNK_ENTRIES // K)
+    for start in range(0, N, step):
+        sl = slice(start, min(N, start + step))
+        _solve_rows(rows[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
+                    iterations[sl], converged[sl], residual[sl])
+
+    q = np.moveaxis(q.reshape(batch + (K,)), -1, ax)
+    return MinimizerResult(
+        q=q,
+        log_lam=log_lam.reshape(batch),
+        value=value.reshape(batch),
+        iterations=iterations.reshape(batch),
+        converged=converged.reshape(batch),
+        residual=residual.reshape(batch),
+    )
+
+
+def _initial_guess(P, logP, support, n, gam):
+    """Starting log-odds z0 and log-multiplier u0 for Newton's method.
+
+    Q0 is proportional to P**beta with beta = 1 / (1 + gamma / (n - 1)): exact
+    at gamma = 0 and of the right log-linear shape as gamma -> inf, where
+    Q*(x) ~ 1/n + (1 - 1/n) (log P(x) - mean log P) / gamma.  u0 is the
+    multiplier for which Q0 would be exact: 1 / lambda0 = sum_x 1 / g(Q0(x)).
+    """
+    beta = 1.0 / (1.0 + gam / np.maximum(n - 1, 1))
+    a = np.where(support, beta[:, None] * np.where(support, logP, 0.0), -np.inf)
+    amax = a.max(axis=1, keepdims=True)
+    la = a - amax
+    s = np.exp(la)
+    tot = s.sum(axis=1, keepdims=True)
+    logq0 = la - np.log(tot)
+    # log(1 - q0) = log(sum of the others) / total, exact for the dominant class
+    log_omq0 = np.log1p(-np.minimum(np.exp(logq0), 1 - 1e-16))
+    z0 = np.where(support, logq0 - log_omq0, -1.0)
+    G0 = _k.log_g_from_logit(z0, gam[:, None])
+    mG = np.where(support, -G0, -np.inf)
+    mmax = mG.max(axis=1, keepdims=True)
+    u0 = -(mmax[:, 0] + np.log(np.exp(mG - mmax).sum(axis=1)))
+    return z0, u0
+
+
+def _log_hi_lo(P):
+    """log P as an unevaluated sum hi + lo, accurate to about one ulp of 1.
+
+    hi = log(P) rounds to a relative error of one ulp, which is an absolute
+    error of 7e-14 at P = 1e-300; lo = (P - exp(hi)) / exp(hi) recovers it
+    (P - exp(hi) is exact, the two being within an ulp of each other).
+    Zeros give (0, 0): they are never used.
+    """
+    support = P > 0
+    Ps = np.where(support, P, 1.0)
+    hi = np.log(Ps)
+    E = np.exp(hi)
+    lo = (Ps - E) / E
+    return hi, lo
+
+
+def _two_sum(a, b):
+    """Knuth's error-free transformation: a + b = s + err exactly."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _newton_parts(P, logP, logP_lo, support, is_dom, tiny, c, u, G):
+    """Evaluate the KKT system at the iterate (c, u) and its Newton step.
+
+    Returns a dict with the class quantities (z, log1p(e), q, 1 - q), the
+    residuals (F: stationarity in log form, R: the constraint in log form),
+    the merit (squared Newton estimate of the relative error of q, plus R^2)
+    and the Newton correction (dc, du).
+    """
+    z = np.where(tiny, c + logP, c)
+    ex = np.exp(np.where(tiny, c, -np.abs(z)))
+    e = np.where(tiny, P * ex, ex)
+    e, lp1, qv, omq, neg = _k._logit_parts(z, e)
+    kk = _k._k_term(z, e, lp1, neg)
+    # F = log P + log g(q) - u.  Its large terms (log P, z_eff, u: each up to
+    # ~1e3) are summed without rounding error; for a tiny class log P - z_eff
+    # is -c exactly.
+    s1, e1 = _two_sum(np.where(tiny, 0.0, logP), np.where(tiny, -c, -_k._z_eff(z, G, neg)))
+    s2, e2 = _two_sum(s1, -u[:, None])
+    small = _k._log_g_small(G, kk, lp1)
+    F = s2 + (e1 + e2 + np.where(tiny, 0.0, logP_lo) + small)
+    F = np.where(support, F, 0.0)
+    h = _k._dlog_g(G, kk, qv)
+    # The constraint in log form, log(sum_{x != m} q_x) = log(1 - q_m) for the
+    # dominant class m: linear in the log-odds where q is tiny or near 1, so
+    # Newton takes full steps where sum(q) - 1 = 0 would crawl.
+    others = np.where(is_dom, 0.0, qv).sum(axis=1)
+    omq_dom = np.where(is_dom, omq, 0.0).sum(axis=1)
+    q_dom = np.where(is_dom, qv, 0.0).sum(axis=1)
+    R = np.log(others / omq_dom)
+    w = np.where(is_dom, q_dom[:, None], qv * omq / others[:, None]) / h
+    du = ((w * F).sum(axis=1) - R) / w.sum(axis=1)
+    dc = np.where(support, (du[:, None] - F) / h, 0.0)
+    # Newton's direction is a descent direction for the plain sum of squares
+    merit = (F * F).sum(axis=1) + R * R
+    # what rounding leaves in F: its small terms carry relative rounding
+    # (the large ones are summed exactly); in units of the carrier c
+    small_mag = np.abs(G - 1.0) * lp1 + np.log1p(G * kk)
+    # (u enters F with its own rounding too)
+    noise = (small_mag + np.abs(u)[:, None]) / np.abs(h)
+    # below this the merit is rounding: every term of F at a few ulp
+    floor = ((64 * _EPS) * np.where(support, 1.0 + small_mag + np.abs(s1) + np.abs(u)[:, None], 0.0) ** 2).sum(axis=1) * (64 * _EPS)
+    return dict(z=z, lp1=lp1, q=qv, omq=omq, neg=neg, F=F, R=R, dc=dc, du=du, merit=merit, noise=noise, floor=floor)
+
+
+def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out, res_out):
+    """Solve a chunk of rows, writing into the *_out arrays (views of the result)."""
+    out = (q_out, loglam_out, value_out, it_out, conv_out, res_out)
+    support = P > 0
+    n = support.sum(axis=1)
+    trivial = (gam == 0) | (n == 1)
+    if np.any(trivial):
+        t = np.flatnonzero(trivial)
+        Pt, gt = P[t], gam[t][:, None]
+        q_out[t] = Pt
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lq = np.log(np.where(Pt > 0, Pt, 1.0))
+            value_out[t] = -(Pt * lq * np.power(1.0 - Pt, gt)).sum(axis=1)
+        # gamma = 0: lambda = 1; point mass with gamma > 0: lambda = g(1) = 0
+        loglam_out[t] = np.where(gam[t] == 0, 0.0, -np.inf)
+        it_out[t] = 0
+        conv_out[t] = True
+        # Q = P is stationary exactly; what is left is the constraint's rounding
+        res_out[t] = np.abs(Pt.sum(axis=1) - 1.0)
+    act = np.flatnonzero(~trivial)
+    if act.size == 0:
+        return
+    sys = _System(P[act], gam[act])
+    z0, u0 = _initial_guess(sys.P, sys.logP, sys.support, n[act], gam[act])
+    fast = min(maxiter, _FAST_ITERS)
+    left = _newton(sys, act, z0, u0, fast, final=fast == maxiter, it0=0, out=out)
+    if left.size:
+        # The fast path did not settle these rows: bracket log(lambda) and
+        # solve the reduced one-dimensional problem, then polish with Newton.
+        sub = sys.take(left)
+        z1, u1, spent = _bracketed_start(sub)
+        _newton(sub, act[left], z1, u1, maxiter - fast, final=True, it0=fast + spent, out=out)
+
+
+class _System:
+    """The per-row data of the KKT system for a set of rows (class axis last)."""
+
+    def __init__(self, P, gam, logP=None, logP_lo=None):
+        self.P = P
+        self.support = P > 0
+        if logP is None:
+            logP, logP_lo = _log_hi_lo(P)
+        self.logP, self.logP_lo = logP, logP_lo
+        self.gam = gam
+        self.G = gam[:, None]
+        self.is_dom = np.zeros_like(self.support)
+        self.is_dom[np.arange(P.shape[0]), np.argmax(P, axis=1)] = True
+
+    def take(self, idx):
+        return _System(self.P[idx], self.gam[idx], self.logP[idx], self.logP_lo[idx])
+
+
+def _newton(sys, rows, z0, u, maxiter, final, it0, out):
+    """Globalized Newton on the joint system from (z0, u); write settled rows.
+
+    Rows that converge are written to ``out``; with ``final`` every row is
+    written (converged or not).  Returns the positions (into ``rows``) of
+    the rows left unsettled otherwise.
+    """
+    q_out, loglam_out, value_out, it_out, conv_out, res_out = out
+    P, logP, logP_lo, support, is_dom, G = sys.P, sys.logP, sys.logP_lo, sys.support, sys.is_dom, sys.G
+    tiny = (z0 < _TINY_LOGIT) | ~support
+    c = np.where(tiny, np.where(support, z0 - logP, -1.0), z0)
+    W = rows.size
+    pos = np.arange(W)  # positions (into rows) of the rows still iterating
+    left = []
+    # the last accepted point, its merit, the step taken from it, its length
+    c_acc, u_acc, tiny_acc = c, u, tiny
+    m_acc = np.full(W, np.inf)
+    dc_acc, du_acc = np.zeros_like(c), np.zeros(W)
+    t = np.ones(W)
+    for k in range(maxiter + 1):
+        s = _newton_parts(P, logP, logP_lo, support, is_dom, tiny, c, u, G)
+        dc, du, merit, floor = s["dc"], s["du"], s["merit"], s["floor"]
+        # converged: the correction is at the level of the iterate's own
+        # rounding (a few ulp of c and of u)
+        ok = np.all(np.abs(dc) <= _ULPS * _EPS * (np.maximum(1.0, np.abs(c)) + s["noise"]), axis=1)
+        ok &= np.abs(du) <= _ULPS * _EPS * np.maximum(1.0, np.abs(u))
+        last = k == maxiter
+        done = ok | last
+        if np.any(done):
+            d = np.flatnonzero(done)
+            w = np.flatnonzero(ok) if not final else d
+            if w.size:
+                dst = rows[pos[w]]
+                qd, omqd = s["q"][w], s["omq"][w]
+                # the last, sub-ulp correction is applied in linear form, so
+                # that q keeps the accuracy that the carrier c cannot represent
+                corr = np.where(ok[w, None], omqd * dc[w], 0.0)
+                q_out[dst] = np.where(support[w], qd + qd * corr, 0.0)
+                loglam_out[dst] = u[w] + np.where(ok[w], du[w], 0.0)
+                z, lp1, neg = s["z"][w], s["lp1"][w], s["neg"][w]
+                L0 = np.where(neg, z - lp1, -lp1)
+                L1 = np.where(neg, -lp1, -z - lp1)
+                value_out[dst] = -np.where(support[w], P[w] * np.exp(G[w] * L1) * L0, 0.0).sum(axis=1)
+                it_out[dst] = it0 + k
+                conv_out[dst] = ok[w]
+                res_out[dst] = np.maximum(np.abs(s["F"][w]).max(axis=1), np.abs(s["R"][w]))
+            if last:
+                if not final:
+                    left.append(pos[~ok])
+                break
+            keep = ~done
+            pos, P, logP, logP_lo, support, G = pos[keep], P[keep], logP[keep], logP_lo[keep], support[keep], G[keep]
+            is_dom, tiny, c, u, dc, du = is_dom[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep]
+            merit, floor = merit[keep], floor[keep]
+            c_acc, u_acc, tiny_acc, m_acc = c_acc[keep], u_acc[keep], tiny_acc[keep], m_acc[keep]
+            dc_acc, du_acc, t = dc_acc[keep], du_acc[keep], t[keep]
+            if pos.size == 0:
+                break
+        # Globalization: a full Newton step is kept when it lowers the merit;
+        # otherwise the step from the last accepted point is halved.
+        back = ~(merit <= (1.0 - 1e-4 * t) * m_acc) & (merit > floor) & (t > 1.0 / 1024)
+        fwd = ~back
+        t = np.where(back, 0.5 * t, 1.0)
+        c_acc = np.where(fwd[:, None], c, c_acc)
+        u_acc = np.where(fwd, u, u_acc)
+        tiny_acc = np.where(fwd[:, None], tiny, tiny_acc)
+        m_acc = np.where(fwd, merit, m_acc)
+        dc_acc = np.where(fwd[:, None], dc, dc_acc)
+        du_acc = np.where(fwd, du, du_acc)
+        c = c_acc + t[:, None] * dc_acc
+        u = u_acc + t * du_acc
+        tiny = tiny_acc
+        # re-choose each class's carrier as its log-odds moves
+        z = np.where(tiny, c + logP, c)
+        new_tiny = (z < _TINY_LOGIT) | ~support
+        c = np.where(new_tiny == tiny, c, np.where(new_tiny, z - logP, z))
+        tiny = new_tiny
+    return np.concatenate(left) if left else np.empty(0, dtype=np.intp)
+
+
+def _inner_logits(sys, u, z, iters=100):
+    """Solve log g(q_x) = u - log P(x) for the log-odds of every class, u fixed.
+
+    Newton's method per class (each equation is one monotone function of z),
+    with steps clipped to 20 in log-odds.  Returns z and d log g / dz.
+    """
+    y = (u[:, None] - sys.logP)
+    for _ in range(iters):
+        e, lp1, q, omq, neg = _k._logit_parts(z)
+        kk = _k._k_term(z, e, lp1, neg)
+        f = -_k._z_eff(z, sys.G, neg) + _k._log_g_small(sys.G, kk, lp1) - y
+        h = _k._dlog_g(sys.G, kk, q)
+        dz = np.clip(-f / h, -20.0, 20.0)
+        z = np.where(sys.support, z + dz, -1.0)
+        if np.all(np.abs(dz) <= 1e-12 * (1.0 + np.abs(z))):
+            break
+    e, lp1, q, omq, neg = _k._logit_parts(z)
+    kk = _k._k_term(z, e, lp1, neg)
+    return z, q, omq, _k._dlog_g(sys.G, kk, q)
+
+
+def _bracketed_start(sys, iters=200):
+    """A starting point near the solution, found by a bracketed 1-D search.
+
+    With log(lambda) = u fixed, each class solves its own monotone equation,
+    and S(u) = sum_x q_x(u) decreases in u.  Every class has q <= 1/n when
+    u >= log P_max + log g(1/n), and q >= 1/n when u <= log P_min + log g(1/n)
+    (n the support size), which brackets the root of S(u) = 1; Newton steps on
+    log S(u) are taken inside the bracket, bisection otherwise.
+    Returns (z, u, iterations spent).
+    """
+    n = sys.support.sum(axis=1)
+    z_n = -np.log(n - 1.0)  # logit(1/n)
+    log_g_n = _k.log_g_from_logit(z_n, sys.gam)
+    lp = np.where(sys.support, sys.logP, np.nan)
+    u_lo = np.nanmin(lp, axis=1) + log_g_n
+    u_hi = np.nanmax(lp, axis=1) + log_g_n
+    u = 0.5 * (u_lo + u_hi)
+    z = np.where(sys.support, z_n[:, None], -1.0)
+    for it in range(1, iters + 1):
+        z, q, omq, h = _inner_logits(sys, u, z)
+        S = np.where(sys.support, q, 0.0).sum(axis=1)
+        dS = np.where(sys.support, q * omq / h, 0.0).sum(axis=1)
+        logS = np.log(S)
+        u_lo = np.where(logS > 0, u, u_lo)
+        u_hi = np.where(logS <= 0, u, u_hi)
+        cand = u - logS * S / dS
+        inside = (cand > u_lo) & (cand < u_hi)
+        u_new = np.where(inside, cand, 0.5 * (u_lo + u_hi))
+        if np.all((np.abs(logS) < 1e-10) | (u_hi - u_lo <= 1e-14 * (1.0 + np.abs(u)))):
+            break
+        u = u_new
+    return z, u, it
