@@ -98,3 +98,17 @@ def _broadcast_gamma(g, batch_shape, name="gamma"):
             f"{name} with shape {g.shape} is not broadcastable against the batch shape {batch_shape}"
         ) from None
     return shape
+
+
+def _class_weights(alpha, shape, ax, name="alpha"):
+    """Validate per-class weights and broadcast them to ``shape`` (the input's
+    own layout); return them with the class axis ``ax`` moved last."""
+    a = _as_real_array(alpha, name)
+    _check_finite(a, name)
+    if np.any(a < 0):
+        raise ValueError(f"{name} must be nonnegative, found {a.min()!r}")
+    try:
+        a = np.broadcast_to(a, shape)
+    except ValueError:
+        raise ValueError(f"{name} with shape {a.shape} is not broadcastable to the input's shape {shape}") from None
+    return np.moveaxis(a, ax, -1)

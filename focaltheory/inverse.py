@@ -2,12 +2,12 @@
 
 import numpy as np
 
-from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _gamma, _normalize_axis
+from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _gamma, _normalize_axis
 
 __all__ = ["inverse_minimizer"]
 
 
-def inverse_minimizer(q, gamma, axis=-1, *, sum_tol=1e-6):
+def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
     r"""The distribution P whose focal-entropy minimizer is `q` (closed form).
 
     Parameters
@@ -21,6 +21,11 @@ def inverse_minimizer(q, gamma, axis=-1, *, sum_tol=1e-6):
         Focusing parameter, finite and >= 0; broadcasts against the batch shape.
     axis : int, optional
         The class axis.  Default -1.
+    alpha : array_like, optional
+        Class weights of the alpha-balanced focal loss (nonnegative,
+        broadcastable to the shape of `q`): P(x) is proportional to
+        1 / (alpha_x g(Q(x))).  A zero weight on a class with Q > 0 is an
+        error (such a class would get Q = 0).
     sum_tol : float, optional
         Tolerance on |sum(q) - 1|.  Default 1e-6, loose enough for float32
         softmax outputs.  Within it, `q` is taken as given: the complement of
@@ -107,5 +112,10 @@ def inverse_minimizer(q, gamma, axis=-1, *, sum_tol=1e-6):
         Br = np.take_along_axis(B, r, axis=-1)
         # gamma * L can be -inf only where 1 - q_r = 0 (a point mass): weight 0
         w = np.where(pos & (frac > 0) | is_r, (Q / qr) * np.exp(G * L) * (Br / B), 0.0)
+    if alpha is not None:
+        A = np.broadcast_to(_class_weights(alpha, np.moveaxis(Q, -1, ax).shape, ax), w.shape)
+        if np.any((A == 0) & pos):
+            raise ValueError("alpha is zero on a class where q is positive: no distribution has this minimizer")
+        w = np.where(pos, w / np.where(A > 0, A, 1.0), 0.0)
     P = w / w.sum(axis=-1, keepdims=True)
     return np.moveaxis(P, -1, ax)

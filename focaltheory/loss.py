@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _distribution, _gamma
+from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _distribution, _gamma
 
 __all__ = ["focal_loss", "focal_entropy"]
 
@@ -56,7 +56,7 @@ def focal_loss(q, gamma):
     return out[()] if out.ndim == 0 else out
 
 
-def focal_entropy(p, q, gamma, axis=-1):
+def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     r"""The focal-entropy H_g(P, Q) = sum_x P(x) l_g(Q(x)), in nats.
 
     Parameters
@@ -71,6 +71,9 @@ def focal_entropy(p, q, gamma, axis=-1):
         shape (the broadcast shape of `p` and `q` without `axis`).
     axis : int, optional
         The class axis.  Default -1.
+    alpha : array_like, optional
+        Class weights (alpha-balanced focal loss), nonnegative, broadcastable
+        to the shape of `p`: the result is sum_x alpha_x P(x) l(Q(x)).
 
     Returns
     -------
@@ -113,6 +116,8 @@ def focal_entropy(p, q, gamma, axis=-1):
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = P * np.power(1.0 - Q, g[..., None]) * np.log(Q)
     # 0 * log 0 = 0 where P has no mass
+    if alpha is not None:
+        terms = terms * _class_weights(alpha, np.moveaxis(P, -1, ax).shape, ax)
     terms = np.where(P > 0, terms, 0.0)
     out = -terms.sum(axis=-1) + 0.0
     out = np.broadcast_to(out, batch).copy()

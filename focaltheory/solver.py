@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _kernels as _k
-from ._validation import _broadcast_gamma, _distribution, _gamma
+from ._validation import _as_real_array, _broadcast_gamma, _class_weights, _distribution, _gamma
 
 __all__ = ["minimizer", "MinimizerResult"]
 
@@ -60,10 +60,12 @@ class MinimizerResult:
 
     def __post_init__(self):
         for name in ("q", "log_lam", "value", "iterations", "converged", "residual"):
-            getattr(self, name).flags.writeable = False
+            arr = np.asarray(getattr(self, name))  # arrays the solver made itself
+            arr.flags.writeable = False
+            object.__setattr__(self, name, arr)
 
 
-def minimizer(p, gamma, axis=-1, *, maxiter=50):
+def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     r"""Minimizer of the focal-entropy H_g(P, .) over the probability simplex.
 
     Parameters
@@ -78,6 +80,13 @@ def minimizer(p, gamma, axis=-1, *, maxiter=50):
         gamma.
     axis : int, optional
         The class axis.  Default -1.
+    alpha : array_like, optional
+        Class weights of the alpha-balanced focal loss, nonnegative,
+        broadcastable to the shape of `p` (e.g. shape (K,) for the last
+        axis).  The weighted risk sum_x alpha_x P(x) l(Q(x)) is minimized;
+        this is the plain problem for the reweighted distribution
+        alpha P / sum(alpha P), so Q* = g^-1(lambda* / (alpha P)).  ``value``
+        and ``log_lam`` refer to the weighted risk.
     maxiter : int, optional
         Newton iterations allowed per distribution.  Default 50; typical use
         needs 3 to 8.
@@ -141,6 +150,15 @@ def minimizer(p, gamma, axis=-1, *, maxiter=50):
     """
     P, ax = _distribution(p, "p", axis)
     g = _gamma(gamma)
+    log_scale = None
+    if alpha is not None:
+        A = _class_weights(alpha, np.moveaxis(P, -1, ax).shape, ax)
+        P = P * A
+        Z = P.sum(axis=-1, keepdims=True)
+        if np.any(Z <= 0):
+            raise ValueError("alpha * p has an all-zero distribution: alpha must be positive somewhere on the support of p")
+        P /= Z
+        log_scale = np.log(Z[..., 0])
     if isinstance(maxiter, (bool, np.bool_)) or not isinstance(maxiter, (int, np.integer)):
         raise TypeError(f"maxiter must be an integer, got {type(maxiter).__name__}")
     if maxiter < 1:
@@ -165,10 +183,16 @@ def minimizer(p, gamma, axis=-1, *, maxiter=50):
                     iterations[sl], converged[sl], residual[sl])
 
     q = np.moveaxis(q.reshape(batch + (K,)), -1, ax)
+    log_lam = log_lam.reshape(batch)
+    value = value.reshape(batch)
+    if log_scale is not None:
+        # the weighted risk is Z times the reweighted one, lambda* likewise
+        log_lam = log_lam + log_scale
+        value = value * np.exp(log_scale)
     return MinimizerResult(
         q=q,
-        log_lam=log_lam.reshape(batch),
-        value=value.reshape(batch),
+        log_lam=log_lam,
+        value=value,
         iterations=iterations.reshape(batch),
         converged=converged.reshape(batch),
         residual=residual.reshape(batch),
