@@ -1,0 +1,446 @@
+"""Tests of the arbitrary-precision reference solver (focaltheory.reference).
+
+Expected values come from formulas written out here, in the test, with mpmath
+(the focal loss, g, the inverse map), from closed forms, or from figures
+stated in THEORY.md; never from the code under test.
+"""
+
+import math
+import time
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from mpmath import mp
+
+from focaltheory import reference as R
+from focaltheory.reference import (
+    ReferenceResult,
+    focal_loss_mp,
+    g_mp,
+    inverse_minimizer_mp,
+    minimizer_mp,
+    phi_mp,
+    threshold_mp,
+)
+
+# ---------------------------------------------------------------------------
+# independent formulas (the textbook definitions, evaluated at high precision)
+# ---------------------------------------------------------------------------
+
+
+def _g_direct(q, gamma):
+    q = mp.mpf(q)
+    return (1 - q) ** (gamma - 1) * ((1 - q) / q - gamma * mp.log(q))
+
+
+def _loss_direct(q, gamma):
+    return -((1 - q) ** gamma) * mp.log(q)
+
+
+def _rel(a, b):
+    a, b = mp.mpf(a), mp.mpf(b)
+    if a == b:
+        return mp.zero
+    return abs(a - b) / max(abs(a), abs(b))
+
+
+# Cases spanning the regimes: amplification, over-suppression, tiny entries
+# (down to 1e-1000), entries near 1, huge and tiny gamma, ties, zeros.
+CASES = [
+    (["0.7", "0.2", "0.1"], 2),
+    ([0.7, 0.2, 0.09, 0.01], 1),
+    (["1"] * 99 + ["1e-8"], 2),  # THEORY 6: over-suppression
+    ([1] * 10, 2),  # uniform
+    ([1] * 50, 5),  # uniform, over-suppressed
+    (["0.5", "0.5", "1e-300"], 2),
+    (["1", "1e-300"], "0.5"),  # big class 1 - 1e-300
+    (["1", "1e-1000"], 2),
+    (["1", "1e-1000", "1e-500", "0.25"], 3),
+    (["1e-1000", "2e-1000", "3e-1000"], 2),  # all tiny weights, normalized
+    ([0.7, 0.2, 0.09, 0.01], 1000),
+    ([0.7, 0.2, 0.09, 0.01], 5000),
+    ([0.5, 0.5], 5000),
+    ([0.3, 0.7], "1e-8"),
+    ([0.3, 0.7, 0.0, 0.0], 0),  # gamma = 0, zeros
+    ([0, 1, 0], 2),  # point mass
+    ([1, 2, 2, 3, 3, 3], "2.5"),  # ties
+    (["0.999999", "1e-6"], 2),
+    ([1, 1, 1, "1e-1000"], "0.01"),
+]
+
+
+@pytest.fixture(scope="module")
+def solved():
+    out = {}
+    for i, (p, g) in enumerate(CASES):
+        out[i] = (minimizer_mp(p, g, dps=50), minimizer_mp(p, g, dps=80))
+    return out
+
+
+@pytest.mark.parametrize("i", range(len(CASES)))
+def test_dps50_agrees_with_dps80_to_45_digits(solved, i):
+    a, b = solved[i]
+    assert a.dps == 50 and b.dps == 80
+    with mp.workdps(90):
+        for x, y in zip(a.q, b.q):
+            assert _rel(x, y) <= mp.mpf("1e-45")
+        for x, y in zip(a.complement, b.complement):
+            assert _rel(x, y) <= mp.mpf("1e-45")
+        if mp.isfinite(b.log_lam):
+            assert abs(a.log_lam - b.log_lam) <= mp.mpf("1e-45") * max(1, abs(b.log_lam))
+        else:
+            assert a.log_lam == b.log_lam == mp.ninf
+        assert _rel(a.value, b.value) <= mp.mpf("1e-45")
+    assert a.certificate <= mp.mpf("1e-45")
+    assert b.certificate <= mp.mpf("1e-75")
+
+
+@pytest.mark.parametrize("i", range(len(CASES)))
+def test_kkt_conditions_hold_with_the_textbook_formula(solved, i):
+    """P(x) g(q_x) = lambda on the support, sum q = 1, q = 0 off the support."""
+    p, gamma = CASES[i]
+    res = solved[i][1]  # 80 digits
+    with mp.workdps(2200):  # enough to form 1 - q for q = 1 - 1e-1000-ish directly
+        gamma = mp.mpf(gamma)
+        w = [mp.mpf(x) for x in p]
+        P = [x / mp.fsum(w) for x in w]
+        support = [k for k, x in enumerate(P) if x > 0]
+        for k, x in enumerate(P):
+            if x == 0:
+                assert res.q[k] == 0
+        # sum q = 1, using the complement of the dominant class
+        top = max(support, key=lambda k: res.q[k])
+        assert abs(mp.fsum(res.q[k] for k in support if k != top) - res.complement[top]) <= (
+            mp.mpf("1e-75") * res.complement[top]
+        )
+        if gamma == 0:
+            for k in support:
+                assert _rel(res.q[k], P[k]) <= mp.mpf("1e-78")
+            return
+        if len(support) == 1:
+            assert res.q[support[0]] == 1 and res.log_lam == mp.ninf and res.value == 0
+            return
+        for k in support:
+            qk = 1 - res.complement[k] if res.q[k] > 0.5 else res.q[k]
+            lhs = mp.log(P[k]) + mp.log(_g_direct(qk, gamma))
+            assert abs(lhs - res.log_lam) <= mp.mpf("1e-70") * max(1, abs(res.log_lam))
+
+
+def test_uniform_closed_form():
+    """Uniform P is its own minimizer and lambda* = phi(1/K) (THEORY 6)."""
+    for K, gamma in [(10, 2), (50, 5), (3, "0.5")]:
+        r = minimizer_mp([1] * K, gamma)
+        with mp.workdps(60):
+            gm = mp.mpf(gamma)
+            lam = (1 - mp.mpf(1) / K) ** (gm - 1) * ((1 - mp.mpf(1) / K) + gm * mp.log(K) / K)
+            assert all(_rel(x, mp.mpf(1) / K) < mp.mpf("1e-48") for x in r.q)
+            assert abs(r.log_lam - mp.log(lam)) < mp.mpf("1e-48")
+
+
+def test_recovers_a_prescribed_minimizer_through_the_inverse_map():
+    """Choose Q, build P ∝ 1/g(Q) with the textbook formula, solve, get Q back."""
+    gamma = mp.mpf(3)
+    with mp.workdps(400):  # 1 - 1e-300 is representable at 400 digits
+        Q = [mp.mpf("1e-300"), mp.mpf("2e-300"), mp.mpf("0.25"), mp.mpf("0.125")]
+        Q.append(1 - mp.fsum(Q))
+        w = [1 / _g_direct(x, gamma) for x in Q]
+        P = [mp.nstr(x / mp.fsum(w), 120) for x in w]
+        r = minimizer_mp(P, gamma, dps=60)
+        for x, y in zip(r.q, Q):
+            assert _rel(x, y) < mp.mpf("1e-58")
+        assert _rel(r.complement[-1], 1 - Q[-1]) < mp.mpf("1e-58")
+
+
+def test_dominant_class_complement_is_exact():
+    """Weights (1, 1e-300): the big class is 1 - c with c carried exactly."""
+    r = minimizer_mp(["1", "1e-300"], "0.5")
+    assert r.q[0] == 1  # rounds to 1 at 50 digits
+    with mp.workdps(60):
+        # q_small = c_big and P_small g(q_small) = P_big g(1 - c_big), checked at 700 digits
+        c = r.complement[0]
+        assert _rel(c, r.q[1]) < mp.mpf("1e-49")
+    with mp.workdps(700):
+        lhs = mp.mpf("1e-300") / (1 + mp.mpf("1e-300")) * _g_direct(r.q[1], mp.mpf("0.5"))
+        rhs = 1 / (1 + mp.mpf("1e-300")) * _g_direct(1 - c, mp.mpf("0.5"))
+        assert _rel(lhs, rhs) < mp.mpf("1e-48")
+
+
+def test_value_is_minimal_against_perturbations():
+    p, gamma = ["0.6", "0.3", "0.1"], 2
+    r = minimizer_mp(p, gamma)
+    with mp.workdps(60):
+        P = [mp.mpf(x) for x in p]
+        H = lambda Q: mp.fsum(a * _loss_direct(b, gamma) for a, b in zip(P, Q))
+        assert _rel(H(r.q), r.value) < mp.mpf("1e-48")
+        for d in ([1, -1, 0], [0, 1, -1], [1, 0, -1], [-2, 1, 1]):
+            for h in (mp.mpf("1e-3"), mp.mpf("1e-8")):
+                Q = [x + h * di for x, di in zip(r.q, d)]
+                assert H(Q) > r.value
+
+
+def test_theory_over_suppression_example():
+    """THEORY 6: 99 classes of ~1/99 plus 1e-8 at gamma 2: lambda* = 1.0718, shrink 6.7%."""
+    r = minimizer_mp(["1"] * 99 + ["1e-8"], 2)
+    assert abs(float(r.lam) - 1.0718) < 5e-5
+    shrink = 1 - r.q[-1] / r.p[-1]
+    assert abs(float(shrink) - 0.067) < 5e-4
+
+
+def test_theory_large_gamma_figures():
+    """THEORY 7: gamma (Q*(x) - Q*(y)) for P = (0.7, 0.2, 0.09, 0.01), x, y the first two."""
+    P = [0.7, 0.2, 0.09, 0.01]
+    for gamma, expected in [(10, 0.760), (50, 0.896), (1000, 0.937)]:
+        r = minimizer_mp(P, gamma, dps=30)
+        assert abs(float(gamma * (r.q[0] - r.q[1])) - expected) < 6e-4
+    r = minimizer_mp(P, 1000, dps=30)
+    assert abs(float(r.log_lam) - (-282.40)) < 6e-3
+
+
+def test_theory_fixed_points():
+    """THEORY 5: non-uniform fixed points (a, b x (K-1)) with phi(a) = phi(b)."""
+    # tolerance: half a unit in the last digit printed in THEORY.md
+    for gamma, K, a_claim, b_claim, tol in [
+        (1, 4, 0.0099165153, 0.3300278282, 5e-11),
+        (2, 5, 0.01348139, 0.24662965, 5e-9),
+    ]:
+        with mp.workdps(50):
+            phi = lambda p: p * _g_direct(p, gamma)
+            a = mp.findroot(lambda a: phi(a) - phi((1 - a) / (K - 1)), a_claim)
+            b = (1 - a) / (K - 1)
+            assert abs(float(a) - a_claim) < tol and abs(float(b) - b_claim) < tol
+            r = minimizer_mp([a] + [b] * (K - 1), gamma, dps=40)
+            assert _rel(r.q[0], a) < mp.mpf("1e-38")
+            assert _rel(r.q[1], b) < mp.mpf("1e-38")
+
+
+def test_gamma_zero_returns_p_and_lambda_one():
+    r = minimizer_mp(["0.2", "0.3", "0.5", "0"], 0)
+    assert r.log_lam == 0
+    assert [mpmath.nstr(x, 20) for x in r.q] == ["0.2", "0.3", "0.5", "0.0"]
+    with mp.workdps(60):
+        H = -(mp.mpf("0.2") * mp.log("0.2") + mp.mpf("0.3") * mp.log("0.3") + mp.mpf("0.5") * mp.log("0.5"))
+        assert _rel(r.value, H) < mp.mpf("1e-49")
+
+
+def test_point_mass():
+    r = minimizer_mp([0, "3", 0], 2)
+    assert r.q == (0, 1, 0) and r.log_lam == mp.ninf and r.value == 0
+    r0 = minimizer_mp([0, "3", 0], 0)
+    assert r0.q == (0, 1, 0) and r0.log_lam == 0
+
+
+def test_fallback_solver_agrees_with_newton():
+    """The slow pure-mpmath bracketed solver (no double warm start) gives the same answer."""
+    for p, gamma in [(["0.7", "0.2", "0.1"], 2), (["1", "1e-1000", "0.3"], 3), ([1, 2, 3, 4, "1e-50"], "0.001")]:
+        r = minimizer_mp(p, gamma, dps=50)
+        with mp.workdps(60):
+            w = [mp.mpf(x) for x in p]
+            s = mp.fsum(w)
+            logp = [mp.log(x / s) for x in w]
+            ell, charts, ws = R._nested_mp(logp, [1] * len(p), mp.mpf(gamma), mp.mpf(10) ** -55)
+            assert abs(ell - r.log_lam) <= mp.mpf("1e-48") * max(1, abs(ell))
+            for v, x, q in zip(charts, ws, r.q):
+                qq = R._chart_v(x, mp.mpf(gamma))[0] if v else R._chart_u(x, mp.mpf(gamma))[0]
+                assert _rel(qq, q) < mp.mpf("1e-48")
+
+
+def test_large_K_is_fast_and_certified():
+    rng = np.random.default_rng(7)
+    p = rng.dirichlet(np.full(10_000, 0.3))
+    t0 = time.perf_counter()
+    r = minimizer_mp(p, 2, dps=50)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 15.0  # about 3 s on 2 shared cores
+    assert r.certificate < mp.mpf("1e-48")
+    with mp.workdps(60):
+        assert abs(mp.fsum(r.q) - 1) < mp.mpf("1e-48")
+        # spot-check KKT with the textbook g
+        P = [mp.mpf(float(x)) for x in p]
+        S = mp.fsum(P)
+        for k in rng.choice(10_000, 20, replace=False):
+            lhs = mp.log(P[k] / S) + mp.log(_g_direct(r.q[k], 2))
+            assert abs(lhs - r.log_lam) < mp.mpf("1e-47")
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.integers(min_value=-1000, max_value=0), min_size=2, max_size=6),
+    st.sampled_from(["0.001", "0.5", "1", "2", "7", "100"]),
+)
+def test_self_agreement_random_exponents(exps, gamma):
+    p = [f"3e{e}" for e in exps]
+    a = minimizer_mp(p, gamma, dps=50)
+    b = minimizer_mp(p, gamma, dps=80)
+    with mp.workdps(90):
+        for x, y in zip(a.q, b.q):
+            assert _rel(x, y) <= mp.mpf("1e-45")
+        assert abs(a.log_lam - b.log_lam) <= mp.mpf("1e-45") * max(1, abs(b.log_lam))
+    assert a.certificate < mp.mpf("1e-45")
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def test_g_is_minus_the_derivative_of_the_loss():
+    for q, gamma in [("0.3", 2), ("0.9", "0.5"), ("1e-5", 3), ("0.5", 0)]:
+        with mp.workdps(40):
+            d = mp.diff(lambda t: _loss_direct(t, mp.mpf(gamma)), mp.mpf(q))
+            assert _rel(g_mp(q, gamma, dps=30), -d) < mp.mpf("1e-28")
+
+
+def test_helper_values_and_limits():
+    assert g_mp(0, 2) == mp.inf and g_mp(1, 2) == 0 and g_mp(1, 0) == 1 and g_mp(1, "0.5") == 0
+    assert focal_loss_mp(0, 2) == mp.inf and focal_loss_mp(1, 2) == 0
+    with mp.workdps(40):
+        assert _rel(focal_loss_mp("0.5", 2, dps=30), mp.log(2) / 4) < mp.mpf("1e-29")
+        assert _rel(g_mp("0.5", 1, dps=30), 1 + mp.log(2)) < mp.mpf("1e-29")
+        # THEORY 6: at gamma = 1 the peak of phi is 1 + e^-2 at p = e^-2
+        assert _rel(phi_mp(mp.exp(-2), 1, dps=30), 1 + mp.exp(-2)) < mp.mpf("1e-29")
+    assert phi_mp(0, 3) == 1 and phi_mp(1, 3) == 0 and phi_mp("0.3", 0) == 1
+
+
+def test_threshold_mp():
+    with mp.workdps(60):
+        assert _rel(threshold_mp(1, dps=50), mp.exp(-1)) < mp.mpf("1e-49")
+        assert threshold_mp(0) == mp.mpf(1) / 2
+        for gamma, claim in [(2, 0.2976), (5, 0.1968)]:
+            t = threshold_mp(gamma)
+            assert abs(float(t) - claim) < 5e-5
+            assert _rel(t * _g_direct(t, gamma), 1) < mp.mpf("1e-48")
+        # as gamma -> 0 the threshold tends to 1/2 (THEORY 6)
+        assert abs(threshold_mp("1e-12") - mp.mpf(1) / 2) < mp.mpf("1e-11")
+
+
+def test_inverse_minimizer_mp():
+    assert inverse_minimizer_mp([0, 1, 0], 2) == (0, 1, 0)
+    with mp.workdps(60):
+        got = inverse_minimizer_mp(["0.25", "0.75"], 2)
+        w = [1 / _g_direct(mp.mpf("0.25"), 2), 1 / _g_direct(mp.mpf("0.75"), 2)]
+        assert all(_rel(a, b / mp.fsum(w)) < mp.mpf("1e-49") for a, b in zip(got, w))
+    # the complement of the largest entry is the sum of the others: exact at q = 1 - 1e-300
+    r = minimizer_mp(["1", "1e-300"], 2)
+    back = inverse_minimizer_mp(r.q, 2)
+    with mp.workdps(60):
+        assert _rel(back[1], mp.mpf("1e-300")) < mp.mpf("1e-48")
+
+
+@pytest.mark.parametrize(
+    "call, exc, word",
+    [
+        (lambda: minimizer_mp([0.5, -0.1], 2), ValueError, "p[1]"),
+        (lambda: minimizer_mp([0, 0], 2), ValueError, "p"),
+        (lambda: minimizer_mp([], 2), ValueError, "p"),
+        (lambda: minimizer_mp("0.5", 2), TypeError, "p"),
+        (lambda: minimizer_mp([0.5, "abc"], 2), ValueError, "p[1]"),
+        (lambda: minimizer_mp([0.5, float("nan")], 2), ValueError, "p[1]"),
+        (lambda: minimizer_mp([0.5, complex(1, 1)], 2), TypeError, "p[1]"),
+        (lambda: minimizer_mp([0.5, 0.5], -1), ValueError, "gamma"),
+        (lambda: minimizer_mp([0.5, 0.5], True), TypeError, "gamma"),
+        (lambda: minimizer_mp([0.5, 0.5], "inf"), ValueError, "gamma"),
+        (lambda: minimizer_mp([0.5, 0.5], 2, dps=5), ValueError, "dps"),
+        (lambda: minimizer_mp([0.5, 0.5], 2, dps=50.0), TypeError, "dps"),
+        (lambda: g_mp(1.5, 2), ValueError, "q"),
+        (lambda: phi_mp(-0.1, 2), ValueError, "p"),
+        (lambda: inverse_minimizer_mp([0.5, 0.6], 2), ValueError, "q"),
+        (lambda: threshold_mp(-2), ValueError, "gamma"),
+    ],
+)
+def test_validation(call, exc, word):
+    with pytest.raises(exc, match=None) as info:
+        call()
+    assert word in str(info.value)
+
+
+def test_global_precision_untouched():
+    before = mp.dps
+    minimizer_mp(["0.3", "0.7"], 2, dps=120)
+    threshold_mp(3, dps=100)
+    assert mp.dps == before
+
+
+def test_result_is_frozen():
+    r = minimizer_mp([0.3, 0.7], 2)
+    assert isinstance(r, ReferenceResult)
+    with pytest.raises(Exception):
+        r.q = ()
+
+
+# ---------------------------------------------------------------------------
+# the double-precision solver against the reference
+# ---------------------------------------------------------------------------
+
+_TINY_NORMAL = np.finfo(np.float64).tiny  # 2.2250738585072014e-308
+_rng = np.random.default_rng(2026)
+DOUBLE_CASES = [
+    ([0.7, 0.2, 0.1], 2.0),
+    ([0.7, 0.2, 0.09, 0.01], 1.0),
+    ([1.0] * 99 + [1e-8], 2.0),  # over-suppression
+    ([1.0] * 50, 5.0),
+    ([0.5, 0.5, 1e-300], 2.0),
+    ([1.0, 1e-300], 0.5),  # dominance, q = 1 - 1e-300-ish
+    ([1.0, 1e-200, 1e-100], 3.0),
+    ([0.7, 0.2, 0.09, 0.01], 1000.0),
+    ([0.7, 0.2, 0.09, 0.01], 5000.0),  # value ~ 1e-625 underflows
+    ([0.5, 0.5], 5000.0),
+    ([1.0, 1e-300], 5000.0),
+    ([0.3, 0.7], 1e-8),
+    ([0.5, 0.3, 0.2], 1e-12),
+    ([0.3, 0.7, 0.0, 0.0], 0.0),
+    ([0.0, 1.0, 0.0], 2.0),
+    ([1.0, 2.0, 2.0, 3.0, 3.0, 3.0], 2.5),
+    ([0.999999, 1e-6], 2.0),
+    ([1.0, 1e-16], 0.1),
+    ([1.0, 5e-324], 2.0),  # smallest subnormal weight; value is subnormal
+    ([1e-300, 2e-300, 3e-300], 2.0),
+    ([0.25] * 4 + [1e-12], 3.0),
+    ([1.0] * 1000 + [1e-30], 2.0),
+    ([0.6, 0.4], 100.0),
+    (list(_rng.dirichlet(np.full(100, 0.05))), 2.0),
+    (list(_rng.dirichlet(np.full(1000, 1.0))), 5.0),
+]
+
+
+@pytest.mark.parametrize("i", range(len(DOUBLE_CASES)))
+def test_double_solver_agrees_with_reference_to_1e13(i):
+    solver = pytest.importorskip("focaltheory.solver")
+    p, gamma = DOUBLE_CASES[i]
+    p = [float(x) for x in p]
+    d = solver.minimizer(np.array(p), gamma)
+    r = minimizer_mp(p, gamma, dps=40)  # floats are converted exactly
+    with mp.workdps(50):
+        for a, b in zip(d.q.tolist(), r.q):
+            if b == 0:
+                assert a == 0
+            else:
+                assert abs(mp.mpf(a) - b) <= mp.mpf("1e-13") * b
+        if mp.isfinite(r.log_lam):
+            assert abs(mp.mpf(float(d.log_lam)) - r.log_lam) <= mp.mpf("1e-13") * max(1, abs(r.log_lam))
+        else:
+            assert float(d.log_lam) == -math.inf
+        if r.value >= _TINY_NORMAL:
+            assert abs(mp.mpf(float(d.value)) - r.value) <= mp.mpf("1e-13") * r.value
+        else:  # the exact value is below the normal double range: a few subnormal ulps
+            assert abs(mp.mpf(float(d.value)) - r.value) <= 4 * mp.mpf(5e-324)
+
+
+def test_double_solver_batch_agrees_with_reference():
+    solver = pytest.importorskip("focaltheory.solver")
+    rng = np.random.default_rng(11)
+    alphas = np.repeat([0.02, 0.2, 1.0, 5.0], 10)
+    P = np.stack([rng.dirichlet(np.full(6, a)) for a in alphas])
+    gam = np.tile([0.01, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0, 100.0, 1e-6], 4)
+    d = solver.minimizer(P, gam)
+    worst = 0.0
+    for row, g, q in zip(P, gam, d.q):
+        r = minimizer_mp(row.tolist(), float(g), dps=30)
+        with mp.workdps(40):
+            for a, b in zip(q.tolist(), r.q):
+                if b == 0:
+                    assert a == 0
+                else:
+                    worst = max(worst, float(abs(mp.mpf(a) - b) / b))
+    assert worst <= 1e-13
