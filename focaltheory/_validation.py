@@ -58,7 +58,7 @@ def _gamma(gamma, name="gamma"):
     g = _as_real_array(gamma, name)
     _check_finite(g, name)
     if np.any(g < 0):
-        raise ValueError(f"{name} must be nonnegative, got min {g.min()!r}")
+        raise ValueError(f"{name} must be nonnegative, got {float(g.min())!r}")
     return g
 
 
@@ -75,7 +75,7 @@ def _distribution(p, name, axis):
         raise ValueError(f"{name} has an empty class axis (axis={axis})")
     _check_finite(arr, name)
     if np.any(arr < 0):
-        raise ValueError(f"{name} must be nonnegative, found {arr.min()!r}")
+        raise ValueError(f"{name} must be nonnegative, found {float(arr.min())!r}")
     total = arr.sum(axis=-1, keepdims=True)
     if np.any(total <= 0):
         where = np.argwhere(total[..., 0] <= 0)
@@ -106,7 +106,7 @@ def _class_weights(alpha, shape, ax, name="alpha"):
     a = _as_real_array(alpha, name)
     _check_finite(a, name)
     if np.any(a < 0):
-        raise ValueError(f"{name} must be nonnegative, found {a.min()!r}")
+        raise ValueError(f"{name} must be nonnegative, found {float(a.min())!r}")
     try:
         a = np.broadcast_to(a, shape)
     except ValueError:

@@ -139,14 +139,17 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     >>> from focaltheory import minimizer
     >>> res = minimizer([0.7, 0.2, 0.1], gamma=2)
     >>> np.round(res.q, 6)
-    array([0.586415, 0.253154, 0.160431])
+    array([0.535169, 0.292693, 0.172139])
     >>> bool(res.converged), bool(res.residual < 1e-14)
     (True, True)
 
     One call sweeps gamma (the batch shape broadcasts against gamma):
 
-    >>> minimizer([0.7, 0.2, 0.1], gamma=[[0.0], [1.0], [5.0]]).q.shape
+    >>> minimizer([0.7, 0.2, 0.1], gamma=[0.0, 1.0, 5.0]).q.shape
     (3, 3)
+    >>> P = np.array([[0.7, 0.2, 0.1], [0.4, 0.4, 0.2]])
+    >>> minimizer(P, gamma=[[1.0], [2.0], [5.0], [9.0]]).q.shape  # gamma x batch x K
+    (4, 2, 3)
     """
     P, ax = _distribution(p, "p", axis)
     g = _gamma(gamma)
