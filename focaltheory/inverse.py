@@ -88,6 +88,7 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
     if np.any(dev > sum_tol):
         raise ValueError(f"q must sum to 1 along axis={axis} (within sum_tol={sum_tol:g}); found a sum off by {dev.max():.3g}")
     K = Q.shape[-1]
+    ax_out = ax - Q.ndim  # the class axis keeps its place counted from the end
     batch = _broadcast_gamma(g, Q.shape[:-1])
     Q = np.broadcast_to(Q, batch + (K,))
     G = np.broadcast_to(g, batch)[..., None]
@@ -118,4 +119,4 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
             raise ValueError("alpha is zero on a class where q is positive: no distribution has this minimizer")
         w = np.where(pos, w / np.where(A > 0, A, 1.0), 0.0)
     P = w / w.sum(axis=-1, keepdims=True)
-    return np.moveaxis(P, -1, ax)
+    return np.moveaxis(P, -1, ax_out)

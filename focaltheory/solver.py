@@ -167,6 +167,7 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     if maxiter < 1:
         raise ValueError(f"maxiter must be at least 1, got {maxiter}")
     K = P.shape[-1]
+    ax_out = ax - P.ndim  # the class axis keeps its place counted from the end
     batch = _broadcast_gamma(g, P.shape[:-1])
     P = np.broadcast_to(P, batch + (K,))
     N = int(np.prod(batch, dtype=np.int64))
@@ -185,7 +186,7 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         _solve_rows(rows[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
                     iterations[sl], converged[sl], residual[sl])
 
-    q = np.moveaxis(q.reshape(batch + (K,)), -1, ax)
+    q = np.moveaxis(q.reshape(batch + (K,)), -1, ax_out)
     log_lam = log_lam.reshape(batch)
     value = value.reshape(batch)
     if log_scale is not None:
