@@ -200,18 +200,22 @@ def _np_solve_charts(L, gamma, w0=None, chart0=None):
         B = |gamma-1| log 2 + log(1 + gamma/e) + log 2 bounds |log g + u| on q <= 1/2;
     chart v (L <  log g(1/2)):  v in [(L - log(2 + 2 gamma log 2))/gamma, (L - log(1+gamma))/gamma].
     """
-    L_half = (gamma - 1.0) * math.log(0.5) + math.log(1.0 + gamma * math.log(2.0))
+    L, gamma = np.broadcast_arrays(np.asarray(L, dtype=float), np.asarray(gamma, dtype=float))
+    ln2 = math.log(2.0)
+    L_half = (gamma - 1.0) * math.log(0.5) + np.log1p(gamma * ln2)
     is_v = L < L_half
-    B = abs(gamma - 1.0) * math.log(2.0) + math.log1p(gamma / math.e) + math.log(2.0)
-    lo = np.where(is_v, (L - math.log(2.0 + 2.0 * gamma * math.log(2.0))) / gamma, -L - B)
-    hi = np.where(is_v, (L - math.log1p(gamma)) / gamma, np.minimum(-L + B, -math.log(2.0)))
-    hi = np.where(is_v, np.minimum(hi, -math.log(2.0)), hi)
-    lo = np.minimum(lo, hi)
-    guess = np.where(is_v, (L - math.log1p(gamma)) / gamma, -L)
+    B = np.abs(gamma - 1.0) * ln2 + np.log1p(gamma / math.e) + ln2
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        lo = np.where(is_v, (L - np.log(2.0 + 2.0 * gamma * ln2)) / gamma, -L - B)
+        hi = np.where(is_v, (L - np.log1p(gamma)) / gamma, np.minimum(-L + B, -ln2))
+    hi = np.where(is_v, np.minimum(hi, -ln2), hi)
+    lo = np.maximum(np.minimum(lo, hi), -1e300)
+    guess = hi.copy()
+    guess = np.where(is_v, guess, -L)
     if w0 is not None:
         guess = np.where(is_v == chart0, w0, guess)
     w = np.clip(guess, lo, hi)
-    for _ in range(200):
+    for _ in range(400):
         qu, cu, lgu, dlgu = _np_chart_u(np.where(is_v, -1.0, w), gamma)
         qv, cv, lgv, dlgv = _np_chart_v(np.where(is_v, w, -1.0), gamma)
         lg = np.where(is_v, lgv, lgu)
