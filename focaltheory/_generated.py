@@ -29,6 +29,12 @@ __all__ = [
     "logit_loss",
     "logit_dloss",
     "logit_d2loss",
+    "_logit_parts",
+    "_k_term",
+    "_z_eff",
+    "_log_g_small",
+    "_dlog_g",
+    "log_g_from_logit",
 ]
 
 
@@ -177,3 +183,94 @@ def logit_d2loss(u, gamma):
         _t3 = numpy.log1p(_t2)
         _t4 = numpy.where(numpy.less(u, 0), _t1 - u, _t3)
         return numpy.asarray((-_t4*gamma + gamma**2*numpy.where(numpy.greater(u, 20), -1/2*_t2 + 1 + (1/3)*numpy.exp(-2*u) - 1/4*numpy.exp(-3*u), _t0*_t4) + 2*gamma + 1)*numpy.exp(-_t4 - (gamma + 1)*numpy.where(numpy.greater(u, 0), _t3 + u, _t1)), dtype=numpy.float64) + 0.0
+
+
+def _logit_parts(z, e=None):
+    """Return (e, log1p(e), q, 1 - q, z < 0) for log-odds z; e = exp(-|z|) unless supplied.
+
+    Stable form: e
+    Stable form: log1p(e)
+    Stable form: Piecewise((e/(e + 1), z < 0), (1/(e + 1), True))
+    Stable form: Piecewise((1/(e + 1), z < 0), (e/(e + 1), True))
+    Stable form: z < 0
+    """
+    z = numpy.asarray(z, dtype=numpy.float64)
+    if e is None:
+        with numpy.errstate(all='ignore'):
+            e = numpy.exp(-abs(z))
+    e = numpy.asarray(e, dtype=numpy.float64)
+    with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
+        _t0 = (e + 1)**(-1.0)
+        _t1 = _t0*e
+        _t2 = numpy.less(z, 0)
+        return (
+            numpy.asarray(e, dtype=numpy.float64) + 0.0,
+            numpy.asarray(numpy.log1p(e), dtype=numpy.float64) + 0.0,
+            numpy.asarray(numpy.where(_t2, _t1, _t0), dtype=numpy.float64) + 0.0,
+            numpy.asarray(numpy.where(_t2, _t0, _t1), dtype=numpy.float64) + 0.0,
+            numpy.asarray(_t2, dtype=bool),
+        )
+
+
+def _k_term(z, e, lp1, neg):
+    """k = q (-log q) / (1 - q) from the logit parts (k -> 1 as e -> 0).
+
+    Stable form: Piecewise((e*(lp1 - z), neg), (-e**3/4 + e**2/3 - e/2 + 1, e < 1/1048576), (lp1/e, True))
+    """
+    z = numpy.asarray(z, dtype=numpy.float64)
+    e = numpy.asarray(e, dtype=numpy.float64)
+    lp1 = numpy.asarray(lp1, dtype=numpy.float64)
+    neg = numpy.asarray(neg, dtype=bool)
+    with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
+        return numpy.asarray(numpy.where(neg, e*(lp1 - z), numpy.where(numpy.less(e, 1/1048576), -1/4*e**3 + (1/3)*e**2 - 1/2*e + 1, lp1/e)), dtype=numpy.float64) + 0.0
+
+
+def _z_eff(z, gamma, neg):
+    """The large term of -log g: z for z < 0, gamma z for z >= 0.
+
+    Stable form: Piecewise((z, neg), (gamma*z, True))
+    """
+    z = numpy.asarray(z, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    neg = numpy.asarray(neg, dtype=bool)
+    with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
+        return numpy.asarray(numpy.where(neg, z, gamma*z), dtype=numpy.float64) + 0.0
+
+
+def _log_g_small(gamma, k, lp1):
+    """The small terms of log g: log1p(gamma k) - (gamma - 1) log1p(e).
+
+    Stable form: -lp1*(gamma - 1) + log1p(gamma*k)
+    """
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    k = numpy.asarray(k, dtype=numpy.float64)
+    lp1 = numpy.asarray(lp1, dtype=numpy.float64)
+    with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
+        return numpy.asarray(-lp1*(gamma - 1) + numpy.log1p(gamma*k), dtype=numpy.float64) + 0.0
+
+
+def _dlog_g(gamma, k, q):
+    """d log g / dz, negative everywhere.
+
+    Stable form: -q*(gamma - 1) + (-gamma*q - 1)/(gamma*k + 1)
+    """
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    k = numpy.asarray(k, dtype=numpy.float64)
+    q = numpy.asarray(q, dtype=numpy.float64)
+    with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
+        return numpy.asarray(-q*(gamma - 1) + (-gamma*q - 1)/(gamma*k + 1), dtype=numpy.float64) + 0.0
+
+
+def log_g_from_logit(z, gamma):
+    """log g(q) for q = sigmoid(z), accurate for q near 0 and near 1; gamma broadcasts.
+
+    Stable form: -(gamma - 1)*log1p(exp(-Abs(z))) - Piecewise((z, z < 0), (gamma*z, True)) + log1p(gamma*Piecewise(((-z + log1p(exp(-Abs(z))))*exp(-Abs(z)), z < 0), (1 - exp(-Abs(z))/2 + exp(-2*Abs(z))/3 - exp(-3*Abs(z))/4, exp(-Abs(z)) < 1/1048576), (exp(Abs(z))*log1p(exp(-Abs(z))), True)))
+    """
+    z = numpy.asarray(z, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
+        _t0 = abs(z)
+        _t1 = numpy.exp(-_t0)
+        _t2 = numpy.log1p(_t1)
+        _t3 = numpy.less(z, 0)
+        return numpy.asarray(-_t2*(gamma - 1) - numpy.where(_t3, z, gamma*z) + numpy.log1p(gamma*numpy.where(_t3, _t1*(_t2 - z), numpy.where(numpy.less(_t1, 1/1048576), -1/2*_t1 + 1 + (1/3)*numpy.exp(-2*_t0) - 1/4*numpy.exp(-3*_t0), _t2*numpy.exp(_t0)))), dtype=numpy.float64) + 0.0

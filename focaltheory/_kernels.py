@@ -19,57 +19,14 @@ gives g = (1-q)^gamma / q * (1 + gamma k) with k = q (-log q) / (1 - q), so
 
 The split keeps every large term (z_eff, which the solver sums with log P and
 log lambda) apart from the small ones, so nothing large cancels inside.
+
+Since issue 3 these kernels are GENERATED: their expressions live in
+focaltheory/symbolic.py (``kernel_forms``), where each is proved equal to the
+log-derivative of l(q) = -(1-q)^gamma log q by sympy, and they are printed into
+focaltheory/_generated.py by ``python -m focaltheory.symbolic --write``.  This
+module only re-exports them under the names and signatures the solver uses.
 """
 
-import numpy as np
+from ._generated import _dlog_g, _k_term, _log_g_small, _logit_parts, _z_eff, log_g_from_logit  # noqa: F401
 
 __all__ = []  # private module
-
-
-def _logit_parts(z, e=None):
-    """Return (e, log1p(e), q, 1 - q, z < 0) for log-odds z.
-
-    ``e`` = exp(-|z|) may be supplied when it is known more accurately than
-    from z, e.g. as P * exp(w) for a tiny class carried relative to P.
-    """
-    neg = z < 0
-    if e is None:
-        e = np.exp(-np.abs(z))
-    lp1 = np.log1p(e)
-    inv = 1.0 / (1.0 + e)
-    ei = e * inv
-    q = np.where(neg, ei, inv)
-    omq = np.where(neg, inv, ei)
-    return e, lp1, q, omq, neg
-
-
-def _k_term(z, e, lp1, neg):
-    """k = q (-log q) / (1 - q) from the logit parts."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pos_k = np.where(e > 0, lp1 / e, 1.0)
-    return np.where(neg, (lp1 - z) * e, pos_k)
-
-
-def _z_eff(z, gamma, neg):
-    """The large term of -log g: z for z < 0, gamma z for z >= 0."""
-    return np.where(neg, z, gamma * z)
-
-
-def _log_g_small(gamma, k, lp1):
-    """The small terms of log g: log1p(gamma k) - (gamma - 1) log1p(e)."""
-    return np.log1p(gamma * k) - (gamma - 1.0) * lp1
-
-
-def _dlog_g(gamma, k, q):
-    """d log g / dz, negative everywhere."""
-    return -(1.0 + gamma * q) / (1.0 + gamma * k) - (gamma - 1.0) * q
-
-
-def log_g_from_logit(z, gamma):
-    """log g(q) for q = sigmoid(z), accurate for q near 0 and near 1.
-
-    Vectorized; ``gamma`` broadcasts against ``z``.
-    """
-    e, lp1, q, omq, neg = _logit_parts(z)
-    k = _k_term(z, e, lp1, neg)
-    return -_z_eff(z, gamma, neg) + _log_g_small(gamma, k, lp1)

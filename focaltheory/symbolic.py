@@ -105,6 +105,7 @@ __all__ = [
     "stable_forms",
     "verify_stable_forms",
     "verify_softmax_closed_form",
+    "kernel_forms",
     "generate_source",
     "main",
 ]
@@ -392,6 +393,105 @@ def stable_forms():
 
 
 # ----------------------------------------------------------------------------
+# Solver kernels: log g and d log g / dz in the log-odds z (focaltheory/_kernels.py)
+# ----------------------------------------------------------------------------
+_z = sp.Symbol("z", real=True)  # log-odds of q
+_e = sp.Symbol("e", nonnegative=True)  # exp(-|z|) <= 1
+_lp1 = sp.Symbol("lp1", nonnegative=True)  # log1p(e)
+_k = sp.Symbol("k", nonnegative=True)  # q (-log q) / (1 - q)
+_neg = sp.Symbol("neg")  # z < 0, a boolean array
+_K_SERIES_BELOW = sp.Rational(1, 2**20)  # e below this: log1p(e)/e by its Taylor series
+
+
+def _kernel_pieces():
+    """The stable pieces of log g(sigmoid(z)) used by the solver, in terms of e = exp(-|z|).
+
+    With q = sigmoid(z), g = (1-q)**gamma / q * (1 + gamma k), k = q (-log q)/(1-q):
+
+    * z < 0:  e = exp(z),  q = e/(1+e), 1-q = 1/(1+e), k = (log1p(e) - z) e,
+      log g = -z + log1p(gamma k) - (gamma - 1) log1p(e);
+    * z >= 0: e = exp(-z), q = 1/(1+e), 1-q = e/(1+e), k = log1p(e)/e (series in e near 0),
+      log g = -gamma z + log1p(gamma k) - (gamma - 1) log1p(e).
+    """
+    w = sp.Symbol("w", positive=True)
+    k_series = sp.series(sp.log(1 + w) / w, w, 0, 4).removeO().subs(w, _e)
+    qv = sp.Piecewise((_e / (1 + _e), _neg), (1 / (1 + _e), True))
+    omq = sp.Piecewise((1 / (1 + _e), _neg), (_e / (1 + _e), True))
+    kk = sp.Piecewise(((_lp1 - _z) * _e, _neg), (k_series, _e < _K_SERIES_BELOW), (_lp1 / _e, True))
+    z_eff = sp.Piecewise((_z, _neg), (gamma * _z, True))
+    small = log1p(gamma * _k) - (gamma - 1) * _lp1
+    dlog = -(1 + gamma * q) / (1 + gamma * _k) - (gamma - 1) * q
+    return dict(q=qv, omq=omq, k=kk, k_series=k_series, z_eff=z_eff, small=small, dlog=dlog)
+
+
+def _kernel_composites():
+    """(stable, derived) pairs for log g and d log g / dz as functions of z, for the proofs."""
+    P = _kernel_pieces()
+    derived = sp.log(g_expr().subs(q, 1 / (1 + sp.exp(-_z))))
+    full = {_k: P["k"], q: P["q"]}
+    log_g = (-P["z_eff"] + P["small"]).subs(full).subs(_lp1, log1p(_e))
+    dlog = P["dlog"].subs(full).subs(_lp1, log1p(_e))
+    return {
+        "log_g_from_logit": (log_g, derived),
+        "_dlog_g": (dlog, sp.diff(derived, _z)),
+    }
+
+
+def kernel_forms():
+    """Generated replacements of the solver kernels, with the names and signatures of _kernels.py.
+
+    Returns ``name -> spec``; a spec is a dict with ``args`` (list of
+    ``(symbol, kind, default)``, kind 'f' for float64 or 'b' for bool),
+    ``out`` (list of ``(expression, kind)``) and ``doc``.
+    """
+    P = _kernel_pieces()
+    neg_z = _z < 0
+    on_z = {_neg: neg_z}
+    F, B = "f", "b"
+    return {
+        "_logit_parts": dict(
+            args=[(_z, F, None), (_e, F, sp.exp(-sp.Abs(_z)))],
+            out=[(_e, F), (log1p(_e), F), (P["q"].subs(on_z), F), (P["omq"].subs(on_z), F), (neg_z, B)],
+            doc="Return (e, log1p(e), q, 1 - q, z < 0) for log-odds z; e = exp(-|z|) unless supplied.",
+        ),
+        "_k_term": dict(
+            args=[(_z, F, None), (_e, F, None), (_lp1, F, None), (_neg, B, None)],
+            out=[(P["k"], F)],
+            doc="k = q (-log q) / (1 - q) from the logit parts (k -> 1 as e -> 0).",
+        ),
+        "_z_eff": dict(
+            args=[(_z, F, None), (gamma, F, None), (_neg, B, None)],
+            out=[(P["z_eff"], F)],
+            doc="The large term of -log g: z for z < 0, gamma z for z >= 0.",
+        ),
+        "_log_g_small": dict(
+            args=[(gamma, F, None), (_k, F, None), (_lp1, F, None)],
+            out=[(P["small"], F)],
+            doc="The small terms of log g: log1p(gamma k) - (gamma - 1) log1p(e).",
+        ),
+        "_dlog_g": dict(
+            args=[(gamma, F, None), (_k, F, None), (q, F, None)],
+            out=[(P["dlog"], F)],
+            doc="d log g / dz, negative everywhere.",
+        ),
+        "log_g_from_logit": dict(
+            args=[(_z, F, None), (gamma, F, None)],
+            out=[
+                (
+                    (-P["z_eff"] + P["small"])
+                    .subs({_k: P["k"]})
+                    .subs({_lp1: log1p(_e)})
+                    .subs({_e: sp.exp(-sp.Abs(_z))})
+                    .subs(on_z),
+                    F,
+                )
+            ],
+            doc="log g(q) for q = sigmoid(z), accurate for q near 0 and near 1; gamma broadcasts.",
+        ),
+    }
+
+
+# ----------------------------------------------------------------------------
 # Proofs
 # ----------------------------------------------------------------------------
 def _branches(expr):
@@ -416,7 +516,7 @@ def _to_canonical(e):
     """log1p(x) -> log(1+x), xlogy(x, y) -> x log(y); q = t/(1+t), c = 1/(1+t), u = log(t), t > 0."""
     e = e.replace(lambda x: isinstance(x, log1p), lambda x: sp.log(1 + x.args[0]))
     e = e.rewrite(sp.log)
-    return e.subs({c: 1 / (1 + _T), q: _T / (1 + _T), u: sp.log(_T)})
+    return e.subs({c: 1 / (1 + _T), q: _T / (1 + _T), u: sp.log(_T), _z: sp.log(_T)})
 
 
 _T = sp.Symbol("t", positive=True)
@@ -489,7 +589,7 @@ def verify_stable_forms(names=None):
     out = {}
     forms = stable_forms()
     series = _series_parts()
-    for name in names or list(forms):
+    for name in [n for n in (names or list(forms)) if n in forms]:
         args, stable, derived, _ = forms[name]
         how = "symbolic"
         for br, sub in _branches(stable):
@@ -502,6 +602,19 @@ def verify_stable_forms(names=None):
                     break
                 how = "numeric"
         out[name] = how
+    if names is None or any(n in names for n in ("log_g_from_logit", "_dlog_g")):
+        for name, (stable, derived) in _kernel_composites().items():
+            if names is not None and name not in names:
+                continue
+            how = "symbolic"
+            for neg, e_val in ((True, sp.exp(_z)), (False, sp.exp(-_z))):
+                br = stable.subs(_neg, neg)
+                for b2, sub in _branches(br):
+                    if b2.has(_kernel_pieces()["k_series"]):
+                        continue
+                    if not _exact_branch_zero(b2.subs(_e, e_val), derived):
+                        how = "FAIL"
+            out[name] = how
     return out
 
 
@@ -554,35 +667,59 @@ class _Printer(NumPyPrinter):
         return out
 
 
-def _function_source(name, args, expr, doc):
+def _function_source(name, spec):
+    """Print one generated function from a spec (see :func:`kernel_forms`)."""
     printer = _Printer({"fully_qualified_modules": True, "inline": True})
-    repl, (red,) = sp.cse([expr], symbols=sp.numbered_symbols("_t"), optimizations=None, order="canonical")
-    argnames = ", ".join(str(a) for a in args)
-    lines = [f"def {name}({argnames}):"]
-    lines.append(f'    """{doc}')
-    lines.append("")
-    lines.append(f"    Stable form: {sp.sstr(expr, order='lex')}")
+    exprs = [e for e, _ in spec["out"]]
+    repl, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_t"), optimizations=None, order="canonical")
+    sig = ", ".join(str(a) if d is None else f"{a}=None" for a, _, d in spec["args"])
+    lines = [f"def {name}({sig}):", f'    """{spec["doc"]}', ""]
+    for e, _ in spec["out"]:
+        lines.append(f"    Stable form: {sp.sstr(e, order='lex')}")
     lines.append('    """')
-    for a in args:
-        lines.append(f"    {a} = numpy.asarray({a}, dtype=numpy.float64)")
+    for a, kind, d in spec["args"]:
+        if d is not None:
+            lines.append(f"    if {a} is None:")
+            lines.append(f"        with numpy.errstate(all='ignore'):")
+            lines.append(f"            {a} = {printer.doprint(d)}")
+        dt = "numpy.float64" if kind == "f" else "bool"
+        lines.append(f"    {a} = numpy.asarray({a}, dtype={dt})")
     lines.append("    with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow")
     for sym, sub in repl:
         lines.append(f"        {sym} = {printer.doprint(sub)}")
-    lines.append(f"        return numpy.asarray({printer.doprint(red)}, dtype=numpy.float64) + 0.0")
+    outs = []
+    for red, (_, kind) in zip(reduced, spec["out"]):
+        if kind == "f":
+            outs.append(f"numpy.asarray({printer.doprint(red)}, dtype=numpy.float64) + 0.0")
+        else:
+            outs.append(f"numpy.asarray({printer.doprint(red)}, dtype=bool)")
+    if len(outs) == 1:
+        lines.append(f"        return {outs[0]}")
+    else:
+        lines.append("        return (")
+        for o in outs:
+            lines.append(f"            {o},")
+        lines.append("        )")
     text = "\n".join(lines) + "\n"
-    # stable wrapping is not needed (long lines are fine in generated code); remove trailing spaces
     return re.sub(r"[ \t]+\n", "\n", text)
+
+
+def _all_specs():
+    specs = {}
+    for n, (args, expr, _, doc) in stable_forms().items():
+        specs[n] = dict(args=[(a, "f", None) for a in args], out=[(expr, "f")], doc=doc)
+    specs.update(kernel_forms())
+    return specs
 
 
 def generate_source():
     """The full text of focaltheory/_generated.py, deterministic for a given sympy version."""
-    forms = stable_forms()
-    names = list(forms)
+    specs = _all_specs()
+    names = list(specs)
     all_list = "".join(f'    "{n}",\n' for n in names)
     parts = [_HEADER.format(all_list=all_list)]
     for n in names:
-        args, expr, _, doc = forms[n]
-        parts.append("\n\n" + _function_source(n, args, expr, doc))
+        parts.append("\n\n" + _function_source(n, specs[n]))
     return "".join(parts)
 
 
