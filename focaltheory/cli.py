@@ -164,7 +164,10 @@ def _build_parser():
 def main(argv=None):
     """Entry point of the ``focaltheory`` console script; returns the exit code."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already reported
+        return exc.code
     try:
         return args.run(args)
     except (ValueError, TypeError, OSError) as exc:

@@ -389,7 +389,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 z, lp1, neg = s["z"][w], s["lp1"][w], s["neg"][w]
                 L0 = np.where(neg, z - lp1, -lp1)
                 L1 = np.where(neg, -lp1, -z - lp1)
-                value_out[dst] = -np.where(support[w], P[w] * np.exp(G[w] * L1) * L0, 0.0).sum(axis=1)
+                value_out[dst] = 0.0 - np.where(support[w], P[w] * np.exp(G[w] * L1) * L0, 0.0).sum(axis=1)
                 it_out[dst] = it0 + k
                 conv_out[dst] = ok[w]
                 res_out[dst] = np.maximum(np.abs(s["F"][w]).max(axis=1), np.abs(s["R"][w]))

@@ -1,0 +1,214 @@
+"""The double-precision minimizer against 40- and 50-digit references, SLSQP,
+and the properties every minimizer must have."""
+
+import mpmath
+import numpy as np
+import pytest
+import scipy.optimize
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from focaltheory import focal_entropy, inverse_minimizer, minimizer
+from focaltheory.reference import minimizer_mp
+
+RTOL_Q = 1e-13  # the core issue's accuracy target for every positive entry
+
+
+def _rel_err(q, ref):
+    """Max relative error of the positive entries; zeros must be exact."""
+    worst = 0.0
+    for a, b in zip(np.ravel(q), ref):
+        if b == 0:
+            assert a == 0.0
+            continue
+        worst = max(worst, float(abs(mpmath.mpf(float(a)) / b - 1)))
+    return worst
+
+
+def _loglam_err(a, b):
+    d = abs(mpmath.mpf(float(a)) - b)
+    return float(d if abs(b) < 1 else d / abs(b))
+
+
+# Cases spanning the issue's range: K from 2 to 10^4, gamma from 0 to 5000,
+# entries from 1e-300 to 1 - 1e-15, zeros, unnormalized weights.
+_rng = np.random.default_rng(20261122)
+CASES = [
+    ([0.7, 0.2, 0.1], 2.0),
+    ([0.7, 0.2, 0.09, 0.01], 10.0),
+    ([0.7, 0.2, 0.09, 0.01], 1000.0),
+    ([0.7, 0.2, 0.09, 0.01], 5000.0),
+    ([1.0, 1e-300], 2.0),
+    ([1.0, 1e-300], 0.01),
+    ([1.0, 1e-300], 5000.0),
+    ([1 - 1e-15, 1e-15], 2.0),
+    ([1 - 1e-15, 1e-15], 0.25),
+    ([1.0, 1e-300, 1e-200, 1e-100], 0.5),
+    ([1.0, 1e-300, 1e-200, 1e-100], 5.0),
+    ([1e-300, 1e-300, 1e-300, 1.0], 50.0),
+    ([3.0, 0.0, 7.0], 1.5),  # unnormalized, with a zero
+    ([0.0, 5.0, 0.0, 1e-12, 2.0], 0.25),
+    ([0.99 / 99] * 99 + [1e-8], 2.0),  # THEORY.md's over-suppression example
+    (list(_rng.dirichlet(np.full(50, 0.1))), 2.0),
+    (list(np.maximum(_rng.dirichlet(np.full(10, 0.01)), 1e-300)), 1000.0),
+    (list(_rng.dirichlet(np.full(1000, 1.0))), 5.0),
+    ([0.25] * 4, 3.0),  # uniform: a fixed point
+]
+
+
+@pytest.mark.parametrize("p,gamma", CASES)
+def test_matches_50_digit_reference(p, gamma):
+    res = minimizer(p, gamma)
+    ref = minimizer_mp(p, gamma, dps=50)
+    assert bool(res.converged)
+    assert _rel_err(res.q, ref.q) <= RTOL_Q
+    assert _loglam_err(res.log_lam, ref.log_lam) <= 1e-13
+    if ref.value > 1e-300:
+        assert float(abs(mpmath.mpf(float(res.value)) / ref.value - 1)) <= 1e-12
+    else:  # below the double range (1e-625 at gamma = 5000): rounds to +0
+        assert res.value == 0.0 and not np.signbit(res.value)
+
+
+def test_k_10000_against_40_digits():
+    p = np.random.default_rng(7).dirichlet(np.full(10_000, 0.5))
+    p[:3] = [1e-300, 1e-200, 0.0]
+    res = minimizer(p, 2.0)
+    ref = minimizer_mp(list(p), 2.0, dps=40)
+    assert _rel_err(res.q, ref.q) <= RTOL_Q
+    assert _loglam_err(res.log_lam, ref.log_lam) <= 1e-13
+
+
+def test_batch_with_gamma_sweep_matches_reference_row_by_row():
+    P = np.array([[0.5, 0.3, 0.2], [0.9, 0.0999, 1e-4], [1.0, 1e-250, 1e-20]])
+    gammas = np.array([[0.5], [2.0], [40.0]])
+    res = minimizer(P, gammas)
+    assert res.q.shape == (3, 3, 3) and res.log_lam.shape == (3, 3)
+    for i in range(3):
+        for j in range(3):
+            ref = minimizer_mp(list(P[j]), float(gammas[i, 0]), dps=40)
+            assert _rel_err(res.q[i, j], ref.q) <= RTOL_Q
+
+
+def test_gamma_zero_returns_p_exactly():
+    p = np.array([0.1, 0.0, 0.6, 0.3])
+    res = minimizer(p, 0.0)
+    assert np.array_equal(res.q, p)
+    assert res.log_lam == 0.0 and res.iterations == 0 and res.converged
+    # gamma = 0 is the cross-entropy, whose minimal value is the Shannon entropy
+    nz = p[p > 0]
+    assert res.value == pytest.approx(-(nz * np.log(nz)).sum(), rel=1e-15)
+
+
+def test_point_mass_is_its_own_minimizer():
+    res = minimizer([0.0, 2.0, 0.0], 2.0)
+    assert np.array_equal(res.q, [0.0, 1.0, 0.0])
+    # lambda* = g(1) = 0 exactly for gamma > 0: the documented -inf
+    assert res.log_lam == -np.inf and res.value == 0.0 and res.converged
+
+
+def _slsqp(p, gamma):
+    """A generic solver with the analytic gradient, as a user might write it."""
+    p = np.asarray(p, float) / np.sum(p)
+
+    def f(q):
+        return -np.sum(p * (1 - q) ** gamma * np.log(q))
+
+    def grad(q):
+        return p * (gamma * (1 - q) ** (gamma - 1) * np.log(q) - (1 - q) ** gamma / q)
+
+    K = p.size
+    out = scipy.optimize.minimize(
+        f, np.full(K, 1.0 / K), jac=grad, method="SLSQP",
+        bounds=[(1e-12, 1.0)] * K,
+        constraints=[{"type": "eq", "fun": lambda q: q.sum() - 1, "jac": lambda q: np.ones(K)}],
+        options={"ftol": 1e-15, "maxiter": 500},
+    )
+    return out.x
+
+
+@pytest.mark.parametrize("p,gamma", [([0.6, 0.3, 0.1], 2.0), ([0.4, 0.35, 0.15, 0.1], 0.5), ([0.5, 0.2, 0.2, 0.05, 0.05], 5.0)])
+def test_agrees_with_slsqp(p, gamma):
+    q_generic = _slsqp(p, gamma)
+    res = minimizer(p, gamma)
+    np.testing.assert_allclose(res.q, q_generic, rtol=1e-5)
+    # and ours is no worse in objective value
+    assert focal_entropy(p, res.q, gamma) <= focal_entropy(p, q_generic, gamma) + 1e-15
+
+
+def test_result_is_frozen_and_input_untouched():
+    p = np.array([[0.5, 0.3, 0.2]], dtype=np.float32)
+    keep = p.copy()
+    res = minimizer(p, 2)
+    assert np.array_equal(p, keep) and p.dtype == np.float32
+    assert res.q.dtype == np.float64
+    with pytest.raises(ValueError):
+        res.q[0, 0] = 1.0
+    with pytest.raises(AttributeError):
+        res.q = None
+
+
+def test_float32_is_computed_in_float64():
+    p32 = np.array([0.5, 0.3, 0.2], dtype=np.float32)
+    np.testing.assert_array_equal(minimizer(p32, 2).q, minimizer(p32.astype(np.float64), 2).q)
+
+
+def test_axis_and_unnormalized_weights():
+    P = np.array([[1.0, 2.0], [3.0, 2.0], [6.0, 6.0]])  # classes along axis 0
+    res = minimizer(P, 2.0, axis=0)
+    assert res.q.shape == (3, 2)
+    for j in range(2):
+        np.testing.assert_allclose(res.q[:, j], minimizer(P[:, j], 2.0).q, rtol=0, atol=0)
+    np.testing.assert_allclose(res.q.sum(axis=0), 1.0, rtol=0, atol=4e-16)
+
+
+def test_maxiter_one_reports_not_converged_without_nan():
+    res = minimizer([0.9, 0.09, 0.01], 2.0, maxiter=1)
+    assert not bool(res.converged)
+    assert np.all(np.isfinite(res.q)) and np.isfinite(res.residual)
+
+
+# ---- properties over random and adversarial distributions (hypothesis) ----
+
+_weights = hnp.arrays(
+    np.float64,
+    st.integers(2, 12),
+    elements=st.one_of(
+        st.floats(1e-300, 1.0),
+        st.sampled_from([0.0, 1e-300, 1e-200, 1e-100, 1e-15, 0.5, 1.0, 1.0 - 1e-15]),
+    ),
+).filter(lambda w: np.count_nonzero(w) >= 2)
+_gammas = st.one_of(st.sampled_from([0.0, 0.25, 1.0, 2.0, 5.0, 50.0, 1000.0, 5000.0]), st.floats(1e-3, 100.0))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_weights, _gammas)
+def test_minimizer_properties(w, gamma):
+    res = minimizer(w, gamma)
+    q = res.q
+    p = w / w.sum()
+    support = p > 0
+    assert bool(res.converged) and np.all(np.isfinite(q)) and np.isfinite(res.log_lam)
+    # on the simplex, exactly zero off the support
+    assert np.all(q[~support] == 0.0) and np.all(q[support] > 0)
+    assert abs(q.sum() - 1.0) <= 8 * np.finfo(float).eps
+    # order preserved: P(x) < P(y) implies Q(x) <= Q(y) (ties stay ties)
+    i = np.argsort(p, kind="stable")
+    assert np.all(np.diff(q[i]) >= 0)
+    # KKT residual at rounding level (its terms are up to |log lambda|, |log P| in size)
+    assert res.residual <= 64 * np.finfo(float).eps * (1 + abs(res.log_lam) + 745)
+    # the closed-form inverse certifies the answer: it maps Q* back to P
+    back = inverse_minimizer(q, gamma)
+    assert np.all(back[~support] == 0.0)
+    np.testing.assert_allclose(back[support], p[support], rtol=1e-12, atol=0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(2, 30), st.floats(0.01, 10.0), st.floats(0.0, 200.0), st.integers(0, 2**32 - 1))
+def test_batch_equals_rows(K, conc, gamma, seed):
+    P = np.random.default_rng(seed).dirichlet(np.full(K, conc), size=7)
+    P = np.where(P < 1e-300, 0.0, P)
+    P[P.sum(axis=1) == 0, 0] = 1.0
+    res = minimizer(P, gamma)
+    for j in range(P.shape[0]):
+        np.testing.assert_array_equal(res.q[j], minimizer(P[j], gamma).q)

@@ -1,0 +1,104 @@
+"""Bad input gets a ValueError or TypeError naming the argument, never NaN or a warning."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from focaltheory import focal_entropy, focal_loss, inverse_minimizer, minimizer
+
+BAD_P = [
+    ([0.5, np.nan], ValueError, "p must be finite"),
+    ([0.5, np.inf], ValueError, "p must be finite"),
+    ([0.5, -0.1], ValueError, "p must be nonnegative"),
+    ([0.0, 0.0], ValueError, "p has an all-zero distribution"),
+    ([[0.5, 0.5], [0.0, 0.0]], ValueError, r"all-zero distribution \(first at batch index \(1,\)\)"),
+    (np.empty((3, 0)), ValueError, "p has an empty class axis"),
+    ([0.5 + 1j, 0.5], TypeError, "p must be real"),
+    (["a", "b"], TypeError, "p must be a real numeric array"),
+    ("0.5 0.5", TypeError, "p must be a real numeric array"),
+    (np.array([0.5, 0.5], dtype=object), TypeError, "p must be a real numeric array"),
+    ([[0.5, 0.5], [0.5]], TypeError, "p must be a real numeric array"),
+    (0.5, ValueError, "axis=-1 is out of range"),
+]
+
+
+@pytest.mark.parametrize("p,exc,msg", BAD_P)
+def test_bad_p(p, exc, msg):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(exc, match=msg):
+            minimizer(p, 2.0)
+        with pytest.raises(exc, match=msg):
+            focal_entropy(p, [0.5, 0.5], 2.0)
+
+
+BAD_GAMMA = [
+    (-1.0, ValueError, "gamma must be nonnegative"),
+    (np.nan, ValueError, "gamma must be finite"),
+    (np.inf, ValueError, "gamma must be finite"),
+    ("2", TypeError, "gamma must be a real number"),
+    (None, TypeError, "gamma must be a real numeric array"),
+    (1 + 1j, TypeError, "gamma must be real"),
+    ([1.0, 2.0, 3.0], ValueError, r"gamma with shape \(3,\) is not broadcastable against the batch shape \(2,\)"),
+]
+
+
+@pytest.mark.parametrize("gamma,exc,msg", BAD_GAMMA)
+def test_bad_gamma(gamma, exc, msg):
+    P = np.array([[0.5, 0.5], [0.2, 0.8]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(exc, match=msg):
+            minimizer(P, gamma)
+        with pytest.raises(exc, match=msg):
+            inverse_minimizer(P, gamma)
+
+
+def test_bad_axis():
+    with pytest.raises(ValueError, match="axis=2 is out of range"):
+        minimizer([[0.5, 0.5]], 1.0, axis=2)
+    with pytest.raises(TypeError, match="axis must be an integer"):
+        minimizer([0.5, 0.5], 1.0, axis=0.5)
+    with pytest.raises(TypeError, match="axis must be an integer"):
+        inverse_minimizer([0.5, 0.5], 1.0, axis=True)
+
+
+def test_bad_q_for_inverse_and_loss():
+    with pytest.raises(ValueError, match=r"q must lie in \[0, 1\]"):
+        inverse_minimizer([1.5, -0.5], 1.0)
+    with pytest.raises(ValueError, match="q must be finite"):
+        inverse_minimizer([np.nan, 1.0], 1.0)
+    with pytest.raises(ValueError, match="q must sum to 1"):
+        inverse_minimizer([0.2, 0.2], 1.0)
+    with pytest.raises(ValueError, match="q has an empty class axis"):
+        inverse_minimizer(np.empty((2, 0)), 1.0)
+    with pytest.raises(ValueError, match=r"q must lie in \[0, 1\]"):
+        focal_loss(1.2, 2.0)
+    with pytest.raises(ValueError, match="sum_tol must be"):
+        inverse_minimizer([0.5, 0.5], 1.0, sum_tol=-1)
+
+
+def test_bad_alpha_and_maxiter():
+    with pytest.raises(ValueError, match="alpha must be nonnegative"):
+        minimizer([0.5, 0.5], 2.0, alpha=[-1.0, 1.0])
+    with pytest.raises(ValueError, match="alpha with shape"):
+        minimizer([0.5, 0.5], 2.0, alpha=[1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="alpha \\* p has an all-zero distribution"):
+        minimizer([0.5, 0.0], 2.0, alpha=[0.0, 1.0])
+    with pytest.raises(ValueError, match="alpha is zero on a class where q is positive"):
+        inverse_minimizer([0.5, 0.5], 2.0, alpha=[0.0, 1.0])
+    with pytest.raises(ValueError, match="maxiter must be at least 1"):
+        minimizer([0.5, 0.5], 2.0, maxiter=0)
+    with pytest.raises(TypeError, match="maxiter must be an integer"):
+        minimizer([0.5, 0.5], 2.0, maxiter=2.5)
+
+
+def test_no_warnings_on_extreme_valid_input():
+    P = np.array([[1.0, 1e-300, 0.0, 1e-320], [0.0, 0.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for gamma in [0.0, 1e-3, 2.0, 5000.0]:
+            res = minimizer(P, gamma)
+            assert np.all(np.isfinite(res.q)) and np.all(np.isfinite(res.value))
+            inverse_minimizer(res.q, gamma)
