@@ -215,6 +215,7 @@ def _np_solve_charts(L, gamma, w0=None, chart0=None):
     if w0 is not None:
         guess = np.where(is_v == chart0, w0, guess)
     w = np.clip(guess, lo, hi)
+    active = np.ones(w.shape, dtype=bool)
     for _ in range(400):
         qu, cu, lgu, dlgu = _np_chart_u(np.where(is_v, -1.0, w), gamma)
         qv, cv, lgv, dlgv = _np_chart_v(np.where(is_v, w, -1.0), gamma)
@@ -227,11 +228,13 @@ def _np_solve_charts(L, gamma, w0=None, chart0=None):
         hi = np.where(up, hi, w)
         step = -f / dlg
         new = w + step
-        bad = ~np.isfinite(new) | (new <= lo) | (new >= hi)
+        bad = ~np.isfinite(new) | (new < lo) | (new > hi)
         new = np.where(bad, 0.5 * (lo + hi), new)
-        done = np.abs(new - w) <= 4e-16 * np.maximum(1.0, np.abs(w))
-        w = new
-        if np.all(done):
+        scale = 1e-15 * np.maximum(1.0, np.abs(w))
+        done = (np.abs(new - w) <= scale) | (hi - lo <= scale) | (f == 0)
+        w = np.where(active, new, w)
+        active &= ~done
+        if not np.any(active):
             break
     qu, cu, lgu, dlgu = _np_chart_u(np.where(is_v, -1.0, w), gamma)
     qv, cv, lgv, dlgv = _np_chart_v(np.where(is_v, w, -1.0), gamma)

@@ -345,8 +345,9 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     P = np.broadcast_to(P, shape + P.shape[-1:])
     g = np.broadcast_to(g, shape)
     res = minimizer(P, g, axis=-1)
-    q = np.asarray(res.q)
-    log_lam = np.asarray(res.log_lam)
+    # gamma = 0: Q* = P exactly (cross-entropy is proper)
+    q = np.where((g == 0)[..., None], P, np.asarray(res.q))
+    log_lam = np.where(g == 0, 0.0, np.asarray(res.log_lam))
     pg = np.asarray(threshold(g))
     support = P > 0
     with np.errstate(divide="ignore", invalid="ignore"):
