@@ -357,10 +357,10 @@ def sigmoid_minimizer(eta, gamma=2.0, alpha=0.25, *, maxiter=50):
     g1 = 1.0 + G
     y0 = -Aabs / g1
     h = np.log1p(G) / g1
-    lo, hi = y0 - h, y0
-    y = y0.copy()
+    lo, hi = np.array(y0 - h, dtype=float), np.array(y0, dtype=float)
+    y = np.array(y0, dtype=float)
     iters = np.zeros(shape, dtype=np.int64)
-    done = ~inner | (G == 0)  # gamma = 0: y0 is the root (D = 0)
+    done = np.array(~inner | (G == 0))  # gamma = 0: y0 is the root (D = 0)
     converged = done.copy()
     for _ in range(maxiter):
         act = ~done
