@@ -251,48 +251,86 @@ def _two_sum(a, b):
     return s, (a - (s - bb)) + (b - bb)
 
 
-def _newton_parts(P, logP, logP_lo, support, is_dom, tiny, c, u, G):
+def _rowsum(x):
+    """Sum along the (short) class axis.
+
+    einsum is about twice as fast as ``x.sum(axis=1)`` for short rows and,
+    unlike a BLAS matrix-vector product, gives each row the same bits
+    whatever the batch it sits in.
+    """
+    return np.einsum("ij->i", x)
+
+
+def _newton_parts(sys, tiny, c, u):
     """Evaluate the KKT system at the iterate (c, u) and its Newton step.
 
     Returns a dict with the class quantities (z, log1p(e), q, 1 - q), the
     residuals (F: stationarity in log form, R: the constraint in log form),
-    the merit (squared Newton estimate of the relative error of q, plus R^2)
-    and the Newton correction (dc, du).
+    the merit (sum of squared residuals), the Newton correction (dc, du) and
+    the rounding level of dc ("noise", in units of the carrier c).
     """
-    z = np.where(tiny, c + logP, c)
-    ex = np.exp(np.where(tiny, c, -np.abs(z)))
-    e = np.where(tiny, P * ex, ex)
+    P, logP, logP_lo, support, G = sys.P, sys.logP, sys.logP_lo, sys.support, sys.G
+    any_tiny = tiny.any()
+    if any_tiny:
+        z = np.where(tiny, c + logP, c)
+        ex = np.exp(np.where(tiny, c, -np.abs(z)))
+        e = np.where(tiny, P * ex, ex)
+    else:
+        z, e = c, None
     e, lp1, qv, omq, neg = _k._logit_parts(z, e)
     kk = _k._k_term(z, e, lp1, neg)
     # F = log P + log g(q) - u.  Its large terms (log P, z_eff, u: each up to
     # ~1e3) are summed without rounding error; for a tiny class log P - z_eff
     # is -c exactly.
-    s1, e1 = _two_sum(np.where(tiny, 0.0, logP), np.where(tiny, -c, -_k._z_eff(z, G, neg)))
+    mz = -_k._z_eff(z, G, neg)
+    if any_tiny:
+        s1, e1 = _two_sum(np.where(tiny, 0.0, logP), np.where(tiny, -c, mz))
+        lo = np.where(tiny, 0.0, logP_lo)
+    else:
+        s1, e1 = _two_sum(logP, mz)
+        lo = logP_lo
     s2, e2 = _two_sum(s1, -u[:, None])
-    small = _k._log_g_small(G, kk, lp1)
-    F = s2 + (e1 + e2 + np.where(tiny, 0.0, logP_lo) + small)
-    F = np.where(support, F, 0.0)
+    F = s2 + (e1 + e2 + lo + _k._log_g_small(G, kk, lp1))
+    if not sys.full:
+        F = np.where(support, F, 0.0)
     h = _k._dlog_g(G, kk, qv)
     # The constraint in log form, log(sum_{x != m} q_x) = log(1 - q_m) for the
     # dominant class m: linear in the log-odds where q is tiny or near 1, so
     # Newton takes full steps where sum(q) - 1 = 0 would crawl.
-    others = np.where(is_dom, 0.0, qv).sum(axis=1)
-    omq_dom = np.where(is_dom, omq, 0.0).sum(axis=1)
-    q_dom = np.where(is_dom, qv, 0.0).sum(axis=1)
+    r, m = sys.rows, sys.dom
+    q_dom, omq_dom = qv[r, m], omq[r, m]
+    qo = qv.copy()
+    qo[r, m] = 0.0
+    others = _rowsum(qo)
     R = np.log(others / omq_dom)
-    w = np.where(is_dom, q_dom[:, None], qv * omq / others[:, None]) / h
-    du = ((w * F).sum(axis=1) - R) / w.sum(axis=1)
-    dc = np.where(support, (du[:, None] - F) / h, 0.0)
+    w = qo * omq
+    w *= (1.0 / others)[:, None]
+    w[r, m] = q_dom
+    w /= h
+    du = (_rowsum(w * F) - R) / _rowsum(w)
+    dc = (du[:, None] - F) / h
+    if not sys.full:
+        dc = np.where(support, dc, 0.0)
     # Newton's direction is a descent direction for the plain sum of squares
-    merit = (F * F).sum(axis=1) + R * R
-    # what rounding leaves in F: its small terms carry relative rounding
-    # (the large ones are summed exactly); in units of the carrier c
-    small_mag = np.abs(G - 1.0) * lp1 + np.log1p(G * kk)
-    # (u enters F with its own rounding too)
-    noise = (small_mag + np.abs(u)[:, None]) / np.abs(h)
-    # below this the merit is rounding: every term of F at a few ulp
-    floor = ((64 * _EPS) * np.where(support, 1.0 + small_mag + np.abs(s1) + np.abs(u)[:, None], 0.0) ** 2).sum(axis=1) * (64 * _EPS)
-    return dict(z=z, lp1=lp1, q=qv, omq=omq, neg=neg, F=F, R=R, dc=dc, du=du, merit=merit, noise=noise, floor=floor)
+    merit = _rowsum(F * F) + R * R
+    return dict(z=z, lp1=lp1, q=qv, omq=omq, neg=neg, F=F, R=R, dc=dc, du=du, merit=merit,
+                s1=s1, kk=kk, h=h, u=u)
+
+
+def _noise(s, G, u):
+    """Rounding level of the Newton correction dc, in units of the carrier.
+
+    The large terms of F are summed exactly; its small terms carry relative
+    rounding (bounded by |gamma - 1| log1p(e) + gamma k), and u enters with
+    its own rounding; dividing by |d log g / dz| turns that into log-odds.
+    """
+    return (np.abs(G - 1.0) * s["lp1"] + G * s["kk"] + np.abs(u)[:, None]) / np.abs(s["h"])
+
+
+def _merit_floor(s, G, u, support):
+    """Below this the merit is rounding: every term of F at a few ulp."""
+    mag = 1.0 + np.abs(G - 1.0) * s["lp1"] + G * s["kk"] + np.abs(s["s1"]) + np.abs(u)[:, None]
+    return _rowsum(np.where(support, mag, 0.0) ** 2) * (64 * _EPS) ** 2
 
 
 def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out, res_out):
@@ -340,10 +378,12 @@ class _System:
         self.logP, self.logP_lo = logP, logP_lo
         self.gam = gam
         self.G = gam[:, None]
-        self.is_dom = np.zeros_like(self.support)
-        self.is_dom[np.arange(P.shape[0]), np.argmax(P, axis=1)] = True
+        self.rows = np.arange(P.shape[0])
+        self.dom = np.argmax(P, axis=1)  # the largest class of each row
+        self.full = bool(self.support.all())
 
     def take(self, idx):
+        """The system restricted to some rows (index array or boolean mask)."""
         return _System(self.P[idx], self.gam[idx], self.logP[idx], self.logP_lo[idx])
 
 
@@ -355,9 +395,8 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     the rows left unsettled otherwise.
     """
     q_out, loglam_out, value_out, it_out, conv_out, res_out = out
-    P, logP, logP_lo, support, is_dom, G = sys.P, sys.logP, sys.logP_lo, sys.support, sys.is_dom, sys.G
-    tiny = (z0 < _TINY_LOGIT) | ~support
-    c = np.where(tiny, np.where(support, z0 - logP, -1.0), z0)
+    tiny = (z0 < _TINY_LOGIT) | ~sys.support
+    c = np.where(tiny, np.where(sys.support, z0 - sys.logP, -1.0), z0)
     W = rows.size
     pos = np.arange(W)  # positions (into rows) of the rows still iterating
     left = []
@@ -367,64 +406,89 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     dc_acc, du_acc = np.zeros_like(c), np.zeros(W)
     t = np.ones(W)
     for k in range(maxiter + 1):
-        s = _newton_parts(P, logP, logP_lo, support, is_dom, tiny, c, u, G)
-        dc, du, merit, floor = s["dc"], s["du"], s["merit"], s["floor"]
+        s = _newton_parts(sys, tiny, c, u)
+        dc, du, merit = s["dc"], s["du"], s["merit"]
         # converged: the correction is at the level of the iterate's own
-        # rounding (a few ulp of c and of u)
-        ok = np.all(np.abs(dc) <= _ULPS * _EPS * (np.maximum(1.0, np.abs(c)) + s["noise"]), axis=1)
-        ok &= np.abs(du) <= _ULPS * _EPS * np.maximum(1.0, np.abs(u))
+        # rounding (a few ulp of c and of u); the per-class test runs only on
+        # rows whose multiplier has settled
+        ok = np.abs(du) <= _ULPS * _EPS * np.maximum(1.0, np.abs(u))
+        cand = np.flatnonzero(ok)
+        if cand.size:
+            tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
+                {key: s[key][cand] for key in ("lp1", "kk", "h")}, sys.G[cand], u[cand]))
+            ok[cand] = np.all(np.abs(dc[cand]) <= tol, axis=1)
         last = k == maxiter
         done = ok | last
         if np.any(done):
             d = np.flatnonzero(done)
-            w = np.flatnonzero(ok) if not final else d
-            if w.size:
-                dst = rows[pos[w]]
-                qd, omqd = s["q"][w], s["omq"][w]
-                # the last, sub-ulp correction is applied in linear form, so
-                # that q keeps the accuracy that the carrier c cannot represent
-                corr = np.where(ok[w, None], omqd * dc[w], 0.0)
-                q_out[dst] = np.where(support[w], qd + qd * corr, 0.0)
-                loglam_out[dst] = u[w] + np.where(ok[w], du[w], 0.0)
-                z, lp1, neg = s["z"][w], s["lp1"][w], s["neg"][w]
-                L0 = np.where(neg, z - lp1, -lp1)
-                L1 = np.where(neg, -lp1, -z - lp1)
-                value_out[dst] = 0.0 - np.where(support[w], P[w] * np.exp(G[w] * L1) * L0, 0.0).sum(axis=1)
-                it_out[dst] = it0 + k
-                conv_out[dst] = ok[w]
-                res_out[dst] = np.maximum(np.abs(s["F"][w]).max(axis=1), np.abs(s["R"][w]))
+            wr = np.flatnonzero(ok) if not final else d
+            if wr.size:
+                _write(sys, s, wr, ok, rows[pos[wr]], it0 + k, out)
             if last:
                 if not final:
                     left.append(pos[~ok])
                 break
             keep = ~done
-            pos, P, logP, logP_lo, support, G = pos[keep], P[keep], logP[keep], logP_lo[keep], support[keep], G[keep]
-            is_dom, tiny, c, u, dc, du = is_dom[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep]
-            merit, floor = merit[keep], floor[keep]
+            sys = sys.take(keep)
+            pos, tiny, c, u, dc, du, merit = pos[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep], merit[keep]
+            s = {key: s[key][keep] for key in ("lp1", "kk", "s1")}
             c_acc, u_acc, tiny_acc, m_acc = c_acc[keep], u_acc[keep], tiny_acc[keep], m_acc[keep]
             dc_acc, du_acc, t = dc_acc[keep], du_acc[keep], t[keep]
             if pos.size == 0:
                 break
-        # Globalization: a full Newton step is kept when it lowers the merit;
-        # otherwise the step from the last accepted point is halved.
-        back = ~(merit <= (1.0 - 1e-4 * t) * m_acc) & (merit > floor) & (t > 1.0 / 1024)
-        fwd = ~back
-        t = np.where(back, 0.5 * t, 1.0)
-        c_acc = np.where(fwd[:, None], c, c_acc)
-        u_acc = np.where(fwd, u, u_acc)
-        tiny_acc = np.where(fwd[:, None], tiny, tiny_acc)
-        m_acc = np.where(fwd, merit, m_acc)
-        dc_acc = np.where(fwd[:, None], dc, dc_acc)
-        du_acc = np.where(fwd, du, du_acc)
-        c = c_acc + t[:, None] * dc_acc
-        u = u_acc + t * du_acc
-        tiny = tiny_acc
+        # Globalization: a full Newton step is kept when it lowers the merit
+        # (or the merit is at rounding level); otherwise the step from the last
+        # accepted point is halved.
+        back = ~(merit <= (1.0 - 1e-4 * t) * m_acc) & (t > 1.0 / 1024)
+        if back.any():
+            b = np.flatnonzero(back)
+            floor = _merit_floor({key: s[key][b] for key in ("lp1", "kk", "s1")}, sys.G[b], u[b], sys.support[b])
+            back[b] = merit[b] > floor
+        if back.any():
+            fwd = ~back
+            t = np.where(back, 0.5 * t, 1.0)
+            c_acc = np.where(fwd[:, None], c, c_acc)
+            u_acc = np.where(fwd, u, u_acc)
+            tiny_acc = np.where(fwd[:, None], tiny, tiny_acc)
+            m_acc = np.where(fwd, merit, m_acc)
+            dc_acc = np.where(fwd[:, None], dc, dc_acc)
+            du_acc = np.where(fwd, du, du_acc)
+            c = c_acc + t[:, None] * dc_acc
+            u = u_acc + t * du_acc
+            tiny = tiny_acc
+        else:  # the common case: every row takes its full Newton step
+            t[:] = 1.0
+            c_acc, u_acc, tiny_acc, m_acc, dc_acc, du_acc = c, u, tiny, merit, dc, du
+            c = c + dc
+            u = u + du
         # re-choose each class's carrier as its log-odds moves
-        z = np.where(tiny, c + logP, c)
-        new_tiny = (z < _TINY_LOGIT) | ~support
-        c = np.where(new_tiny == tiny, c, np.where(new_tiny, z - logP, z))
-        tiny = new_tiny
+        z = np.where(tiny, c + sys.logP, c) if tiny.any() else c
+        new_tiny = z < _TINY_LOGIT
+        if not sys.full:
+            new_tiny |= ~sys.support
+        if new_tiny.any() or tiny.any():
+            c = np.where(new_tiny == tiny, c, np.where(new_tiny, z - sys.logP, z))
+            tiny = new_tiny
     return np.concatenate(left) if left else np.empty(0, dtype=np.intp)
+
+
+def _write(sys, s, wr, ok, dst, iterations, out):
+    """Write the rows ``wr`` of the working set into the result arrays at ``dst``."""
+    q_out, loglam_out, value_out, it_out, conv_out, res_out = out
+    support = sys.support[wr]
+    qd, omqd = s["q"][wr], s["omq"][wr]
+    # the last, sub-ulp correction is applied in linear form, so that q keeps
+    # the accuracy that the carrier c cannot represent
+    corr = np.where(ok[wr, None], omqd * s["dc"][wr], 0.0)
+    q_out[dst] = np.where(support, qd + qd * corr, 0.0)
+    loglam_out[dst] = s["u"][wr] + np.where(ok[wr], s["du"][wr], 0.0)
+    z, lp1, neg = s["z"][wr], s["lp1"][wr], s["neg"][wr]
+    L0 = np.where(neg, z - lp1, -lp1)
+    L1 = np.where(neg, -lp1, -z - lp1)
+    value_out[dst] = 0.0 - _rowsum(np.where(support, sys.P[wr] * np.exp(sys.G[wr] * L1) * L0, 0.0))
+    it_out[dst] = iterations
+    conv_out[dst] = ok[wr]
+    res_out[dst] = np.maximum(np.abs(s["F"][wr]).max(axis=1), np.abs(s["R"][wr]))
 
 
 def _inner_logits(sys, u, z, iters=100):
