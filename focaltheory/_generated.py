@@ -91,17 +91,22 @@ def dg(q, c, gamma):
 
 
 def log_neg_dg(q, c, gamma):
-    """log(-g'(q)); needs c > 0 when gamma > 0.
+    """log(-g'(q)) = (gamma-1) log c - 2 log q + log(c + gamma q (2 - (1-gamma) q rho)); one large term per branch.
 
-    Stable form: Piecewise((gamma*log1p(-q), q < 1/2), (xlogy(gamma, c), True)) - 2*Piecewise((log1p(-c), c < 1/2), (log(q), True)) + log1p(gamma*q*(-q*(-gamma + 1)*Piecewise((c**3/4 + c**2/3 + c/2 + 1, c < 1/1048576), (-Piecewise((log1p(-c), c < 1/2), (log(q), True))/c, True)) + 2)/c)
+    Stable form: Piecewise((-2*Piecewise((log1p(-c), c < 1/2), (log(q), True)), Eq(gamma, 0)), (-2*Piecewise((log1p(-c), c < 1/2), (log(q), True)) + log(c + gamma*q*(-q*(-gamma + 1)*Piecewise((c**3/4 + c**2/3 + c/2 + 1, c < 1/1048576), (-Piecewise((log1p(-c), c < 1/2), (log(q), True))/c, True)) + 2)) + xlogy(gamma - 1, c), c < 1/2), (gamma*log1p(-q) - 2*log(q) + log1p(gamma*q*(-q*(-gamma + 1)*Piecewise((c**3/4 + c**2/3 + c/2 + 1, c < 1/1048576), (-Piecewise((log1p(-c), c < 1/2), (log(q), True))/c, True)) + 2)/c), True))
     """
     q = numpy.asarray(q, dtype=numpy.float64)
     c = numpy.asarray(c, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        _t0 = numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))
-        _t1 = c**(-1.0)
-        return numpy.asarray(-2*_t0 + numpy.where(numpy.less(q, 1/2), gamma*numpy.log1p(-q), scipy.special.xlogy(gamma, c)) + numpy.log1p(_t1*gamma*q*(-q*(1 - gamma)*numpy.where(numpy.less(c, 1/1048576), (1/4)*c**3 + (1/3)*c**2 + (1/2)*c + 1, -_t0*_t1) + 2)), dtype=numpy.float64) + 0.0
+        _t0 = numpy.less(c, 1/2)
+        _t1 = numpy.log(q)
+        _t2 = numpy.where(_t0, numpy.log1p(-c), _t1)
+        _t3 = -2*_t2
+        _t4 = gamma - 1
+        _t5 = c**(-1.0)
+        _t6 = gamma*q*(_t4*q*numpy.where(numpy.less(c, 1/1048576), (1/4)*c**3 + (1/3)*c**2 + (1/2)*c + 1, -_t2*_t5) + 2)
+        return numpy.asarray(numpy.where(numpy.equal(gamma, 0), _t3, numpy.where(_t0, _t3 + numpy.log(_t6 + c) + scipy.special.xlogy(_t4, c), -2*_t1 + gamma*numpy.log1p(-q) + numpy.log1p(_t5*_t6))), dtype=numpy.float64) + 0.0
 
 
 def inverse_weight(q, c, gamma):
@@ -249,16 +254,20 @@ def _log_g_small(gamma, k, lp1):
         return numpy.asarray(-lp1*(gamma - 1) + numpy.log1p(gamma*k), dtype=numpy.float64) + 0.0
 
 
-def _dlog_g(gamma, k, q):
-    """d log g / dz, negative everywhere.
+def _dlog_g(gamma, k, q, omq=None):
+    """d log g / dz, negative everywhere; pass omq = 1 - q (from _logit_parts) for full accuracy near q = 1.
 
-    Stable form: -q*(gamma - 1) + (-gamma*q - 1)/(gamma*k + 1)
+    Stable form: (-gamma*q*(k*(gamma - 1) + 2) - omq)/(gamma*k + 1)
     """
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     k = numpy.asarray(k, dtype=numpy.float64)
     q = numpy.asarray(q, dtype=numpy.float64)
+    if omq is None:
+        with numpy.errstate(all='ignore'):
+            omq = 1 - q
+    omq = numpy.asarray(omq, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        return numpy.asarray(-q*(gamma - 1) + (-gamma*q - 1)/(gamma*k + 1), dtype=numpy.float64) + 0.0
+        return numpy.asarray((-gamma*q*(k*(gamma - 1) + 2) - omq)/(gamma*k + 1), dtype=numpy.float64) + 0.0
 
 
 def log_g_from_logit(z, gamma):
