@@ -10,7 +10,18 @@ theory around them.
 __version__ = "0.1.0"
 
 from .inverse import inverse_minimizer
+from .logits import focal_loss_grad_logits, focal_loss_hvp_logits
 from .loss import focal_entropy, focal_loss
+from .regimes import gamma_for_threshold, over_suppression, regimes, threshold
+from .sigmoid import sigmoid_focal_risk, sigmoid_minimizer, sigmoid_posterior, sigmoid_posterior_from_logits
 from .solver import MinimizerResult, minimizer
 
-__all__ = ["focal_loss", "focal_entropy", "minimizer", "MinimizerResult", "inverse_minimizer"]
+__all__ = [
+    # the focal-entropy and its minimizer (core)
+    "focal_loss", "focal_entropy", "minimizer", "MinimizerResult", "inverse_minimizer",
+    # regimes: amplify / suppress / over-suppress
+    "threshold", "gamma_for_threshold", "regimes", "over_suppression",
+    # training with the focal loss: logits, sigmoid one-vs-rest
+    "focal_loss_grad_logits", "focal_loss_hvp_logits",
+    "sigmoid_focal_risk", "sigmoid_minimizer", "sigmoid_posterior", "sigmoid_posterior_from_logits",
+]
