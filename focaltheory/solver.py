@@ -218,7 +218,7 @@ def _initial_guess(P, logP, support, n, gam):
     s = np.exp(la)
     tot = s.sum(axis=1, keepdims=True)
     logq0 = la - np.log(tot)
-    # log(1 - q0) = log(sum of the others) / total, exact for the dominant class
+    # a starting point needs no complement accuracy: Newton supplies it
     log_omq0 = np.log1p(-np.minimum(np.exp(logq0), 1 - 1e-16))
     z0 = np.where(support, logq0 - log_omq0, -1.0)
     G0 = _k.log_g_from_logit(z0, gam[:, None])

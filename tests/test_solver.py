@@ -207,6 +207,17 @@ def test_minimizer_properties(w, gamma):
     np.testing.assert_allclose(back[support], p[support], rtol=1e-12, atol=0)
 
 
+@settings(max_examples=250, deadline=None)
+@given(_weights, _gammas)
+def test_random_adversarial_against_reference(w, gamma):
+    """Hypothesis searches the range for a case beyond 1e-13 of a 30-digit reference."""
+    res = minimizer(w, gamma)
+    ref = minimizer_mp(list(w), gamma, dps=30)
+    assert _rel_err(res.q, ref.q) <= RTOL_Q
+    if mpmath.isfinite(ref.log_lam):
+        assert _loglam_err(res.log_lam, ref.log_lam) <= 1e-13
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.integers(2, 30), st.floats(0.01, 10.0), st.floats(0.0, 200.0), st.integers(0, 2**32 - 1))
 def test_batch_equals_rows(K, conc, gamma, seed):
