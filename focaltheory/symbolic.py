@@ -738,11 +738,11 @@ def _split_functions(text):
     return blocks
 
 
-def _check():
+def _check(path=_GENERATED_PATH):
     """Return the list of function names whose generated text differs from the file ('<header>' too)."""
     new = generate_source()
     try:
-        with open(_GENERATED_PATH, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as fh:
             old = fh.read()
     except FileNotFoundError:
         return ["<missing file>"]
@@ -790,11 +790,14 @@ def _mp_l_derivs(qm, cm, gm, n=3):
     # step relative to the point (mpmath's own ``relative=True`` scales the step the wrong way)
     if qm < mpmath.mpf(1) / 2:
         h = mpmath.ldexp(qm, -mpmath.mp.prec - 10)
-        return [mpmath.diff(lambda x: _mp_focal_loss(x, 1 - x, gm), qm, k, h=h) for k in range(n + 1)]
-    # at gamma = 0, l(1 - c) = c + c**2/2 + ...: the higher derivatives live ~log2(1/c) bits down
-    extra = 10 + max(0, -int(mpmath.mag(cm)))
+        return list(mpmath.diffs(lambda x: _mp_focal_loss(x, 1 - x, gm), qm, n, h=h))
+    # l(1 - c) = c**(gamma+1) (1 + c/2 + ...): when gamma is an integer below n, the n-th
+    # derivative lives ~log2(1/c) bits below the value; resolve it with as many extra bits
+    extra = 10
+    if gm == int(gm) and gm + 1 <= n:
+        extra += max(0, -int(mpmath.mag(cm)))
     h = mpmath.ldexp(cm, -mpmath.mp.prec - extra)
-    d = [mpmath.diff(lambda x: _mp_focal_loss(1 - x, x, gm), cm, k, h=h, addprec=extra) for k in range(n + 1)]
+    d = list(mpmath.diffs(lambda x: _mp_focal_loss(1 - x, x, gm), cm, n, h=h, addprec=extra))
     return [(-1) ** k * v for k, v in enumerate(d)]
 
 
@@ -806,7 +809,7 @@ def _mp_logit_derivs(um, gm, n=3):
 
     # for u << 0, Lambda ~ -u while its derivatives are ~exp(u): resolve them with extra bits
     extra = 10 + (int(-um / mpmath.log(2)) if um < 0 else 0)
-    return [mpmath.diff(lam, um, k, addprec=extra) for k in range(n + 1)]
+    return list(mpmath.diffs(lam, um, n, addprec=extra))
 
 
 def _mp_dphi(qm, cm, gm):
@@ -877,9 +880,9 @@ def _grids():
     """The q-, c- and u-grids of the report: q from 1e-300, 1 - q down to 1e-300, u = logit."""
     import numpy as np
 
-    qg = np.logspace(-300, np.log10(0.45), 61)
-    cg = np.logspace(-300, np.log10(0.5), 61)
-    ug = np.concatenate([-np.logspace(np.log10(690.0), -3, 30), [0.0], np.logspace(-3, np.log10(700.0), 30)])
+    qg = np.logspace(-300, np.log10(0.45), 41)
+    cg = np.logspace(-300, np.log10(0.5), 41)
+    ug = np.concatenate([-np.logspace(np.log10(690.0), -3, 22), [0.0], np.logspace(-3, np.log10(700.0), 22)])
     return qg, cg, ug
 
 
@@ -1014,21 +1017,22 @@ def main(argv=None):
     grp.add_argument("--check", action="store_true", help="exit 1 if regenerating would change the file")
     grp.add_argument("--report", action="store_true", help="worst error per generated function vs mpmath")
     grp.add_argument("--verify", action="store_true", help="prove stable forms equal derived forms")
+    ap.add_argument("--file", default=_GENERATED_PATH, help="generated module to write or check (default: the package's)")
     ns = ap.parse_args(argv)
     if ns.write:
-        with open(_GENERATED_PATH, "w", encoding="utf-8", newline="\n") as fh:
+        with open(ns.file, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(generate_source())
-        print(f"wrote {_GENERATED_PATH}")
+        print(f"wrote {ns.file}")
         return 0
     if ns.check:
-        bad = _check()
+        bad = _check(ns.file)
         if bad:
-            print("focaltheory/_generated.py is stale; regenerating would change: " + ", ".join(bad), file=sys.stderr)
-            old = open(_GENERATED_PATH, encoding="utf-8").read() if os.path.exists(_GENERATED_PATH) else ""
+            print(f"{ns.file} is stale; regenerating would change: " + ", ".join(bad), file=sys.stderr)
+            old = open(ns.file, encoding="utf-8").read() if os.path.exists(ns.file) else ""
             diff = difflib.unified_diff(old.splitlines(), generate_source().splitlines(), "file", "regenerated", lineterm="")
             print("\n".join(list(diff)[:60]), file=sys.stderr)
             return 1
-        print("focaltheory/_generated.py is up to date")
+        print(f"{ns.file} is up to date")
         return 0
     if ns.verify:
         res = verify_stable_forms()
