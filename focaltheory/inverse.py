@@ -96,9 +96,11 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
     r = np.argmax(Q, axis=-1)[..., None]
     is_r = np.arange(K) == r
     qr = np.take_along_axis(Q, r, axis=-1)
-    # complements: 1 - q for the others (each at most 1/2: no cancellation),
-    # the sum of the others for the largest class
-    omq_r = np.where(is_r, 0.0, Q).sum(axis=-1, keepdims=True)
+    # complements: 1 - q for the others (each at most 1/2: no cancellation);
+    # for the largest class too while it is at most 1/2, and above 1/2 the sum
+    # of the others, which is exact information where 1 - q_r is not
+    big = qr > 0.5
+    omq_r = np.where(big, np.where(is_r, 0.0, Q).sum(axis=-1, keepdims=True), 1.0 - qr)
     omq = np.where(is_r, omq_r, 1.0 - Q)
     pos = Q > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -106,12 +108,14 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         # q (-log q) / (1 - q) -> 1 as q -> 1
         ratio = np.where(omq > 0, Q * mlogq / np.where(omq > 0, omq, 1.0), 1.0)
         B = 1.0 + G * ratio
-        # log((1 - q_r) / (1 - q_x)) <= 0, without cancellation either way
+        # L = log((1 - q_r) / (1 - q_x)) <= 0, formed consistently with the
+        # complement chosen above: log1p((q_x - q_r) / (1 - q_x)) when
+        # 1 - q_r is taken as such, the log of the ratio otherwise
         frac = omq_r / omq
-        L = np.where(frac < 0.5, np.log(np.where(frac > 0, frac, 1.0)), np.log1p((Q - qr) / omq))
+        L = np.where(big, np.log(np.where(frac > 0, frac, 1.0)), np.log1p((Q - qr) / omq))
         L = np.where(is_r | ~pos, 0.0, L)
         Br = np.take_along_axis(B, r, axis=-1)
-        # gamma * L can be -inf only where 1 - q_r = 0 (a point mass): weight 0
+        # 1 - q_r = 0 only for a point mass: the other classes get weight 0
         w = np.where(pos & (frac > 0) | is_r, (Q / qr) * np.exp(G * L) * (Br / B), 0.0)
     if alpha is not None:
         A = np.broadcast_to(_class_weights(alpha, np.moveaxis(Q, -1, ax).shape, ax), w.shape)
