@@ -153,15 +153,10 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     """
     P, ax = _distribution(p, "p", axis)
     g = _gamma(gamma)
-    log_scale = None
+    log_scale = Pexp = None
     if alpha is not None:
         A = _class_weights(alpha, np.moveaxis(P, -1, ax).shape, ax)
-        P = P * A
-        Z = P.sum(axis=-1, keepdims=True)
-        if np.any(Z <= 0):
-            raise ValueError("alpha * p has an all-zero distribution: alpha must be positive somewhere on the support of p")
-        P /= Z
-        log_scale = np.log(Z[..., 0])
+        P, Pexp, log_scale = _reweight(P, A)
     if isinstance(maxiter, (bool, np.bool_)) or not isinstance(maxiter, (int, np.integer)):
         raise TypeError(f"maxiter must be an integer, got {type(maxiter).__name__}")
     if maxiter < 1:
@@ -172,6 +167,8 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     P = np.broadcast_to(P, batch + (K,))
     N = int(np.prod(batch, dtype=np.int64))
     rows = P.reshape(N, K)
+    if Pexp is not None:
+        Pexp = np.broadcast_to(Pexp, batch + (K,)).reshape(N, K)
     gam = np.broadcast_to(g, batch).reshape(N)
 
     q = np.empty((N, K))
@@ -184,7 +181,7 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     for start in range(0, N, step):
         sl = slice(start, min(N, start + step))
         _solve_rows(rows[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
-                    iterations[sl], converged[sl], residual[sl])
+                    iterations[sl], converged[sl], residual[sl], None if Pexp is None else Pexp[sl])
 
     q = np.moveaxis(q.reshape(batch + (K,)), -1, ax_out)
     log_lam = log_lam.reshape(batch)
@@ -201,6 +198,30 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         converged=converged.reshape(batch),
         residual=residual.reshape(batch),
     )
+
+
+def _reweight(P, A):
+    """alpha * P normalized, without underflow: (stand-in, exponent, log Z).
+
+    The value of each entry is stand-in * 2**exponent.  The exponent is 0
+    except where the value falls below the normal range (e.g. 1e-300 * 1e-30),
+    and there the stand-in keeps all its digits.  log Z is the log of the
+    normalizer sum(alpha * P).
+    """
+    mP, eP = np.frexp(P)
+    mA, eA = np.frexp(A)
+    m, e = mP * mA, eP + eA
+    pos = m > 0
+    if not np.all(np.any(pos, axis=-1)):
+        raise ValueError("alpha * p has an all-zero distribution: alpha must be positive somewhere on the support of p")
+    emax = np.max(np.where(pos, e, np.iinfo(e.dtype).min), axis=-1, keepdims=True)
+    e = np.where(pos, e - emax, 0)
+    Zs = np.ldexp(m, e).sum(axis=-1, keepdims=True)  # in [1/4, K]: the largest term is >= 1/4
+    m = m / Zs
+    val = np.ldexp(m, e)
+    normal = (val >= np.finfo(np.float64).tiny) | ~pos
+    log_scale = np.log(Zs[..., 0]) + emax[..., 0] * np.log(2.0)
+    return np.where(normal, val, m), np.where(normal, 0, e), log_scale
 
 
 def _initial_guess(P, logP, support, n, gam):
@@ -228,8 +249,13 @@ def _initial_guess(P, logP, support, n, gam):
     return z0, u0
 
 
-def _log_hi_lo(P):
-    """log P as an unevaluated sum hi + lo, accurate to about one ulp of 1.
+# log 2 split so that an integer (|n| < 2**11) times _LN2_HI is exact (Cody and Waite)
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+
+
+def _log_hi_lo(P, Pexp=None):
+    """log(P * 2**Pexp) as an unevaluated sum hi + lo, accurate to about one ulp of 1.
 
     hi = log(P) rounds to a relative error of one ulp, which is an absolute
     error of 7e-14 at P = 1e-300; lo = (P - exp(hi)) / exp(hi) recovers it
@@ -241,6 +267,9 @@ def _log_hi_lo(P):
     hi = np.log(Ps)
     E = np.exp(hi)
     lo = (Ps - E) / E
+    if Pexp is not None:
+        hi, err = _two_sum(hi, Pexp * _LN2_HI)
+        lo = lo + err + Pexp * _LN2_LO
     return hi, lo
 
 
@@ -274,7 +303,7 @@ def _newton_parts(sys, tiny, c, u):
     if any_tiny:
         z = np.where(tiny, c + logP, c)
         ex = np.exp(np.where(tiny, c, -np.abs(z)))
-        e = np.where(tiny, P * ex, ex)
+        e = np.where(tiny, _value(P * ex, sys.Pexp), ex)
     else:
         z, e = c, None
     e, lp1, qv, omq, neg = _k._logit_parts(z, e)
@@ -333,15 +362,18 @@ def _merit_floor(s, G, u, support):
     return _rowsum(np.where(support, mag, 0.0) ** 2) * (64 * _EPS) ** 2
 
 
-def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out, res_out):
-    """Solve a chunk of rows, writing into the *_out arrays (views of the result)."""
+def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out, res_out, Pexp=None):
+    """Solve a chunk of rows, writing into the *_out arrays (views of the result).
+
+    The distribution is P * 2**Pexp (Pexp None: P itself), see _reweight.
+    """
     out = (q_out, loglam_out, value_out, it_out, conv_out, res_out)
     support = P > 0
     n = support.sum(axis=1)
     trivial = (gam == 0) | (n == 1)
     if np.any(trivial):
         t = np.flatnonzero(trivial)
-        Pt, gt = P[t], gam[t][:, None]
+        Pt, gt = _value(P[t], None if Pexp is None else Pexp[t]), gam[t][:, None]
         q_out[t] = Pt
         with np.errstate(divide="ignore", invalid="ignore"):
             lq = np.log(np.where(Pt > 0, Pt, 1.0))
@@ -355,7 +387,7 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
     act = np.flatnonzero(~trivial)
     if act.size == 0:
         return
-    sys = _System(P[act], gam[act])
+    sys = _System(P[act], gam[act], Pexp=None if Pexp is None else Pexp[act])
     z0, u0 = _initial_guess(sys.P, sys.logP, sys.support, n[act], gam[act])
     fast = min(maxiter, _FAST_ITERS)
     left = _newton(sys, act, z0, u0, fast, final=fast == maxiter, it0=0, out=out)
@@ -367,24 +399,35 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
         _newton(sub, act[left], z1, u1, maxiter - fast, final=True, it0=fast + spent, out=out)
 
 
-class _System:
-    """The per-row data of the KKT system for a set of rows (class axis last)."""
+def _value(P, Pexp):
+    """The probabilities P * 2**Pexp (entries below the double range round to 0 or subnormals)."""
+    return P if Pexp is None else np.ldexp(P, Pexp)
 
-    def __init__(self, P, gam, logP=None, logP_lo=None):
-        self.P = P
+
+class _System:
+    """The per-row data of the KKT system for a set of rows (class axis last).
+
+    P is the distribution, or with Pexp a stand-in: the distribution is
+    P * 2**Pexp (see _reweight), which only tiny classes' odds and the value
+    ever need.
+    """
+
+    def __init__(self, P, gam, logP=None, logP_lo=None, Pexp=None):
+        self.P, self.Pexp = P, Pexp
         self.support = P > 0
         if logP is None:
-            logP, logP_lo = _log_hi_lo(P)
+            logP, logP_lo = _log_hi_lo(P, Pexp)
         self.logP, self.logP_lo = logP, logP_lo
         self.gam = gam
         self.G = gam[:, None]
         self.rows = np.arange(P.shape[0])
-        self.dom = np.argmax(P, axis=1)  # the largest class of each row
+        self.dom = np.argmax(np.where(self.support, logP, -np.inf), axis=1)  # the largest class
         self.full = bool(self.support.all())
 
     def take(self, idx):
         """The system restricted to some rows (index array or boolean mask)."""
-        return _System(self.P[idx], self.gam[idx], self.logP[idx], self.logP_lo[idx])
+        return _System(self.P[idx], self.gam[idx], self.logP[idx], self.logP_lo[idx],
+                       None if self.Pexp is None else self.Pexp[idx])
 
 
 def _newton(sys, rows, z0, u, maxiter, final, it0, out):
@@ -485,7 +528,8 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     z, lp1, neg = s["z"][wr], s["lp1"][wr], s["neg"][wr]
     L0 = np.where(neg, z - lp1, -lp1)
     L1 = np.where(neg, -lp1, -z - lp1)
-    value_out[dst] = 0.0 - _rowsum(np.where(support, sys.P[wr] * np.exp(sys.G[wr] * L1) * L0, 0.0))
+    Pw = _value(sys.P[wr], None if sys.Pexp is None else sys.Pexp[wr])
+    value_out[dst] = 0.0 - _rowsum(np.where(support, Pw * np.exp(sys.G[wr] * L1) * L0, 0.0))
     it_out[dst] = iterations
     conv_out[dst] = ok[wr]
     res_out[dst] = np.maximum(np.abs(s["F"][wr]).max(axis=1), np.abs(s["R"][wr]))

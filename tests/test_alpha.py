@@ -160,11 +160,9 @@ def test_bad_class_weights():
         minimizer([0.5, 0.5, 0.0], 2.0, alpha=[0.0, 0.0, 1.0])
 
 
-@pytest.mark.xfail(strict=True, reason="core bug reported to the lead: minimizer forms alpha * P in linear "
-                   "space, so a product below the float range (1e-300 * 1e-30) underflows to 0 and the class "
-                   "is silently dropped from the support (Q = 0 instead of 6.93e-111); subnormal products "
-                   "(1e-300 * 1e-20) lose digits (relative error 3.7e-6)")
 def test_weighted_minimizer_when_alpha_times_p_underflows():
+    # alpha * P below the double range (1e-300 * 1e-30) or subnormal (1e-300 * 1e-20)
+    # is carried as a stand-in and an exponent, so the class keeps all its digits
     # the reweighted distribution (1, 1e-330) is fine for the solver in log space
     ref = minimizer_mp([1, mp.mpf("1e-330")], 2, dps=50)
     got = minimizer([1.0, 1e-300], 2.0, alpha=[1.0, 1e-30]).q
