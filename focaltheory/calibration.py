@@ -192,7 +192,7 @@ class FocalCalibrator:
         _check_finite(p, "probs")
         if np.any((p < 0) | (p > 1)):
             bad = float(p[(p < 0) | (p > 1)].flat[0])
-            raise ValueError(f"probs must lie in [0, 1] (pass logits= for logits), got {bad!r}")
+            raise ValueError(f"probs must lie in [0, 1] (logits go in logits=, or --logits on the command line), got {bad!r}")
         return p, False
 
     def _recover(self, x, is_logits, gamma, complement=False):
@@ -298,3 +298,138 @@ class FocalCalibrator:
         if y is not None:
             self.fit(probs, y, logits=logits)
         return self.transform(probs, logits=logits)
+
+
+# ---------------------------------------------------------------------------
+# command line: ``focaltheory calibrate`` and ``focaltheory solve --loss sigmoid``
+# ---------------------------------------------------------------------------
+
+def _read_array(path, name):
+    """A 1-D or 2-D array from a .npy or .csv file."""
+    if path.endswith(".npy"):
+        arr = np.load(path, allow_pickle=False)
+    elif path.endswith(".csv"):
+        try:
+            arr = np.loadtxt(path, delimiter=",", ndmin=1)
+        except ValueError as exc:
+            raise ValueError(f"{name} {path!r} is not a numeric CSV file: {str(exc).splitlines()[0]}") from None
+    else:
+        raise ValueError(f"{name} must be a .csv or .npy file, got {path!r}")
+    if arr.ndim > 2:
+        raise ValueError(f"{name} must hold a 1-D or 2-D array, got {arr.ndim}-D")
+    return arr
+
+
+def _write_array(path, arr):
+    if path.endswith(".npy"):
+        np.save(path, arr)
+    elif path.endswith(".csv"):
+        np.savetxt(path, np.atleast_1d(arr), delimiter=",", fmt="%.17g")
+    else:
+        raise ValueError(f"--output must be a .csv or .npy file, got {path!r}")
+
+
+def _float_list(text):
+    """argparse type: "0.25" or "1,2,0.5" -> list of floats."""
+    import argparse
+
+    try:
+        return [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or comma-separated numbers, got {text!r}") from None
+
+
+def _cli_alpha(values, loss):
+    """--alpha: sigmoid default 0.25 (torchvision), -1 disables; softmax: class weights or None."""
+    if loss == "sigmoid":
+        if values is None:
+            return 0.25
+        a = values[0] if len(values) == 1 else np.asarray(values)
+        return None if (np.ndim(a) == 0 and a == -1) else a
+    return None if values is None else np.asarray(values)
+
+
+def _add_calibrate_cli(sub):
+    pc = sub.add_parser(
+        "calibrate",
+        help="recover probabilities from the scores (or logits) of a focal-loss-trained model",
+        description="Undo the focal loss on model outputs: softmax rows (one distribution per row) "
+        "or sigmoid per-class scores, read from a .csv or .npy file; prints CSV or writes --output.",
+    )
+    pc.add_argument("file", help=".csv or .npy file of scores (or logits with --logits)")
+    pc.add_argument("--loss", choices=("softmax", "sigmoid"), default="softmax",
+                    help="the training loss (default softmax)")
+    pc.add_argument("--gamma", type=float, default=2.0, help="training gamma >= 0 (default 2)")
+    pc.add_argument("--alpha", type=_float_list, default=None,
+                    help="sigmoid: torchvision's alpha (default 0.25; -1 for no weighting), one value or a "
+                    "comma-separated value per column; softmax: comma-separated class weights (default none)")
+    pc.add_argument("--logits", action="store_true", help="the file holds logits")
+    pc.add_argument("--output", help=".csv or .npy file for the recovered probabilities")
+    pc.set_defaults(run=_run_calibrate)
+
+
+def _run_calibrate(args):
+    x = _read_array(args.file, "FILE")
+    alpha = _cli_alpha(args.alpha, args.loss)
+    cal = FocalCalibrator(args.loss, gamma=args.gamma, alpha=alpha)
+    out = cal.transform(logits=x) if args.logits else cal.transform(x)
+    if args.output:
+        _write_array(args.output, out)
+        print(f"recovered probabilities ({args.loss}, gamma = {args.gamma:g}) for {out.size} values "
+              f"written to {args.output}")
+    else:
+        import sys
+
+        np.savetxt(sys.stdout, np.atleast_1d(out), delimiter=",", fmt="%.17g")
+    return 0
+
+
+def _run_solve_sigmoid(args):
+    """``focaltheory solve --loss sigmoid``: per-class scores s* for posteriors eta."""
+    import json
+    import sys
+
+    from .sigmoid import sigmoid_minimizer
+
+    if args.input is None and not args.p:
+        raise ValueError("give the posteriors eta on the command line, or --input FILE")
+    if args.input is not None and args.p:
+        raise ValueError("give the posteriors eta on the command line or --input FILE, not both")
+    if args.output is not None and args.input is None:
+        raise ValueError("--output goes with --input")
+    eta = _read_array(args.input, "--input") if args.input else np.asarray(args.p, dtype=float)
+    alpha = _cli_alpha(args.alpha, "sigmoid")
+    res = sigmoid_minimizer(eta, args.gamma, alpha)
+    ok = bool(np.all(res.converged))
+    if args.input:
+        if args.output:
+            _write_array(args.output, res.s)
+        summary = {"values": int(eta.size), "gamma": args.gamma,
+                   "alpha": None if alpha is None else np.asarray(alpha).tolist(),
+                   "all_converged": ok, "max_residual": float(np.max(res.residual, initial=0.0)),
+                   "output": args.output}
+        if args.json:
+            summary["s"] = None if args.output else res.s.tolist()
+            print(json.dumps(summary))
+        else:
+            print(f"sigmoid focal minimizer for {summary['values']} posteriors at gamma = {args.gamma:g}, "
+                  f"alpha = {summary['alpha']}")
+            print(f"all converged: {ok}; max residual {summary['max_residual']:.2e}")
+            if args.output:
+                print(f"scores written to {args.output}")
+            else:
+                np.savetxt(sys.stdout, np.atleast_1d(res.s), fmt="%.17g", delimiter=",")
+        return 0 if ok else 1
+    rows = [{"class": i, "eta": float(e), "s": float(s), "one_minus_s": float(c), "logit": float(z)}
+            for i, (e, s, c, z) in enumerate(zip(eta, res.s, res.complement, res.logit))]
+    out = {"loss": "sigmoid", "gamma": args.gamma, "alpha": None if alpha is None else np.asarray(alpha).tolist(),
+           "classes": rows, "converged": ok, "max_residual": float(np.max(res.residual, initial=0.0))}
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(f"sigmoid focal loss minimizer at gamma = {args.gamma:g}, alpha = {out['alpha']}")
+        print(f"{'class':>5}  {'eta':>12}  {'s*':>12}  {'1 - s*':>12}  {'logit':>10}")
+        for r in rows:
+            print(f"{r['class']:>5}  {r['eta']:>12.6g}  {r['s']:>12.6g}  {r['one_minus_s']:>12.6g}  {r['logit']:>10.6g}")
+        print(f"converged: {ok}; max residual {out['max_residual']:.2e}")
+    return 0 if ok else 1

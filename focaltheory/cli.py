@@ -62,12 +62,20 @@ def _add_solve(sub):
     ps.add_argument("--input", help=".csv or .npy file, one distribution per row")
     ps.add_argument("--output", help=".csv or .npy file for the rows of Q* (with --input)")
     ps.add_argument("--json", action="store_true", help="machine-readable output")
+    ps.add_argument("--loss", choices=("softmax", "sigmoid"), default="softmax",
+                    help="softmax focal loss (default; the values are a distribution P) or sigmoid one-vs-rest "
+                    "(the values are per-class posteriors eta, the output their scores s*; --alpha is "
+                    "torchvision's alpha, default 0.25, -1 to disable)")
     ps.set_defaults(run=_run_solve)
 
 
 def _run_solve(args):
     from . import minimizer
 
+    if args.loss == "sigmoid":
+        from .calibration import _run_solve_sigmoid
+
+        return _run_solve_sigmoid(args)
     if args.input is None and not args.p:
         raise ValueError("give the weights of P on the command line, or --input FILE")
     if args.input is not None and args.p:
@@ -137,6 +145,7 @@ def _run_solve(args):
 # when the parser is built.  A new subcommand adds one line here.
 _COMMANDS = {
     "solve": "focaltheory.cli:_add_solve",
+    "calibrate": "focaltheory.calibration:_add_calibrate_cli",
 }
 
 
