@@ -292,3 +292,24 @@ def test_over_suppression_fast_on_large_batch():
     o = over_suppression(P, 2.0)
     assert time.perf_counter() - t0 < 10.0  # about 0.3 s
     assert o.over_suppressed.shape == (20000,)
+
+
+def test_theory_phi_derivative_and_single_peak():
+    """THEORY 6: phi'(p) = -gamma (1-p)^(gamma-2) psi(p), psi = 2(1-p) + (1 - gamma p) log p, psi concave."""
+    import sympy as sp
+
+    p, g = sp.symbols("p gamma", positive=True)
+    phi = (1 - p) ** (g - 1) * ((1 - p) - g * p * sp.log(p))
+    psi = 2 * (1 - p) + (1 - g * p) * sp.log(p)
+    scaled = sp.powsimp(sp.expand(sp.diff(phi, p) / (1 - p) ** (g - 2)), force=True)
+    assert sp.simplify(scaled + g * psi) == 0
+    assert sp.simplify(sp.diff(psi, p, 2) - (-g / p - 1 / p**2)) == 0  # < 0: concave
+    # psi(0+) = -inf, psi(1) = 0, psi'(1) = -(1 + gamma) < 0 ... so psi has a single zero in (0, 1):
+    assert sp.limit(psi, p, 0, "+") == -sp.oo and psi.subs(p, 1) == 0
+    assert sp.simplify(sp.diff(psi, p).subs(p, 1) + 1 + g) == 0
+    # numerically: the peak of phi exceeds 1 and p_gamma lies beyond it
+    for gam in (0.3, 1.0, 4.0):
+        with mp.workdps(30):
+            f = lambda t: _phi_direct(t, gam)
+            peak = mp.findroot(lambda t: 2 * (1 - t) + (1 - gam * t) * mp.log(t), 0.05)
+            assert f(peak) > 1 and peak < threshold(gam)
