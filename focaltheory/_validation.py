@@ -62,11 +62,13 @@ def _gamma(gamma, name="gamma"):
     return g
 
 
-def _distribution(p, name, axis):
+def _distribution(p, name, axis, normalize=True):
     """Validate nonnegative weights along ``axis``; return (P normalized, moved to last axis).
 
     The class axis is moved to the end.  Weights are normalized by their sum,
-    as scipy.stats.entropy does; an all-zero slice is an error.
+    as scipy.stats.entropy does (``normalize=False`` leaves that to the
+    caller: the weights come back with a finite sum); an all-zero slice is an
+    error.
     """
     arr = _as_real_array(p, name)
     ax = _normalize_axis(axis, arr.ndim)
@@ -85,7 +87,8 @@ def _distribution(p, name, axis):
         # finite weights whose sum overflows: rescale by the largest first
         arr = arr / arr.max(axis=-1, keepdims=True)
         total = arr.sum(axis=-1, keepdims=True)
-    arr /= total
+    if normalize:
+        arr /= total
     return arr, ax
 
 

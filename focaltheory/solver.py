@@ -151,12 +151,17 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     >>> minimizer(P, gamma=[[1.0], [2.0], [5.0], [9.0]]).q.shape  # gamma x batch x K
     (4, 2, 3)
     """
-    P, ax = _distribution(p, "p", axis)
+    W, ax = _distribution(p, "p", axis, normalize=False)
     g = _gamma(gamma)
     log_scale = Pexp = None
     if alpha is not None:
-        A = _class_weights(alpha, np.moveaxis(P, -1, ax).shape, ax)
-        P, Pexp, log_scale = _reweight(P, A)
+        A = _class_weights(alpha, np.moveaxis(W, -1, ax).shape, ax)
+        P, Pexp, log_scale = _reweight(W, A)
+    else:
+        P = W / W.sum(axis=-1, keepdims=True)
+        if np.any((P < np.finfo(np.float64).tiny) & (W > 0)):
+            # normalized entries below the normal range would lose digits
+            P, Pexp, _ = _reweight(W)
     if isinstance(maxiter, (bool, np.bool_)) or not isinstance(maxiter, (int, np.integer)):
         raise TypeError(f"maxiter must be an integer, got {type(maxiter).__name__}")
     if maxiter < 1:
@@ -200,7 +205,7 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     )
 
 
-def _reweight(P, A):
+def _reweight(P, A=None):
     """alpha * P normalized, without underflow: (stand-in, exponent, log Z).
 
     The value of each entry is stand-in * 2**exponent.  The exponent is 0
@@ -208,9 +213,10 @@ def _reweight(P, A):
     and there the stand-in keeps all its digits.  log Z is the log of the
     normalizer sum(alpha * P).
     """
-    mP, eP = np.frexp(P)
-    mA, eA = np.frexp(A)
-    m, e = mP * mA, eP + eA
+    m, e = np.frexp(P)
+    if A is not None:
+        mA, eA = np.frexp(A)
+        m, e = m * mA, e + eA
     pos = m > 0
     if not np.all(np.any(pos, axis=-1)):
         raise ValueError("alpha * p has an all-zero distribution: alpha must be positive somewhere on the support of p")

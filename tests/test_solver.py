@@ -54,6 +54,8 @@ CASES = [
     (list(np.maximum(_rng.dirichlet(np.full(10, 0.01)), 1e-300)), 1000.0),
     (list(_rng.dirichlet(np.full(1000, 1.0))), 5.0),
     ([0.25] * 4, 3.0),  # uniform: a fixed point
+    ([2.0, 3e-321, 0.0, 1e-315], 2.0),  # subnormal weights: normalized without losing digits
+    ([1.0, 5e-324, 1e-310], 0.5),
 ]
 
 
