@@ -85,9 +85,10 @@ class FocalCalibrator:
     (:func:`focaltheory.inverse_minimizer`).  Sigmoid:
     :math:`\eta = (1-\alpha) g(1-s) / (\alpha g(s) + (1-\alpha) g(1-s))`
     (:func:`focaltheory.sigmoid.sigmoid_posterior`), with the logit path for
-    saturated scores.  Both maps are strictly increasing in each class's
-    score (softmax: for fixed other classes' ordering of classes within a
-    row, argmax is preserved), so rankings, argmax and AUC are unchanged.
+    saturated scores.  The sigmoid map is strictly increasing, so rankings
+    and AUC are unchanged (up to ties created by rounding); the softmax map
+    keeps the order of the classes within each row (with equal class
+    weights), so argmax is unchanged.
     Calibration is recovered only where the model reached the population
     optimum: the transform undoes the loss, not a misspecified model.
 
