@@ -177,7 +177,7 @@ def logit_dloss(u, gamma):
 def logit_d2loss(u, gamma):
     """Lambda''(u) = q c**(gamma+1) (1 + 2 gamma + gamma log q + gamma**2 q rho).
 
-    Stable form: (gamma**2*Piecewise((1 - exp(-u)/2 + exp(-2*u)/3 - exp(-3*u)/4, u > 20), (Piecewise((-u + log1p(exp(u)), u < 0), (log1p(exp(-u)), True))*exp(u), True)) - gamma*Piecewise((-u + log1p(exp(u)), u < 0), (log1p(exp(-u)), True)) + 2*gamma + 1)*exp(-(gamma + 1)*Piecewise((u + log1p(exp(-u)), u > 0), (log1p(exp(u)), True)) - Piecewise((-u + log1p(exp(u)), u < 0), (log1p(exp(-u)), True)))
+    Stable form: -gamma*Piecewise((-u + log1p(exp(u)), u < 0), (log1p(exp(-u)), True))*exp(-(gamma + 1)*Piecewise((u + log1p(exp(-u)), u > 0), (log1p(exp(u)), True)) - Piecewise((-u + log1p(exp(u)), u < 0), (log1p(exp(-u)), True))) + (gamma**2*Piecewise((1 - exp(-u)/2 + exp(-2*u)/3 - exp(-3*u)/4, u > 20), (Piecewise((-u + log1p(exp(u)), u < 0), (log1p(exp(-u)), True))*exp(u), True)) + 2*gamma + 1)*exp(-(gamma + 1)*Piecewise((u + log1p(exp(-u)), u > 0), (log1p(exp(u)), True)) - Piecewise((-u + log1p(exp(u)), u < 0), (log1p(exp(-u)), True)))
     """
     u = numpy.asarray(u, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
@@ -187,7 +187,8 @@ def logit_d2loss(u, gamma):
         _t2 = numpy.exp(-u)
         _t3 = numpy.log1p(_t2)
         _t4 = numpy.where(numpy.less(u, 0), _t1 - u, _t3)
-        return numpy.asarray((-_t4*gamma + gamma**2*numpy.where(numpy.greater(u, 20), -1/2*_t2 + 1 + (1/3)*numpy.exp(-2*u) - 1/4*numpy.exp(-3*u), _t0*_t4) + 2*gamma + 1)*numpy.exp(-_t4 - (gamma + 1)*numpy.where(numpy.greater(u, 0), _t3 + u, _t1)), dtype=numpy.float64) + 0.0
+        _t5 = numpy.exp(-_t4 - (gamma + 1)*numpy.where(numpy.greater(u, 0), _t3 + u, _t1))
+        return numpy.asarray(-_t4*_t5*gamma + _t5*(gamma**2*numpy.where(numpy.greater(u, 20), -1/2*_t2 + 1 + (1/3)*numpy.exp(-2*u) - 1/4*numpy.exp(-3*u), _t0*_t4) + 2*gamma + 1), dtype=numpy.float64) + 0.0
 
 
 def _logit_parts(z, e=None):

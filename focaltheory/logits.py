@@ -30,7 +30,9 @@ focal-to-cross-entropy gradient ratio (Mukhoti et al.; Shah, Cardone and Dytso
 and :math:`\log(1-s) = -\operatorname{softplus}(u)`, so neither :math:`s` nor
 :math:`1-s` is ever formed by subtraction, and the margin is computed by a
 shifted log-sum-exp: logits of any finite magnitude (:math:`|z| = 10^4` and beyond)
-give finite results, exact to a few ulp except where the true value underflows.
+give finite results, exact to a few ulp except where the true value underflows
+(a loss beyond the double range, for logit differences above 1.8e308, saturates
+at the largest double).
 
 The loss is per sample (no reduction): average it, and the gradient, yourself.
 
@@ -49,6 +51,8 @@ from . import _generated as _gen
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
 
 __all__ = ["focal_loss_grad_logits", "focal_loss_hvp_logits"]
+
+_REALMAX = np.finfo(np.float64).max
 
 
 def _labels(y, batch_shape, K):
@@ -110,7 +114,11 @@ def _margin(zt, yy, K):
     ex = np.exp(zo - m)  # exp(-inf) = 0 at the label
     S = np.sum(ex, axis=-1, keepdims=True)
     tau = ex / S
-    u = (zy - m[..., 0]) - np.log(S[..., 0])
+    with np.errstate(over="ignore"):
+        u = (zy - m[..., 0]) - np.log(S[..., 0])
+    # z_y - max overflows only for logit differences beyond 1.8e308, where the loss is 0 or
+    # beyond the double range: it then saturates at the largest double instead of inf
+    u = np.clip(u, -_REALMAX, _REALMAX)
     return u, tau, onehot
 
 

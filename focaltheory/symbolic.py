@@ -391,7 +391,9 @@ def stable_forms():
         ),
         "logit_d2loss": (
             ua,
-            sp.exp(-S1 - (gamma + 1) * S2) * (1 + 2 * gamma - gamma * S1 + gamma**2 * r),
+            # gamma*S1 enters through the exponent: never inf * 0 for huge |u| or gamma
+            sp.exp(-S1 - (gamma + 1) * S2) * (1 + 2 * gamma + gamma**2 * r)
+            - gamma * sp.exp(sp.log(S1) - S1 - (gamma + 1) * S2),
             sp.diff(lam, u, 2),
             "Lambda''(u) = q c**(gamma+1) (1 + 2 gamma + gamma log q + gamma**2 q rho).",
         ),
