@@ -223,6 +223,11 @@ def small_probability_ratio(p_x, log_lam, gamma, order=2, dps=None):
     the multiplier of the distribution that contains x, not of the limit
     distribution without it.
 
+    References
+    ----------
+    .. [1] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the
+       Focal-Entropy", AISTATS 2026, arXiv:2603.02533.
+
     Examples
     --------
     >>> from focaltheory.asymptotics import small_probability_ratio
@@ -340,9 +345,14 @@ def small_gamma_expansion(p, gamma, order=1, dps=None):
     ``log phi`` at gamma = 0), derived in :func:`derive_small_gamma`.
     A class with ``P = 1`` (point mass) is its own minimizer: D1 = 0 there.
     ``f < 0`` on (0, 1/2) and ``f > 0`` on (1/2, 1) (see
-    :func:`focaltheory.regimes.threshold`), so for small gamma the classes
-    below 1/2 gain mass relative to ``P (1 + gamma (f - S))``...: precisely,
-    x is amplified iff ``f(P(x)) > S``.
+    :func:`focaltheory.regimes.threshold`).  To first order in gamma, class
+    x is amplified iff ``f(P(x)) > S``, and the distribution is
+    over-suppressed (lambda* > 1) iff ``S > 0``.
+
+    References
+    ----------
+    .. [1] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the
+       Focal-Entropy", AISTATS 2026, arXiv:2603.02533.
 
     Examples
     --------
@@ -473,6 +483,11 @@ def large_gamma_expansion(p, gamma, order=2, dps=None):
     ``log lambda* = (gamma-1) log m + log gamma + log log n + mean log P
     + ((n-1)/log n - mean e^2/(2m^2))/gamma``, means over the support;
     derived in :func:`derive_large_gamma`.
+
+    References
+    ----------
+    .. [1] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the
+       Focal-Entropy", AISTATS 2026, arXiv:2603.02533.
 
     Examples
     --------
@@ -656,6 +671,11 @@ def dominance_expansion(eps, gamma, w=(1.0,), order=2, dps=None):
     ``delta = [kappa s - gamma^2 s (W2 (1 + log s) + W2L) - eps]/(1+gamma)``,
     ``complement = s (1 - delta) - gamma s^2 (W2 (1 + log s) + W2L)``,
     derived in :func:`derive_dominance`.
+
+    References
+    ----------
+    .. [1] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the
+       Focal-Entropy", AISTATS 2026, arXiv:2603.02533.
 
     Examples
     --------
