@@ -534,8 +534,12 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     z, lp1, neg = s["z"][wr], s["lp1"][wr], s["neg"][wr]
     L0 = np.where(neg, z - lp1, -lp1)
     L1 = np.where(neg, -lp1, -z - lp1)
-    terms = _value(sys.P[wr] * np.exp(sys.G[wr] * L1) * L0, None if sys.Pexp is None else sys.Pexp[wr])
-    value_out[dst] = 0.0 - _rowsum(np.where(support, terms, 0.0))
+    # P (1 - q)^gamma (-log q), its two small factors joined in the exponent
+    # so that no intermediate product leaves the normal range
+    with np.errstate(divide="ignore"):
+        mag = np.exp(sys.G[wr] * L1 + np.log(-L0))
+    terms = _value(sys.P[wr] * mag, None if sys.Pexp is None else sys.Pexp[wr])
+    value_out[dst] = _rowsum(np.where(support, terms, 0.0))
     it_out[dst] = iterations
     conv_out[dst] = ok[wr]
     res_out[dst] = np.maximum(np.abs(s["F"][wr]).max(axis=1), np.abs(s["R"][wr]))
