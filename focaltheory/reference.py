@@ -308,7 +308,7 @@ def _warm_start(logp, mult, gamma):
             hi = ell
         else:
             break
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             new = ell - phi / dphi
         if not np.isfinite(new) or new <= lo or new >= hi:
             new = 0.5 * (lo + hi)
