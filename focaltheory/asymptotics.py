@@ -545,7 +545,7 @@ def large_gamma_expansion(p, gamma, order=2, dps=None):
     if order >= 1:
         q = q + e / gg
     if order >= 2:
-        q = q + d / gg**2
+        q = q + d / gg / gg
     ll = (gg - 1.0) * np.log(m) + np.log(gg) + np.log(np.log(nn)) + mlog
     if order >= 2:
         ll = ll + ((nn - 1.0) / np.log(nn) - me2 / (2.0 * m * m)) / gg
