@@ -470,7 +470,9 @@ class ReferenceResult:
     log_lam : mpf
         log lambda*, where ``P(x) g(Q*(x)) = lambda*`` on the support.  For a
         point mass and gamma > 0 it is ``-inf`` (lambda* = g(1) = 0); for
-        gamma = 0 it is 0.
+        gamma = 0 it is 0.  Accurate to about ``10**-dps * max(1, |log_lam|)``
+        in absolute terms, i.e. lambda* to ``dps`` significant digits (a tiny
+        log_lam, e.g. ~1e-300 at gamma = 1e-300, is not resolved relatively).
     value : mpf
         The minimal focal-entropy H_g(P) = H_g(P, Q*) in nats.
     dps : int
