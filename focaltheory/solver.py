@@ -275,7 +275,8 @@ def _log_hi_lo(P, Pexp=None):
     lo = (Ps - E) / E
     if Pexp is not None:
         hi, err = _two_sum(hi, Pexp * _LN2_HI)
-        lo = lo + err + Pexp * _LN2_LO
+        hi, err2 = _two_sum(hi, err + (lo + Pexp * _LN2_LO))  # hi alone must be log P to an ulp
+        lo = err2
     return hi, lo
 
 
@@ -381,9 +382,19 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
         t = np.flatnonzero(trivial)
         Pt, gt = _value(P[t], None if Pexp is None else Pexp[t]), gam[t][:, None]
         q_out[t] = Pt
+        # H = -sum P (1 - P)^gamma log P, the largest class through its
+        # complement (the sum of the others): log P_m = log1p(-that)
+        dom = np.argmax(Pt, axis=1)
+        r = np.arange(t.size)
+        others = Pt.copy()
+        others[r, dom] = 0.0
+        others = others.sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             lq = np.log(np.where(Pt > 0, Pt, 1.0))
-            value_out[t] = -(Pt * lq * np.power(1.0 - Pt, gt)).sum(axis=1)
+            lq[r, dom] = np.log1p(-others)
+            omp = 1.0 - Pt
+            omp[r, dom] = others
+            value_out[t] = 0.0 - (Pt * lq * np.power(omp, gt)).sum(axis=1)
         # gamma = 0: lambda = 1; point mass with gamma > 0: lambda = g(1) = 0
         loglam_out[t] = np.where(gam[t] == 0, 0.0, -np.inf)
         it_out[t] = 0

@@ -446,15 +446,7 @@ def test_double_solver_batch_agrees_with_reference():
     assert worst <= 1e-13
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "core bug reported to the lead: minimizer(p, 0.0).value is -sum P log P with log of the "
-        "rounded P, so a dominant class loses its -P log P ~ (1 - P) term: for p = (1, 1e-20) it "
-        "returns 4.6052e-19 instead of 4.7052e-19 (2.1% error; gamma = 1e-12 is right to 2e-16). "
-        "Remove this marker when fixed."
-    ),
-)
+# gamma = 0 with a dominant class: the value needs that class's complement
 @pytest.mark.parametrize("p", [[1.0, 1e-20], [1.874584407469102e-09, 0.9999999981254156]])
 def test_double_solver_value_at_gamma_zero_with_a_dominant_class(p):
     solver = pytest.importorskip("focaltheory.solver")
