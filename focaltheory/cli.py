@@ -145,6 +145,7 @@ def _run_solve(args):
 # when the parser is built.  A new subcommand adds one line here.
 _COMMANDS = {
     "solve": "focaltheory.cli:_add_solve",
+    "verify": "focaltheory.claims:add_verify_parser",
     "calibrate": "focaltheory.calibration:_add_calibrate_cli",
 }
 
