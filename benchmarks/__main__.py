@@ -143,6 +143,9 @@ def summary_markdown(acc, sp):
                         "median KKT residual", "median ms / solve"), accuracy_table(acc))
     misses = acc["summary"]["focaltheory"]["cases_rel_err_above_1e-13"]
     lines = [g, "", a]
+    missed = [r[0] for r in goal_table(acc, sp) if r[3] == "**MISSED**"]
+    if missed:
+        lines += ["", "Goals missed in this run: " + "; ".join(missed) + "."]
     if misses:
         lines += ["", "focaltheory.minimizer cases above 1e-13 relative error: " + "; ".join(misses)]
     nc = acc["summary"]["focaltheory"]["not_converged"]

@@ -97,6 +97,7 @@ PRESETS = {
         binary=[1e-4, 1e-12],
         draws=1,
         dps=30,
+        slsqp_max_K=10,
         trust_max_K=100,
         md_iters=300,
         speed_N=[100, 1000, 10_000, 100_000, 1_000_000],
