@@ -158,10 +158,16 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         A = _class_weights(alpha, np.moveaxis(W, -1, ax).shape, ax)
         P, Pexp, log_scale = _reweight(W, A)
     else:
-        P = W / W.sum(axis=-1, keepdims=True)
-        if np.any((P < np.finfo(np.float64).tiny) & (W > 0)):
-            # normalized entries below the normal range would lose digits
-            P, Pexp, _ = _reweight(W)
+        total = W.sum(axis=-1, keepdims=True)
+        P = W / total
+        sub = (P < np.finfo(np.float64).tiny) & (W > 0)
+        if np.any(sub):
+            # normalized entries below the normal range would lose digits:
+            # W / total = (mW / mt) 2**(eW - et), kept as stand-in and exponent
+            mW, eW = np.frexp(W)
+            mt, et = np.frexp(total)
+            Pexp = np.where(sub, eW - et, 0)
+            P = np.where(sub, mW / mt, P)
     if isinstance(maxiter, (bool, np.bool_)) or not isinstance(maxiter, (int, np.integer)):
         raise TypeError(f"maxiter must be an integer, got {type(maxiter).__name__}")
     if maxiter < 1:
@@ -205,7 +211,7 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     )
 
 
-def _reweight(P, A=None):
+def _reweight(P, A):
     """alpha * P normalized, without underflow: (stand-in, exponent, log Z).
 
     The value of each entry is stand-in * 2**exponent.  The exponent is 0
@@ -213,10 +219,9 @@ def _reweight(P, A=None):
     and there the stand-in keeps all its digits.  log Z is the log of the
     normalizer sum(alpha * P).
     """
-    m, e = np.frexp(P)
-    if A is not None:
-        mA, eA = np.frexp(A)
-        m, e = m * mA, e + eA
+    mP, eP = np.frexp(P)
+    mA, eA = np.frexp(A)
+    m, e = mP * mA, eP + eA
     pos = m > 0
     if not np.all(np.any(pos, axis=-1)):
         raise ValueError("alpha * p has an all-zero distribution: alpha must be positive somewhere on the support of p")
@@ -275,9 +280,10 @@ def _log_hi_lo(P, Pexp=None):
     lo = (Ps - E) / E
     if Pexp is not None:
         hi, err = _two_sum(hi, Pexp * _LN2_HI)
-        hi, err2 = _two_sum(hi, err + (lo + Pexp * _LN2_LO))  # hi alone must be log P to an ulp
-        lo = err2
-    return hi, lo
+        lo = err + (lo + Pexp * _LN2_LO)
+    # renormalized, so that hi alone is log P to half an ulp (and the same
+    # bits whether or not a batch carries exponents)
+    return _two_sum(hi, lo)
 
 
 def _two_sum(a, b):
@@ -458,6 +464,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     tiny = (z0 < _TINY_LOGIT) | ~sys.support
     c = np.where(tiny, np.where(sys.support, z0 - sys.logP, -1.0), z0)
     W = rows.size
+    it0 = np.broadcast_to(it0, W)  # iterations spent before, per row
     pos = np.arange(W)  # positions (into rows) of the rows still iterating
     left = []
     # the last accepted point, its merit, the step taken from it, its length
@@ -483,7 +490,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             d = np.flatnonzero(done)
             wr = np.flatnonzero(ok) if not final else d
             if wr.size:
-                _write(sys, s, wr, ok, rows[pos[wr]], it0 + k, out)
+                _write(sys, s, wr, ok, rows[pos[wr]], it0[pos[wr]] + k, out)
             if last:
                 if not final:
                     left.append(pos[~ok])
@@ -560,17 +567,21 @@ def _inner_logits(sys, u, z, iters=100):
     """Solve log g(q_x) = u - log P(x) for the log-odds of every class, u fixed.
 
     Newton's method per class (each equation is one monotone function of z),
-    with steps clipped to 20 in log-odds.  Returns z and d log g / dz.
+    with steps clipped to 20 in log-odds; a class stops moving once its step
+    is below 1e-12, so every class's answer depends on that class alone.
+    Returns z, q, 1 - q and d log g / dz.
     """
-    y = (u[:, None] - sys.logP)
+    y = u[:, None] - sys.logP
+    done = ~sys.support
+    z = np.where(done, -1.0, z)
     for _ in range(iters):
         e, lp1, q, omq, neg = _k._logit_parts(z)
         kk = _k._k_term(z, e, lp1, neg)
         f = -_k._z_eff(z, sys.G, neg) + _k._log_g_small(sys.G, kk, lp1) - y
-        h = _k._dlog_g(sys.G, kk, q)
-        dz = np.clip(-f / h, -20.0, 20.0)
-        z = np.where(sys.support, z + dz, -1.0)
-        if np.all(np.abs(dz) <= 1e-12 * (1.0 + np.abs(z))):
+        dz = np.clip(-f / _k._dlog_g(sys.G, kk, q), -20.0, 20.0)
+        done |= np.abs(dz) <= 1e-12 * (1.0 + np.abs(z))
+        z = np.where(done, z, z + dz)
+        if done.all():
             break
     e, lp1, q, omq, neg = _k._logit_parts(z)
     kk = _k._k_term(z, e, lp1, neg)
@@ -584,8 +595,9 @@ def _bracketed_start(sys, iters=200):
     and S(u) = sum_x q_x(u) decreases in u.  Every class has q <= 1/n when
     u >= log P_max + log g(1/n), and q >= 1/n when u <= log P_min + log g(1/n)
     (n the support size), which brackets the root of S(u) = 1; Newton steps on
-    log S(u) are taken inside the bracket, bisection otherwise.
-    Returns (z, u, iterations spent).
+    log S(u) are taken inside the bracket, bisection otherwise.  A row stops
+    once settled, so its answer does not depend on the rest of the batch.
+    Returns (z, u, iterations spent per row).
     """
     n = sys.support.sum(axis=1)
     z_n = -np.log(n - 1.0)  # logit(1/n)
@@ -595,7 +607,9 @@ def _bracketed_start(sys, iters=200):
     u_hi = np.nanmax(lp, axis=1) + log_g_n
     u = 0.5 * (u_lo + u_hi)
     z = np.where(sys.support, z_n[:, None], -1.0)
-    for it in range(1, iters + 1):
+    active = np.ones(u.size, dtype=bool)
+    spent = np.zeros(u.size, dtype=np.int64)
+    for _ in range(iters):
         z, q, omq, h = _inner_logits(sys, u, z)
         S = np.where(sys.support, q, 0.0).sum(axis=1)
         dS = np.where(sys.support, q * omq / h, 0.0).sum(axis=1)
@@ -604,8 +618,10 @@ def _bracketed_start(sys, iters=200):
         u_hi = np.where(logS <= 0, u, u_hi)
         cand = u - logS * S / dS
         inside = (cand > u_lo) & (cand < u_hi)
-        u_new = np.where(inside, cand, 0.5 * (u_lo + u_hi))
-        if np.all((np.abs(logS) < 1e-10) | (u_hi - u_lo <= 1e-14 * (1.0 + np.abs(u)))):
+        settled = (np.abs(logS) < 1e-10) | (u_hi - u_lo <= 1e-14 * (1.0 + np.abs(u)))
+        active &= ~settled
+        spent += active
+        u = np.where(active, np.where(inside, cand, 0.5 * (u_lo + u_hi)), u)
+        if not active.any():
             break
-        u = u_new
-    return z, u, it
+    return z, u, spent
