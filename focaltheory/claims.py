@@ -214,6 +214,8 @@ class Impl:
     log_g: Callable = _gen.log_g
     log_neg_dg: Callable = _gen.log_neg_dg
     phi: Callable = _gen.phi
+    #: (1-q)^gamma, elementwise (the power in the scalar lemmas of item 8)
+    power: Callable = None
     #: mpmath scalar functions of (q, gamma)
     g_mp: Callable = None
     phi_mp: Callable = None
@@ -223,7 +225,7 @@ class Impl:
     numbers: dict = field(default_factory=lambda: dict(THEORY_NUMBERS))
 
     def __post_init__(self):
-        defaults = {"g_mp": _g_mp, "phi_mp": _phi_mp, "focal_loss_mp": _l_mp, "d2loss_mp": _d2loss_bracket}
+        defaults = {"power": _power, "g_mp": _g_mp, "phi_mp": _phi_mp, "focal_loss_mp": _l_mp, "d2loss_mp": _d2loss_bracket}
         for k, v in defaults.items():
             if getattr(self, k) is None:
                 object.__setattr__(self, k, v)
@@ -281,6 +283,10 @@ class _Ctx:
 
 def _mp_scalar(x):
     return mpmath.mpf(x) if not isinstance(x, mpmath.mpf) else x
+
+
+def _power(q, gamma):
+    return np.exp(gamma * np.log1p(-q))
 
 
 def _g_mp(q, gamma):
@@ -520,8 +526,11 @@ def _hypothesis_search(ctx, violated, *, n_quick=40, n_full=300, kmax=8):
             return bool(violated(p, g))
 
     n = ctx.n(n_quick, n_full)
+    from hypothesis import Phase
+    # quick runs skip shrinking (a counterexample is reported as found); full runs shrink it to a minimal one
+    phases = [Phase.explicit, Phase.reuse, Phase.generate] + ([] if ctx.quick else [Phase.shrink])
     s = settings(max_examples=n, database=None, deadline=None, derandomize=False,
-                 suppress_health_check=list(HealthCheck))
+                 suppress_health_check=list(HealthCheck), phases=phases)
     try:
         w, g = find(strat, cond, settings=s, random=random.Random(ctx.seed * 7919 + 17))
     except NoSuchExample:
@@ -780,7 +789,7 @@ def _check_bound_lemmas(ctx):
     gam = np.concatenate([np.array(GAMMAS), 10.0 ** ctx.rng.uniform(-6, 3, 40)])
     Qg, Gg = np.meshgrid(q, gam)
     l1q = np.log1p(-Qg)
-    pw = np.exp(Gg * l1q)
+    pw = ctx.impl.power(Qg, Gg)
     # (a) (1-q)^gamma >= 1 + gamma log(1-q) (e^x >= 1 + x); both sides O(1 + gamma|log(1-q)|): tol 8 eps (that)
     W.add(pw - (1 + Gg * l1q), 8 * _EPS * (1 + Gg * np.abs(l1q)),
           lambda i: {"q": float(Qg.flat[i]), "gamma": float(Gg.flat[i]), "what": "(1-q)^g >= 1 + g log(1-q)"})
@@ -794,10 +803,10 @@ def _check_bound_lemmas(ctx):
           lambda i: {"q": float(Qg.flat[i]), "gamma": float(Gg.flat[i]), "what": "Bernoulli for gamma >= 1"})
     # ... and fails for every gamma in (0, 1): at q = 1/2, 2^-gamma < 1 - gamma/2 by strict concavity
     for g in gam[(gam > 0) & (gam < 1)]:
-        fails = (1 - Gg[0] * 0 - g * q) - np.exp(g * np.log1p(-q))
+        fails = (1 - g * q) - ctx.impl.power(q, g)
         i = int(np.argmax(fails))
-        # existence of a failure: slack = size of the largest failure found (must exceed 8 eps)
-        W.add_one(float(fails[i]), 8 * _EPS, {"q": float(q[i]), "gamma": float(g),
+        # existence of a failure: the largest failure found must exceed the rounding 8 eps (exact check)
+        W.add_one(float(fails[i]) - 8 * _EPS, 0.0, {"q": float(q[i]), "gamma": float(g),
                                              "what": "Bernoulli (1-q)^g >= 1 - g q fails for g < 1 (failure found)"})
     return W.result(f"{q.size} q in [1e-300, 1 - 1e-15] x {gam.size} gammas")
 
@@ -1324,7 +1333,8 @@ def _check_not_proper(ctx):
             else:
                 d = float(dev[i])
                 tol = 2e-13 * (1 + g)  # solver accuracy
-            W.add_one(d - tol, tol, _wit(P[i], g, q=Q[i], departure=d, what="some P with Q*(P) != P"))
+            # existence: the departure must exceed the solver's accuracy (exact check on d - tol)
+            W.add_one(d - tol, 0.0, _wit(P[i], g, q=Q[i], departure=d, accuracy=tol, what="some P with Q*(P) != P"))
             found_any[(K, g)] = d
     # the iff: over random and two-valued P, |Q* - P| small exactly when phi(P) is constant on the support.
     # Decided with the 50-digit reference on a sample: both quantities are either < 1e-35 or > 1e-12.

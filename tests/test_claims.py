@@ -1,0 +1,228 @@
+"""The claims catalogue (focaltheory.claims) and ``focaltheory verify``.
+
+Every check must be able to fail: for each claim a deliberately wrong variant
+(a perturbed minimizer, a false inequality, a wrong constant) is substituted
+through :class:`focaltheory.claims.Impl`, and the check must refute it with a
+witness.  The real checks must pass in quick mode.
+"""
+
+import dataclasses
+import json
+import types
+
+import mpmath
+import numpy as np
+import pytest
+from mpmath import mp
+
+from focaltheory import _generated as gen
+from focaltheory import claims as C
+from focaltheory.claims import CLAIMS, THEORY_NUMBERS, Impl, run_claim, run_claims
+from focaltheory.cli import main
+from focaltheory.inverse import inverse_minimizer
+from focaltheory.loss import focal_entropy
+from focaltheory.reference import minimizer_mp, phi_mp
+from focaltheory.sigmoid import sigmoid_posterior
+from focaltheory.solver import MinimizerResult, minimizer
+
+
+# ---------------------------------------------------------------------------
+# wrong variants
+# ---------------------------------------------------------------------------
+
+def _wrap_minimizer(transform):
+    """A minimizer whose output is altered by transform(P, q, log_lam, value, gamma) -> (q, log_lam, value)."""
+    def wrong(p, gamma, axis=-1, *, alpha=None, maxiter=50):
+        r = minimizer(p, gamma, axis=axis, alpha=alpha, maxiter=maxiter)
+        P = np.asarray(p, dtype=float)
+        P = P / P.sum(axis=-1, keepdims=True)
+        q, ll, v = transform(P, np.array(r.q), np.array(r.log_lam, dtype=float), np.array(r.value, dtype=float),
+                             np.asarray(gamma, dtype=float))
+        return MinimizerResult(q=np.asarray(q), log_lam=np.asarray(ll), value=np.asarray(v),
+                               iterations=np.array(r.iterations), converged=np.array(r.converged),
+                               residual=np.array(r.residual))
+    return wrong
+
+
+def _norm(q):
+    return q / q.sum(axis=-1, keepdims=True)
+
+
+def _perturbed_q(scale):
+    """Q* multiplied by 1 + scale * (+1, -1, +1, ...), renormalized; value recomputed at the perturbed point."""
+    def t(P, q, ll, v, g):
+        s = 1 + scale * (-1.0) ** np.arange(q.shape[-1])
+        q2 = _norm(q * s)
+        return q2, ll, focal_entropy(P, q2, g)
+    return _wrap_minimizer(t)
+
+
+def _swap_two_smallest(P, q, ll, v, g):
+    q = np.atleast_2d(q).copy()
+    Pa = np.atleast_2d(P)
+    for i in range(q.shape[0]):
+        pos = np.flatnonzero(Pa[i] > 0)
+        if pos.size >= 2:
+            a, b = pos[np.argsort(Pa[i, pos], kind="stable")[:2]]
+            q[i, a], q[i, b] = q[i, b], q[i, a]
+    return q.reshape(np.shape(P)), ll, v
+
+
+def _ref_wrapper(fn):
+    """A minimizer_mp whose q is altered by fn(q list, p list, gamma) -> q list."""
+    def wrong(p, gamma, dps=50):
+        r = minimizer_mp(p, gamma, dps=dps)
+        with mp.workdps(60):
+            q = fn(list(r.q), list(r.p), mpmath.mpf(gamma))
+            c = [1 - x for x in q]
+        return dataclasses.replace(r, q=tuple(q), complement=tuple(c))
+    return wrong
+
+
+def _d2_wrong_sign(q, g):
+    q, g = mpmath.mpf(q), mpmath.mpf(g)
+    c = 1 - q
+    t = c / q
+    return c ** (g - 2) * (t * t + 2 * g * t + g * (1 - g) * mp.log1p(t))  # sign of the log term flipped
+
+
+def _numbers(**kw):
+    d = dict(THEORY_NUMBERS)
+    d.update(kw)
+    return d
+
+
+def _first_order_gamma0(q, p, g):
+    n = len(q)
+    return [x + g * mpmath.mpf("0.01") * (pk - mpmath.mpf(1) / n) for x, pk in zip(q, p)]
+
+
+def _second_order_inf(q, p, g):
+    n = len(q)
+    return [x + mpmath.mpf("0.01") / g ** 2 * (pk - mpmath.mpf(1) / n) for x, pk in zip(q, p)]
+
+
+def _small_p_term(q, p, g):
+    q = list(q)
+    q[-1] = q[-1] * (1 + mpmath.mpf("0.1") * p[-1] * abs(mp.log(p[-1])))
+    return q
+
+
+WRONG = {
+    "loss-convex": Impl(d2loss_mp=_d2_wrong_sign),
+    "g-shape": Impl(g_mp=lambda q, g: (1 - mpmath.mpf(q)) ** g / mpmath.mpf(q)),  # the gamma log q term dropped
+    "finiteness": Impl(focal_entropy=lambda P, Q, g, **kw: np.nan_to_num(focal_entropy(P, Q, g), posinf=1e308)),
+    "cross-entropy-bound": Impl(focal_entropy=lambda P, Q, g, **kw: focal_entropy(P, Q, 0.0) * (1 + 0.01 * np.asarray(g))),
+    "mukhoti-bound": Impl(focal_entropy=lambda P, Q, g, **kw: focal_entropy(P, Q, g) * np.where(np.asarray(g) > 0, 0.5, 1.0)),
+    "bound-lemmas": Impl(power=lambda q, g: 1 - g * q),  # pretends Bernoulli's inequality is an identity
+    "strict-convexity": Impl(focal_entropy=lambda P, Q, g, **kw: -focal_entropy(P, Q, g)),
+    "concavity": Impl(minimizer=_wrap_minimizer(lambda P, q, ll, v, g: (q, ll, -v))),
+    "continuity": Impl(minimizer=_wrap_minimizer(lambda P, q, ll, v, g: (_norm(np.round(q, 6) + 1e-300), ll, v))),
+    "existence-uniqueness": Impl(minimizer=_perturbed_q(0.05)),
+    "structure": Impl(minimizer=_perturbed_q(1e-8)),
+    "order-preservation": Impl(minimizer=_wrap_minimizer(_swap_two_smallest)),
+    "not-strictly-proper": Impl(minimizer=_wrap_minimizer(lambda P, q, ll, v, g: (P, ll, v))),
+    "fixed-points": Impl(numbers=_numbers(fixed_points=[(1.0, 4, "0.0099165163", "0.3300278279"),
+                                                         (2.0, 5, "0.01348139", "0.24662965")])),
+    "inverse-identity": Impl(inverse_minimizer=lambda q, g, **kw: inverse_minimizer(q, np.asarray(g) * 1.01)),
+    "regime-criterion": Impl(phi=lambda q, c, g: gen.phi(q, c, g) * 1.05),
+    "mid-range-amplification": Impl(minimizer=_wrap_minimizer(lambda P, q, ll, v, g: (_norm(P ** 1.1), ll, v))),
+    "over-suppression-criterion": Impl(over_suppression=lambda P, g, **kw: types.SimpleNamespace(
+        over_suppressed=np.zeros(np.shape(P)[:-1], bool))),
+    "over-suppression-exists": Impl(numbers=_numbers(lambda_example="1.0781")),
+    "binary-never-over-suppressed": Impl(minimizer=_wrap_minimizer(lambda P, q, ll, v, g: (q, ll + 1e-3, v))),
+    "phi-unimodal": Impl(phi_mp=lambda p, g: phi_mp(p, g) * mpmath.mpf("1.01")),
+    "threshold-numbers": Impl(numbers=_numbers(p_threshold={2.0: "0.2967", 5.0: "0.1968"})),
+    "asymptotics-gamma-0": Impl(minimizer_mp=_ref_wrapper(_first_order_gamma0)),
+    "asymptotics-gamma-inf": Impl(minimizer_mp=_ref_wrapper(_second_order_inf)),
+    "asymptotics-small-p": Impl(minimizer_mp=_ref_wrapper(_small_p_term)),
+    "envelope": Impl(minimizer=_wrap_minimizer(lambda P, q, ll, v, g: (q, ll, v + 0.1 * P[..., 0]))),
+    "alpha-reweighting": Impl(minimizer=lambda p, g, axis=-1, *, alpha=None, maxiter=50: minimizer(p, g, axis=axis)),
+    "sigmoid-posterior": Impl(sigmoid_posterior=lambda s, g=2.0, a=0.25, **kw: sigmoid_posterior(s, g, 1 - a, **kw)),
+}
+
+
+def test_every_claim_has_a_wrong_variant():
+    assert set(WRONG) == {c.name for c in CLAIMS}
+
+
+@pytest.mark.parametrize("name", [c.name for c in CLAIMS])
+def test_check_refutes_its_wrong_variant(name):
+    r = run_claim(name, quick=True, seed=0, impl=WRONG[name])
+    assert r.status == C.REFUTED, (name, r.status, r.detail)
+    assert r.witness, name
+    assert r.margin is not None and r.tolerance is not None
+    assert r.margin < -r.tolerance or (r.tolerance == 0 and r.margin < 0)
+    json.dumps(r.to_dict())  # the witness is serializable
+
+
+# ---------------------------------------------------------------------------
+# the real checks
+# ---------------------------------------------------------------------------
+
+def test_quick_run_of_every_claim_passes():
+    results = run_claims(quick=True, seed=0)
+    bad = [(r.claim, r.status, r.detail, r.witness) for r in results if r.status != C.PASS]
+    assert not bad, bad
+    assert all(r.cases > 0 for r in results)
+
+
+def test_registry_fields():
+    for c in CLAIMS:
+        assert c.name and c.statement and c.formula and c.source and c.tolerance, c.name
+    assert len({c.name for c in CLAIMS}) == len(CLAIMS)
+    with pytest.raises(ValueError, match="unknown claim"):
+        C.get_claim("no-such-claim")
+
+
+def test_deterministic_for_a_seed():
+    a = run_claim("structure", quick=True, seed=3)
+    b = run_claim("structure", quick=True, seed=3)
+    assert (a.cases, a.margin, a.witness) == (b.cases, b.margin, b.witness)
+
+
+def test_check_error_is_reported_not_raised():
+    def boom(*a, **k):
+        raise RuntimeError("boom")
+    r = run_claim("finiteness", quick=True, impl=Impl(focal_entropy=boom))
+    assert r.status == C.ERROR and "boom" in r.detail
+
+
+# ---------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------
+
+def test_cli_verify_json(capsys):
+    assert main(["verify", "--quick", "--claim", "binary-never-over-suppressed", "--json", "--seed", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    (r,) = out["results"]
+    assert r["claim"] == "binary-never-over-suppressed" and r["status"] == "pass" and r["cases"] > 1000
+
+
+def test_cli_verify_table_and_progress(capsys):
+    assert main(["verify", "--quick", "--claim", "finiteness", "--claim", "g-shape"]) == 0
+    cap = capsys.readouterr()
+    assert "finiteness" in cap.out and "g-shape" in cap.out and "2/2 claims pass" in cap.out
+    assert "[1/2] finiteness" in cap.err  # progress on stderr
+
+
+def test_cli_verify_exit_1_on_refuted(monkeypatch, capsys):
+    real = C.run_claims
+
+    def fake(names, **kw):
+        return real(names, impl=WRONG["finiteness"], quick=True, seed=kw.get("seed", 0))
+    monkeypatch.setattr(C, "run_claims", fake)
+    assert main(["verify", "--quick", "--claim", "finiteness"]) == 1
+    out = capsys.readouterr().out
+    assert "REFUTED: finiteness" in out and "witness:" in out
+
+
+def test_cli_verify_unknown_claim(capsys):
+    assert main(["verify", "--claim", "nope"]) == 2
+    assert "unknown claim" in capsys.readouterr().err
+
+
+def test_cli_verify_list(capsys):
+    assert main(["verify", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert all(c.name in out for c in CLAIMS)
