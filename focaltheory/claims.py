@@ -107,6 +107,8 @@ THEORY_NUMBERS = {
     "p_threshold": {2.0: "0.2976", 5.0: "0.1968"},
     "peak_gamma1": "1 + e^-2 at p = e^-2",
     "gamma_for_p02": "4.8506",
+    # item 6: "they use it to pick gamma = 5 below p = 0.2 and gamma = 3 below p = 0.5" (p0, gamma)
+    "mukhoti_choices": [(0.2, 5), (0.5, 3)],
     "lambda_example": "1.0718",
     "shrink_example": "0.067",
     # item 5: (gamma, K, small value, repeated value); K - 1 copies of the latter
@@ -457,7 +459,7 @@ _KS_QUICK = (2, 3, 5, 10, 100)
 _KS_FULL = (2, 3, 4, 5, 7, 10, 30, 100, 1000)
 
 
-def _families(ctx, *, rows_quick=40, rows_full=200, Ks=None, full_support=False, max_entries=None):
+def _families(ctx, *, rows_quick=40, rows_full=400, Ks=None, full_support=False, max_entries=None):
     """Yield (label, P (n, K), gamma (n,)) batches: Dirichlet families then adversarial ones.
 
     ``full_support`` drops rows with zeros.  Each row gets its own gamma
@@ -495,7 +497,7 @@ def _complements(Q):
     return np.where(is_r, cr, 1.0 - Q)
 
 
-def _hypothesis_search(ctx, violated, *, n_quick=40, n_full=300, kmax=8):
+def _hypothesis_search(ctx, violated, *, n_quick=40, n_full=600, kmax=8):
     """Run hypothesis.find for a case (P, gamma) with ``violated(P, gamma)``; None if none.
 
     P has 2..kmax entries drawn from a mix of moderate and tiny magnitudes
@@ -1082,8 +1084,8 @@ def _check_existence_uniqueness(ctx):
     W = _Worst(ctx.name)
     rng = ctx.rng
     mz = ctx.impl.minimizer
-    n_dist = ctx.n(5, 40)
-    n_starts = ctx.n(3, 6)
+    n_dist = ctx.n(5, 60)
+    n_starts = ctx.n(3, 8)
     max_dist = 0.0
     for j in range(n_dist):
         K = int(rng.choice((2, 3, 5, 10, 20)))
@@ -1417,8 +1419,29 @@ def _fixed_point_scan(K, m, gams, n_a=400):
     return out
 
 
+def _refine_bracket(g, K, m, lo, hi, steps=60):
+    """Bisect F(a) = m a + (K - m) b(a) - 1 (the scan's function) on [lo, hi] in doubles."""
+    pk = float(_peak(g))
+
+    def F(a):
+        return m * a + (K - m) * float(_upper_root(np.array(_phi_np(a, g)), g, pk)) - 1
+
+    flo = F(lo)
+    for _ in range(steps):
+        mid = 0.5 * (lo + hi)
+        fm = F(mid)
+        if (fm > 0) == (flo > 0):
+            lo, flo = mid, fm
+        else:
+            hi = mid
+    return lo, hi
+
+
 def _fixed_point_mp(g, K, m, a_lo, a_hi, dps=50):
     """Refine a bracketed fixed point at dps digits: returns (a, b) with phi(a) = phi(b), m a + (K-m) b = 1."""
+    a_lo, a_hi = _refine_bracket(float(g), K, m, float(a_lo), float(a_hi))
+    w = max(a_hi - a_lo, 1e-15 * a_hi)
+    a_lo, a_hi = a_lo - w, a_hi + w
     with mp.workdps(dps + 10):
         g = mpmath.mpf(g)
 
@@ -1478,6 +1501,60 @@ def _check_fixed_points(ctx):
     W.add_one(1.0 if br4 else -np.inf, 0.0, {"gamma": 1.0, "K": 4, "what": "scan finds THEORY's K = 4 fixed point"})
     return W.result(f"THEORY's fixed points refined at 50 digits: {found}; scan over {gams.size} gammas in "
                     f"[1e-3, 1e3], all splits: sign changes {counts}")
+
+
+def _check_mukhoti_rule(ctx):
+    """THEORY 6: the Lambert-W inverse of the threshold gives Mukhoti et al.'s gamma = 5 (p0 = 0.2), gamma = 3 (p0 = 0.5)."""
+    W = _Worst(ctx.name)
+    impl = ctx.impl
+    for p0, g_stated in impl.numbers["mukhoti_choices"]:
+        g = float(impl.gamma_for_threshold(p0))
+        # the choice is the rounded inverse: |gamma(p0) - stated| <= 1/2
+        with mp.workdps(50):
+            p_stated = impl.threshold_mp(g_stated)
+        W.add_one(0.5 - abs(g - g_stated), 0.0, {"p0": p0, "gamma_stated": g_stated, "gamma_of_p0": g,
+                                                 "p_gamma_of_stated": float(p_stated),
+                                                 "what": "gamma_for_threshold(p0) rounds to the stated gamma"})
+    # why p0 = 1/2 cannot work: phi_gamma(1/2) = 2^-gamma (1 + gamma log 2) < 1 for every gamma > 0, so
+    # p_gamma < 1/2 always and gamma(1/2) = 0 (checked at 50 digits on a grid of gamma)
+    with mp.workdps(50):
+        for gs in _GAMMA_GRID_MP[1:]:
+            gm = mpmath.mpf(gs)
+            v = mp.mpf(2) ** (-gm) * (1 + gm * mp.log(2))
+            W.add_one(float(1 - v), 0.0, {"gamma": float(gm), "phi_half": float(v), "what": "phi(1/2) < 1"})
+    return W.result("gamma_for_threshold at Mukhoti et al.'s p0 vs the stated gamma (rounded); p_gamma < 1/2 for all gamma")
+
+
+def _check_q_neq_p_everywhere(ctx):
+    """The literal reading: Q*(P) != P for every gamma > 0 and every non-uniform P."""
+    W = _Worst(ctx.name)
+    impl = ctx.impl
+    # search: the two-valued fixed points of the scan (K = 4, 5), refined at 50 digits, are candidates;
+    # a candidate is a counterexample when the 50-digit minimizer returns it (departure < 1e-40)
+    gams = 10.0 ** np.linspace(-2, 1, ctx.n(8, 40))
+    for K in (4, 5, 6):
+        for m in range(1, K):
+            for g, lo, hi in _fixed_point_scan(K, m, gams, n_a=ctx.n(200, 600))[: ctx.n(1, 3)]:
+                a, b = _fixed_point_mp(g, K, m, lo, hi)
+                P = [a] * m + [b] * (K - m)
+                ref = impl.minimizer_mp(P, g)
+                with mp.workdps(50):
+                    dev = max(abs(x - y) for x, y in zip(ref.q, ref.p))
+                    spread = abs(a - b)
+                # exact claim: departure must exceed 1e-40 (50-digit noise) for a non-uniform P
+                W.add_one(float(dev) - 1e-40, 0.0, {"gamma": float(g), "K": K, "m": m, "p": [mpmath.nstr(x, 50) for x in P],
+                                                    "departure": float(dev), "non_uniformity": float(spread),
+                                                    "what": "non-uniform P with Q*(P) = P"})
+    # and random non-uniform P (these do depart)
+    rng = ctx.rng
+    for _ in range(ctx.n(10, 50)):
+        K = int(rng.choice((2, 3, 5)))
+        g = float(rng.choice((0.5, 1.0, 2.0)))
+        P = rng.dirichlet(np.ones(K))
+        q = np.asarray(impl.minimizer(P, g).q)
+        d = float(np.abs(q - P).max())
+        W.add_one(d - 2e-13 * (1 + g), 0.0, _wit(P, g, departure=d, what="random non-uniform P departs"))
+    return W.result("two-valued fixed points from the phi level-set scan, verified by the 50-digit minimizer")
 
 
 # ---------------------------------------------------------------------------
@@ -1586,6 +1663,12 @@ def _check_mid_range(ctx):
             i = int(np.flatnonzero(cand)[0])
             amp_top = (float(gam[i]), int(K), float(P[i, top[i]]), float(Q[i, top[i]]))
         ctx.progress(label)
+    # an explicit witness that a largest class below p_gamma can be amplified (over-suppression regime):
+    # 0.05, 98 equal classes and a rare one at gamma = 2 -> the top class grows by about 11%
+    P = np.array([0.05] + [(1 - 0.05 - 1e-8) / 98] * 98 + [1e-8])
+    q = np.asarray(impl.minimizer(P, 2.0).q)
+    W.add_one(float(q[0] / P[0] - 1) - 2e-13 * 3, 0.0, _wit(P, 2.0, q_top=float(q[0]), ratio_top=float(q[0] / P[0]),
+                                                          what="a largest class below p_gamma amplified (exists)"))
     note = "" if amp_top is None else (f"; note: the largest class CAN be amplified when it is below p_gamma "
                                        f"(gamma={amp_top[0]:g}, K={amp_top[1]}: P_max={amp_top[2]:.4g} -> Q*={amp_top[3]:.4g})")
     return W.result("contiguity of the amplified range, amplification below p_gamma when lambda* <= 1, "
@@ -1699,8 +1782,8 @@ def _check_over_suppression_exists(ctx):
     P = np.array([1.0] * 99 + [1e-8])
     P = P / P.sum()
     res = impl.minimizer(P, 2.0)
-    lam = float(np.exp(np.asarray(res.log_lam)))
-    shrink = 1 - float(np.asarray(res.q)[-1] / P[-1])
+    lam = lam_ex = float(np.exp(np.asarray(res.log_lam)))
+    shrink = shrink_ex = 1 - float(np.asarray(res.q)[-1] / P[-1])
     for stated, got, what in ((nums["lambda_example"], lam, "lambda* of the example"),
                               (nums["shrink_example"], shrink, "shrink of the rare class")):
         h = 0.5 * 10.0 ** -len(stated.split(".")[1])
@@ -1734,7 +1817,7 @@ def _check_over_suppression_exists(ctx):
         dec = np.abs(ll) > tol
         W.add(np.where(~dec | ((ll > 0) == (1.0 / K < pg)), 1.0, -1.0), 0.0,
               lambda i, K=K: _wit(np.full(K, 1.0 / K), gam[i], what="uniform: over-suppressed iff 1/K < p_gamma"))
-    return W.result(f"the 99+1 example (lambda* = {lam:.6g}), the small-P limit 1/lambda* to first order, "
+    return W.result(f"the 99+1 example (lambda* = {lam_ex:.6g}, shrink {shrink_ex:.4f}), the small-P limit 1/lambda* to first order, "
                     f"uniform P on K = 2..1000")
 
 
@@ -1753,14 +1836,14 @@ def _check_binary(ctx):
     tol = 2e-13 * (2 + gg) + 8 * _EPS * np.abs(ll)
     slack = -ll
     und = np.flatnonzero(np.abs(ll) <= tol)
-    for i in und[: ctx.n(5, 30)]:
+    for i in und[: ctx.n(5, 200)]:
         ref = impl.minimizer_mp([float(P[i, 0]), float(P[i, 1])], float(gg[i]))
         slack[i] = 1.0 if ref.log_lam < 0 else -np.inf
         tol[i] = 1.0
         W.decided_mp += 1
     W.add(slack, tol, lambda i: _wit(P[i], gg[i], log_lam=float(ll[i]), what="binary: lambda* < 1"))
-    if und.size > ctx.n(5, 30):
-        W.notes.append(f"{und.size - ctx.n(5, 30)} near-zero cases left to the double tolerance")
+    if und.size > ctx.n(5, 200):
+        W.notes.append(f"{und.size - ctx.n(5, 200)} near-zero cases left to the double tolerance")
 
     def viol(w, g):
         if w.size != 2 or (w == 0).any():
@@ -2158,6 +2241,11 @@ CLAIMS = (
           "phi(a) = phi(b), m a + (K-m) b = 1, a < b: roots for K = 4, 5; none for K = 2, 3",
           f"{HERE} (THEORY 5)", "stated digits to half a unit of the last digit; Q*(P) = P to 1e-40",
           _check_fixed_points, "5"),
+    Claim("q-differs-from-p",
+          "literal reading of 'not strictly proper' in issue 5: for gamma > 0, Q*(P) != P for EVERY non-uniform P",
+          "gamma > 0, P non-uniform  =>  Q*(P) != P",
+          "issue 5 wording (THEORY 5 itself lists the counterexamples)", "departure > 1e-40 at 50 digits",
+          _check_q_neq_p_everywhere, "5"),
     Claim("inverse-identity",
           "the unique P with Q*(P) = Q is P ∝ 1/g(Q), and lambda* = 1 / sum_x 1/g(Q*(x))",
           "Q*(P) = Q  <=>  P(x) = (1/g(Q(x))) / sum_y 1/g(Q(y))",
@@ -2168,7 +2256,8 @@ CLAIMS = (
           f"{SHAH} (THEORY 6)", "signs within 2e-13 (2+gamma) decided at 50 digits", _check_regime_criterion, "6"),
     Claim("mid-range-amplification",
           "the amplified classes form one contiguous middle range of P; if lambda* <= 1 every class below p_gamma "
-          "is amplified; the largest class is suppressed whenever it exceeds p_gamma (in particular if >= 1/2)",
+          "is amplified; the largest class is suppressed whenever it exceeds p_gamma (in particular if >= 1/2), "
+          "while below p_gamma it can be amplified (witness)",
           "{x: Q* > P} = {x: a < P(x) < b};  P_max > p_gamma => Q*(argmax) < P_max",
           f"{SHAH}; {HERE} (precise form)", "classes within 2e-13 (1+gamma) of unchanged are not counted",
           _check_mid_range, "6"),
@@ -2197,6 +2286,11 @@ CLAIMS = (
           "gamma ~ 4.8506 for p = 0.2",
           "phi(p_gamma) = 1;  gamma(p) via W_{-1}",
           f"{MUKH}; {HERE} (THEORY 6)", "half a unit of the last stated digit; 1e-45 at 50 digits", _check_threshold_numbers, "6"),
+    Claim("mukhoti-gamma-rule",
+          "Mukhoti et al.'s gammas come from the Lambert-W inverse of the threshold: gamma = 5 below p = 0.2 and "
+          "gamma = 3 below p = 0.5 (each the rounded gamma whose threshold p_gamma is p0)",
+          "round(gamma(p0)) = stated, gamma(p) = inverse of p_gamma (W_{-1})",
+          f"{MUKH} as quoted in THEORY 6", "rounding: |gamma(p0) - stated| <= 1/2", _check_mukhoti_rule, "6"),
     Claim("asymptotics-gamma-0",
           "as gamma -> 0: Q* = P + gamma D1 + O(gamma^2), D1 = P (f(P) - sum P f(P)), lambda* = 1 + gamma sum P f(P) + O(gamma^2)",
           "f(p) = log(1-p) - p log p/(1-p)",
