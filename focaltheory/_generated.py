@@ -59,7 +59,7 @@ def g(q, c, gamma):
     c = numpy.asarray(c, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        return numpy.asarray((gamma*numpy.where(numpy.less(c, 1/1048576), (1/4)*c**3 + (1/3)*c**2 + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + q**(-1.0))*numpy.where(numpy.less(q, 1/2), numpy.exp(gamma*numpy.log1p(-q)), c**gamma), dtype=numpy.float64) + 0.0
+        return numpy.asarray((gamma*numpy.where(numpy.less(c, 1/1048576), (1/4)*(c*c*c) + (1/3)*(c*c) + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + (1/q))*numpy.where(numpy.less(q, 1/2), numpy.exp(gamma*numpy.log1p(-q)), c**gamma), dtype=numpy.float64) + 0.0
 
 
 def log_g(q, c, gamma):
@@ -72,7 +72,7 @@ def log_g(q, c, gamma):
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
         _t0 = numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))
-        return numpy.asarray(-_t0 + numpy.where(numpy.less(q, 1/2), gamma*numpy.log1p(-q), scipy.special.xlogy(gamma, c)) + numpy.log1p(gamma*q*numpy.where(numpy.less(c, 1/1048576), (1/4)*c**3 + (1/3)*c**2 + (1/2)*c + 1, -_t0/c)), dtype=numpy.float64) + 0.0
+        return numpy.asarray(-_t0 + numpy.where(numpy.less(q, 1/2), gamma*numpy.log1p(-q), scipy.special.xlogy(gamma, c)) + numpy.log1p(gamma*q*numpy.where(numpy.less(c, 1/1048576), (1/4)*(c*c*c) + (1/3)*(c*c) + (1/2)*c + 1, -_t0/c)), dtype=numpy.float64) + 0.0
 
 
 def dg(q, c, gamma):
@@ -87,7 +87,7 @@ def dg(q, c, gamma):
         _t0 = numpy.log1p(-q)
         _t1 = numpy.less(q, 1/2)
         _t2 = gamma - 1
-        return numpy.asarray(-(_t2*numpy.where(numpy.less(c, 1/1048576), (1/4)*c**3 + (1/3)*c**2 + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + 2/q)*numpy.where(numpy.equal(gamma, 0), 0, numpy.where(_t1, gamma*numpy.exp(_t0*_t2), c**_t2*gamma)) - numpy.where(_t1, numpy.exp(_t0*gamma), c**gamma)/q**2, dtype=numpy.float64) + 0.0
+        return numpy.asarray(-(_t2*numpy.where(numpy.less(c, 1/1048576), (1/4)*(c*c*c) + (1/3)*(c*c) + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + 2/q)*numpy.where(numpy.equal(gamma, 0), 0, numpy.where(_t1, gamma*numpy.exp(_t0*_t2), c**_t2*gamma)) - numpy.where(_t1, numpy.exp(_t0*gamma), c**gamma)/(q*q), dtype=numpy.float64) + 0.0
 
 
 def log_neg_dg(q, c, gamma):
@@ -104,8 +104,8 @@ def log_neg_dg(q, c, gamma):
         _t2 = numpy.where(_t0, numpy.log1p(-c), _t1)
         _t3 = -2*_t2
         _t4 = gamma - 1
-        _t5 = c**(-1.0)
-        _t6 = gamma*q*(_t4*q*numpy.where(numpy.less(c, 1/1048576), (1/4)*c**3 + (1/3)*c**2 + (1/2)*c + 1, -_t2*_t5) + 2)
+        _t5 = (1/c)
+        _t6 = gamma*q*(_t4*q*numpy.where(numpy.less(c, 1/1048576), (1/4)*(c*c*c) + (1/3)*(c*c) + (1/2)*c + 1, -_t2*_t5) + 2)
         return numpy.asarray(numpy.where(numpy.equal(gamma, 0), _t3, numpy.where(_t0, _t3 + numpy.log(_t6 + c) + scipy.special.xlogy(_t4, c), -2*_t1 + gamma*numpy.log1p(-q) + numpy.log1p(_t5*_t6))), dtype=numpy.float64) + 0.0
 
 
@@ -118,7 +118,7 @@ def inverse_weight(q, c, gamma):
     c = numpy.asarray(c, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        return numpy.asarray(q*numpy.where(numpy.less(q, 1/2), numpy.exp(-gamma*numpy.log1p(-q)), c**(-gamma))/(gamma*q*numpy.where(numpy.less(c, 1/1048576), (1/4)*c**3 + (1/3)*c**2 + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + 1), dtype=numpy.float64) + 0.0
+        return numpy.asarray(q*numpy.where(numpy.less(q, 1/2), numpy.exp(-gamma*numpy.log1p(-q)), c**(-gamma))/(gamma*q*numpy.where(numpy.less(c, 1/1048576), (1/4)*(c*c*c) + (1/3)*(c*c) + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + 1), dtype=numpy.float64) + 0.0
 
 
 def phi(q, c, gamma):
@@ -130,7 +130,7 @@ def phi(q, c, gamma):
     c = numpy.asarray(c, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        return numpy.asarray((gamma*q*numpy.where(numpy.less(c, 1/1048576), (1/4)*c**3 + (1/3)*c**2 + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + 1)*numpy.where(numpy.less(q, 1/2), numpy.exp(gamma*numpy.log1p(-q)), c**gamma), dtype=numpy.float64) + 0.0
+        return numpy.asarray((gamma*q*numpy.where(numpy.less(c, 1/1048576), (1/4)*(c*c*c) + (1/3)*(c*c) + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + 1)*numpy.where(numpy.less(q, 1/2), numpy.exp(gamma*numpy.log1p(-q)), c**gamma), dtype=numpy.float64) + 0.0
 
 
 def dphi(q, c, gamma):
@@ -143,7 +143,7 @@ def dphi(q, c, gamma):
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
         _t0 = gamma - 1
-        return numpy.asarray(-(-(-gamma*q + 1)*numpy.where(numpy.less(c, 1/1048576), (1/4)*c**3 + (1/3)*c**2 + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + 2)*numpy.where(numpy.equal(gamma, 0), 0, numpy.where(numpy.less(q, 1/2), gamma*numpy.exp(_t0*numpy.log1p(-q)), c**_t0*gamma)), dtype=numpy.float64) + 0.0
+        return numpy.asarray(-(-(-gamma*q + 1)*numpy.where(numpy.less(c, 1/1048576), (1/4)*(c*c*c) + (1/3)*(c*c) + (1/2)*c + 1, -numpy.where(numpy.less(c, 1/2), numpy.log1p(-c), numpy.log(q))/c) + 2)*numpy.where(numpy.equal(gamma, 0), 0, numpy.where(numpy.less(q, 1/2), gamma*numpy.exp(_t0*numpy.log1p(-q)), c**_t0*gamma)), dtype=numpy.float64) + 0.0
 
 
 def logit_loss(u, gamma):
@@ -188,7 +188,7 @@ def logit_d2loss(u, gamma):
         _t3 = numpy.log1p(_t2)
         _t4 = numpy.where(numpy.less(u, 0), _t1 - u, _t3)
         _t5 = numpy.exp(-_t4 - (gamma + 1)*numpy.where(numpy.greater(u, 0), _t3 + u, _t1))
-        return numpy.asarray(-_t4*_t5*gamma + _t5*(gamma**2*numpy.where(numpy.greater(u, 20), -1/2*_t2 + 1 + (1/3)*numpy.exp(-2*u) - 1/4*numpy.exp(-3*u), _t0*_t4) + 2*gamma + 1), dtype=numpy.float64) + 0.0
+        return numpy.asarray(-_t4*_t5*gamma + _t5*((gamma*gamma)*numpy.where(numpy.greater(u, 20), -1/2*_t2 + 1 + (1/3)*numpy.exp(-2*u) - 1/4*numpy.exp(-3*u), _t0*_t4) + 2*gamma + 1), dtype=numpy.float64) + 0.0
 
 
 def _logit_parts(z, e=None):
@@ -206,14 +206,14 @@ def _logit_parts(z, e=None):
             e = numpy.exp(-abs(z))
     e = numpy.asarray(e, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        _t0 = (e + 1)**(-1.0)
+        _t0 = (1/(e + 1))
         _t1 = _t0*e
         _t2 = numpy.less(z, 0)
         return (
-            numpy.asarray(e, dtype=numpy.float64) + 0.0,
-            numpy.asarray(numpy.log1p(e), dtype=numpy.float64) + 0.0,
-            numpy.asarray(numpy.where(_t2, _t1, _t0), dtype=numpy.float64) + 0.0,
-            numpy.asarray(numpy.where(_t2, _t0, _t1), dtype=numpy.float64) + 0.0,
+            numpy.asarray(e, dtype=numpy.float64),
+            numpy.asarray(numpy.log1p(e), dtype=numpy.float64),
+            numpy.asarray(numpy.where(_t2, _t1, _t0), dtype=numpy.float64),
+            numpy.asarray(numpy.where(_t2, _t0, _t1), dtype=numpy.float64),
             numpy.asarray(_t2, dtype=bool),
         )
 
@@ -228,7 +228,7 @@ def _k_term(z, e, lp1, neg):
     lp1 = numpy.asarray(lp1, dtype=numpy.float64)
     neg = numpy.asarray(neg, dtype=bool)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        return numpy.asarray(numpy.where(neg, e*(lp1 - z), numpy.where(numpy.less(e, 1/1048576), -1/4*e**3 + (1/3)*e**2 - 1/2*e + 1, lp1/e)), dtype=numpy.float64) + 0.0
+        return numpy.asarray(numpy.where(neg, e*(lp1 - z), numpy.where(numpy.less(e, 1/1048576), -1/4*(e*e*e) + (1/3)*(e*e) - 1/2*e + 1, lp1/e)), dtype=numpy.float64)
 
 
 def _z_eff(z, gamma, neg):
@@ -240,7 +240,7 @@ def _z_eff(z, gamma, neg):
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     neg = numpy.asarray(neg, dtype=bool)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        return numpy.asarray(numpy.where(neg, z, gamma*z), dtype=numpy.float64) + 0.0
+        return numpy.asarray(numpy.where(neg, z, gamma*z), dtype=numpy.float64)
 
 
 def _log_g_small(gamma, k, lp1):
@@ -252,7 +252,7 @@ def _log_g_small(gamma, k, lp1):
     k = numpy.asarray(k, dtype=numpy.float64)
     lp1 = numpy.asarray(lp1, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        return numpy.asarray(-lp1*(gamma - 1) + numpy.log1p(gamma*k), dtype=numpy.float64) + 0.0
+        return numpy.asarray(-lp1*(gamma - 1) + numpy.log1p(gamma*k), dtype=numpy.float64)
 
 
 def _dlog_g(gamma, k, q, omq=None):
@@ -268,7 +268,7 @@ def _dlog_g(gamma, k, q, omq=None):
             omq = 1 - q
     omq = numpy.asarray(omq, dtype=numpy.float64)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        return numpy.asarray((-gamma*q*(k*(gamma - 1) + 2) - omq)/(gamma*k + 1), dtype=numpy.float64) + 0.0
+        return numpy.asarray((-gamma*q*(k*(gamma - 1) + 2) - omq)/(gamma*k + 1), dtype=numpy.float64)
 
 
 def log_g_from_logit(z, gamma):

@@ -369,7 +369,7 @@ def sigmoid_minimizer(eta, gamma=2.0, alpha=0.25, *, maxiter=50):
         ya, ga = y[act], G[act]
         D, k_s, k_c, q, omq = _log_b_ratio(ya, ga)
         F = g1[act] * ya + D + Aabs[act]
-        dF = -_k._dlog_g(ga, k_c, omq) - _k._dlog_g(ga, k_s, q)
+        dF = -_k._dlog_g(ga, k_c, omq, q) - _k._dlog_g(ga, k_s, q, omq)
         lo_a = np.where(F < 0, ya, lo[act])
         hi_a = np.where(F > 0, ya, hi[act])
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -335,7 +335,7 @@ def _newton_parts(sys, tiny, c, u):
     F = s2 + (e1 + e2 + lo + _k._log_g_small(G, kk, lp1))
     if not sys.full:
         F = np.where(support, F, 0.0)
-    h = _k._dlog_g(G, kk, qv)
+    h = _k._dlog_g(G, kk, qv, omq)
     # The constraint in log form, log(sum_{x != m} q_x) = log(1 - q_m) for the
     # dominant class m: linear in the log-odds where q is tiny or near 1, so
     # Newton takes full steps where sum(q) - 1 = 0 would crawl.
@@ -578,14 +578,14 @@ def _inner_logits(sys, u, z, iters=100):
         e, lp1, q, omq, neg = _k._logit_parts(z)
         kk = _k._k_term(z, e, lp1, neg)
         f = -_k._z_eff(z, sys.G, neg) + _k._log_g_small(sys.G, kk, lp1) - y
-        dz = np.clip(-f / _k._dlog_g(sys.G, kk, q), -20.0, 20.0)
+        dz = np.clip(-f / _k._dlog_g(sys.G, kk, q, omq), -20.0, 20.0)
         done |= np.abs(dz) <= 1e-12 * (1.0 + np.abs(z))
         z = np.where(done, z, z + dz)
         if done.all():
             break
     e, lp1, q, omq, neg = _k._logit_parts(z)
     kk = _k._k_term(z, e, lp1, neg)
-    return z, q, omq, _k._dlog_g(sys.G, kk, q)
+    return z, q, omq, _k._dlog_g(sys.G, kk, q, omq)
 
 
 def _bracketed_start(sys, iters=200):

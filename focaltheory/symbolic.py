@@ -664,7 +664,17 @@ def verify_softmax_closed_form(K, y=0):
 # Code generation
 # ----------------------------------------------------------------------------
 class _Printer(NumPyPrinter):
-    """numpy printer: nested numpy.where for Piecewise (works on scalars, no NaN default)."""
+    """numpy printer: nested numpy.where for Piecewise (works on scalars, no NaN default);
+    small integer powers as products and x**-1 as a division (numpy's pow is slow)."""
+
+    def _print_Pow(self, expr, rational=False):
+        b, e = expr.args
+        if e.is_Integer and 2 <= int(e) <= 4:
+            base = self.parenthesize(b, sp.printing.precedence.PRECEDENCE["Mul"])
+            return "({})".format("*".join([base] * int(e)))
+        if e == -1:
+            return "(1/{})".format(self.parenthesize(b, sp.printing.precedence.PRECEDENCE["Pow"]))
+        return super()._print_Pow(expr, rational=rational)
 
     def _print_Piecewise(self, expr):
         args = list(expr.args)
@@ -698,9 +708,11 @@ def _function_source(name, spec):
     for sym, sub in repl:
         lines.append(f"        {sym} = {printer.doprint(sub)}")
     outs = []
+    # public functions turn -0.0 into 0.0; the private solver kernels skip that pass
+    signed_zero = "" if name.startswith("_") else " + 0.0"
     for red, (_, kind) in zip(reduced, spec["out"]):
         if kind == "f":
-            outs.append(f"numpy.asarray({printer.doprint(red)}, dtype=numpy.float64) + 0.0")
+            outs.append(f"numpy.asarray({printer.doprint(red)}, dtype=numpy.float64){signed_zero}")
         else:
             outs.append(f"numpy.asarray({printer.doprint(red)}, dtype=bool)")
     if len(outs) == 1:
