@@ -9,9 +9,10 @@ each solver's double-precision answer is scored by
   returned doubles, the same way for every solver:
   max( (max_x L_x - min_x L_x) / 2, |sum_x q_x - 1| ) with
   L_x = log P(x) + log g(q_x), i.e. the smallest achievable
-  max_x |log(P(x) g(q_x)) - log lambda| over lambda.  The complement 1 - q
-  of the largest class is taken as the (exact) sum of the others, the way a
-  near-degenerate answer has to be read (its own 1 - q is rounding).
+  max_x |log(P(x) g(q_x)) - log lambda| over lambda.  When the largest
+  class is above 1/2 its complement 1 - q is taken as the (exact) sum of the
+  others, the way a near-degenerate answer has to be read (its own 1 - q is
+  rounding); every other complement is 1 - q_x, exact in mpmath.
 
 For focaltheory.minimizer the error of log lambda* (relative, or absolute
 below 1) and the solver's own reported residual are recorded too.
@@ -73,7 +74,8 @@ def kkt_residual_mp(q, p, gamma):
     g = mp.mpf(gamma)
     L = []
     for i, (qx, px) in enumerate(zip(qs, ps)):
-        c = total - qx if i == dom else 1 - qx
+        # a class above 1/2 is read through the others (its own 1 - q is rounding)
+        c = total - qx if (i == dom and qx > 0.5) else 1 - qx
         if c <= 0:
             return float("inf")
         L.append(mp.log(px / tot_p) + _log_g_mp(qx, c, g))
