@@ -331,7 +331,7 @@ def _newton_parts(sys, tiny, c, u):
     else:
         s1, e1 = _two_sum(logP, mz)
         lo = logP_lo
-    s2, e2 = _two_sum(s1, -u[:, None])
+    s2, e2 = _two_sum(s1, np.repeat(-u, s1.shape[1]).reshape(s1.shape))
     F = s2 + (e1 + e2 + lo + _k._log_g_small(G, kk, lp1))
     if not sys.full:
         F = np.where(support, F, 0.0)
@@ -442,10 +442,16 @@ class _System:
             logP, logP_lo = _log_hi_lo(P, Pexp)
         self.logP, self.logP_lo = logP, logP_lo
         self.gam = gam
-        self.G = gam[:, None]
+        # gamma as a plain float when the rows share it (the usual case: numpy
+        # broadcasts a scalar several times faster than an (N, 1) column)
+        self.G = float(gam[0]) if gam.size and np.all(gam == gam[0]) else gam[:, None]
         self.rows = np.arange(P.shape[0])
         self.dom = np.argmax(np.where(self.support, logP, -np.inf), axis=1)  # the largest class
         self.full = bool(self.support.all())
+
+    def G_at(self, idx):
+        """gamma for some rows, broadcastable against their classes."""
+        return self.G if isinstance(self.G, float) else self.G[idx]
 
     def take(self, idx):
         """The system restricted to some rows (index array or boolean mask)."""
@@ -482,7 +488,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         cand = np.flatnonzero(ok)
         if cand.size:
             tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
-                {key: s[key][cand] for key in ("lp1", "kk", "h")}, sys.G[cand], u[cand]))
+                {key: s[key][cand] for key in ("lp1", "kk", "h")}, sys.G_at(cand), u[cand]))
             ok[cand] = np.all(np.abs(dc[cand]) <= tol, axis=1)
         last = k == maxiter
         done = ok | last
@@ -509,7 +515,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         back = ~(merit <= (1.0 - 1e-4 * t) * m_acc) & (t > 1.0 / 1024)
         if back.any():
             b = np.flatnonzero(back)
-            floor = _merit_floor({key: s[key][b] for key in ("lp1", "kk", "s1")}, sys.G[b], u[b], sys.support[b])
+            floor = _merit_floor({key: s[key][b] for key in ("lp1", "kk", "s1")}, sys.G_at(b), u[b], sys.support[b])
             back[b] = merit[b] > floor
         if back.any():
             fwd = ~back
@@ -555,7 +561,7 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     # P (1 - q)^gamma (-log q), its two small factors joined in the exponent
     # so that no intermediate product leaves the normal range
     with np.errstate(divide="ignore"):
-        mag = np.exp(sys.G[wr] * L1 + np.log(-L0))
+        mag = np.exp(sys.G_at(wr) * L1 + np.log(-L0))
     terms = _value(sys.P[wr] * mag, None if sys.Pexp is None else sys.Pexp[wr])
     value_out[dst] = _rowsum(np.where(support, terms, 0.0))
     it_out[dst] = iterations
