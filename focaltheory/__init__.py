@@ -9,11 +9,19 @@ theory around them.
 
 __version__ = "0.1.0"
 
+from .calibration import FocalCalibrator
+from .design import alpha_for_rare_score, gamma_for_rare_score
 from .inverse import inverse_minimizer
 from .logits import focal_loss_grad_logits, focal_loss_hvp_logits
 from .loss import focal_entropy, focal_loss
 from .regimes import gamma_for_threshold, over_suppression, regimes, threshold
-from .sigmoid import sigmoid_focal_risk, sigmoid_minimizer, sigmoid_posterior, sigmoid_posterior_from_logits
+from .sigmoid import (
+    SigmoidMinimizerResult,
+    sigmoid_focal_risk,
+    sigmoid_minimizer,
+    sigmoid_posterior,
+    sigmoid_posterior_from_logits,
+)
 from .solver import MinimizerResult, minimizer
 
 __all__ = [
@@ -23,5 +31,8 @@ __all__ = [
     "threshold", "gamma_for_threshold", "regimes", "over_suppression",
     # training with the focal loss: logits, sigmoid one-vs-rest
     "focal_loss_grad_logits", "focal_loss_hvp_logits",
-    "sigmoid_focal_risk", "sigmoid_minimizer", "sigmoid_posterior", "sigmoid_posterior_from_logits",
+    "sigmoid_focal_risk", "sigmoid_minimizer", "SigmoidMinimizerResult", "sigmoid_posterior",
+    "sigmoid_posterior_from_logits",
+    # undoing the focal loss on model outputs, and choosing gamma / alpha
+    "FocalCalibrator", "gamma_for_rare_score", "alpha_for_rare_score",
 ]
