@@ -25,6 +25,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
+from .cli import _read_array, _values_or_input, _write_array
 from .inverse import inverse_minimizer
 from .sigmoid import _sigmoid_alpha, sigmoid_posterior
 
@@ -305,31 +306,6 @@ class FocalCalibrator:
 # command line: ``focaltheory calibrate`` and ``focaltheory solve --loss sigmoid``
 # ---------------------------------------------------------------------------
 
-def _read_array(path, name):
-    """A 1-D or 2-D array from a .npy or .csv file."""
-    if path.endswith(".npy"):
-        arr = np.load(path, allow_pickle=False)
-    elif path.endswith(".csv"):
-        try:
-            arr = np.loadtxt(path, delimiter=",", ndmin=1)
-        except ValueError as exc:
-            raise ValueError(f"{name} {path!r} is not a numeric CSV file: {str(exc).splitlines()[0]}") from None
-    else:
-        raise ValueError(f"{name} must be a .csv or .npy file, got {path!r}")
-    if arr.ndim > 2:
-        raise ValueError(f"{name} must hold a 1-D or 2-D array, got {arr.ndim}-D")
-    return arr
-
-
-def _write_array(path, arr):
-    if path.endswith(".npy"):
-        np.save(path, arr)
-    elif path.endswith(".csv"):
-        np.savetxt(path, np.atleast_1d(arr), delimiter=",", fmt="%.17g")
-    else:
-        raise ValueError(f"--output must be a .csv or .npy file, got {path!r}")
-
-
 def _float_list(text):
     """argparse type: "0.25" or "1,2,0.5" -> list of floats."""
     import argparse
@@ -392,13 +368,7 @@ def _run_solve_sigmoid(args):
 
     from .sigmoid import sigmoid_minimizer
 
-    if args.input is None and not args.p:
-        raise ValueError("give the posteriors eta on the command line, or --input FILE")
-    if args.input is not None and args.p:
-        raise ValueError("give the posteriors eta on the command line or --input FILE, not both")
-    if args.output is not None and args.input is None:
-        raise ValueError("--output goes with --input")
-    eta = _read_array(args.input, "--input") if args.input else np.asarray(args.p, dtype=float)
+    eta = _values_or_input(args, "posteriors eta")
     alpha = _cli_alpha(args.alpha, "sigmoid")
     res = sigmoid_minimizer(eta, args.gamma, alpha)
     ok = bool(np.all(res.converged))

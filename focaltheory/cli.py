@@ -16,28 +16,41 @@ import numpy as np
 __all__ = ["main"]
 
 
-def _read_batch(path):
-    """Read distributions, one per row, from a .npy or .csv file."""
+def _read_array(path, name):
+    """A 1-D or 2-D array from a .npy or .csv file."""
     if path.endswith(".npy"):
         arr = np.load(path, allow_pickle=False)
     elif path.endswith(".csv"):
-        arr = np.loadtxt(path, delimiter=",", ndmin=2)
+        try:
+            arr = np.loadtxt(path, delimiter=",", ndmin=1)
+        except ValueError as exc:
+            raise ValueError(f"{name} {path!r} is not a numeric CSV file: {str(exc).splitlines()[0]}") from None
     else:
-        raise ValueError(f"--input must be a .csv or .npy file, got {path!r}")
-    if arr.ndim == 1:
-        arr = arr[None, :]
-    if arr.ndim != 2:
-        raise ValueError(f"--input must hold a 2-D array (one distribution per row), got {arr.ndim}-D")
+        raise ValueError(f"{name} must be a .csv or .npy file, got {path!r}")
+    if arr.ndim > 2:
+        raise ValueError(f"{name} must hold a 1-D or 2-D array, got {arr.ndim}-D")
     return arr
 
 
-def _write_batch(path, arr):
+def _write_array(path, arr):
+    """Write an array to a .npy or .csv file (full precision in CSV)."""
     if path.endswith(".npy"):
         np.save(path, arr)
     elif path.endswith(".csv"):
-        np.savetxt(path, arr, delimiter=",", fmt="%.17g")
+        np.savetxt(path, np.atleast_1d(arr), delimiter=",", fmt="%.17g")
     else:
         raise ValueError(f"--output must be a .csv or .npy file, got {path!r}")
+
+
+def _values_or_input(args, what):
+    """The values given on the command line, or the array of --input (checked for consistency)."""
+    if args.input is None and not args.p:
+        raise ValueError(f"give the {what} on the command line, or --input FILE")
+    if args.input is not None and args.p:
+        raise ValueError(f"give the {what} on the command line or --input FILE, not both")
+    if args.output is not None and args.input is None:
+        raise ValueError("--output goes with --input")
+    return _read_array(args.input, "--input") if args.input else np.asarray(args.p, dtype=float)
 
 
 def _label(p, q):
@@ -76,17 +89,13 @@ def _run_solve(args):
         from .calibration import _run_solve_sigmoid
 
         return _run_solve_sigmoid(args)
-    if args.input is None and not args.p:
-        raise ValueError("give the weights of P on the command line, or --input FILE")
-    if args.input is not None and args.p:
-        raise ValueError("give the weights of P on the command line or --input FILE, not both")
-    if args.output is not None and args.input is None:
-        raise ValueError("--output goes with --input")
-    P = _read_batch(args.input) if args.input else np.asarray(args.p, dtype=float)
+    P = _values_or_input(args, "weights of P")
+    if args.input:
+        P = np.atleast_2d(P)  # one distribution per row
     res = minimizer(P, args.gamma, alpha=args.alpha)
     if args.input:
         if args.output:
-            _write_batch(args.output, res.q)
+            _write_array(args.output, res.q)
         summary = {
             "rows": int(P.shape[0]),
             "classes": int(P.shape[1]),
