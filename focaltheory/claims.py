@@ -2369,19 +2369,32 @@ def _fmt(x):
 
 
 def _brief(w):
+    """One line for a witness: K, gamma, the first entries of p, other scalar fields, what."""
     if not w:
         return ""
+
+    def short(x):
+        if isinstance(x, float):
+            return f"{x:.6g}"
+        if isinstance(x, str):
+            try:
+                return f"{float(x):.12g}"
+            except ValueError:
+                return x
+        return str(x)
+
     parts = []
     if "K" in w:
         parts.append(f"K={w['K']}")
     if "gamma" in w:
-        parts.append(f"gamma={w['gamma']:g}")
-    if "p" in w and isinstance(w["p"], list):
+        parts.append(f"gamma={short(w['gamma'])}")
+    if isinstance(w.get("p"), list):
         p = w["p"]
-        s = ", ".join(f"{x:.4g}" if isinstance(x, float) else str(x) for x in p[:4])
-        parts.append(f"p=[{s}{', ...' if len(p) > 4 else ''}]")
+        parts.append(f"p=[{', '.join(short(x) for x in p[:4])}{', ...' if len(p) > 4 else ''}]")
+    extra = [(k, v) for k, v in w.items() if k not in ("K", "gamma", "p", "what") and not isinstance(v, (list, dict))]
+    parts += [f"{k}={short(v)}" for k, v in extra[:5]]
     if "what" in w:
-        parts.append(str(w["what"]))
+        parts.append(f"({w['what']})")
     return " ".join(parts)
 
 
