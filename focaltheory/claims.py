@@ -2245,7 +2245,7 @@ CLAIMS = (
     Claim("q-differs-from-p",
           "literal reading of 'not strictly proper' in issue 5: for gamma > 0, Q*(P) != P for EVERY non-uniform P",
           "gamma > 0, P non-uniform  =>  Q*(P) != P",
-          "issue 5 wording (THEORY 5 itself lists the counterexamples)", "departure > 1e-40 at 50 digits",
+          "issue 5 wording (THEORY 5 lists the counterexamples)", "departure > 1e-40 at 50 digits",
           _check_q_neq_p_everywhere, "5"),
     Claim("inverse-identity",
           "the unique P with Q*(P) = Q is P ∝ 1/g(Q), and lambda* = 1 / sum_x 1/g(Q*(x))",
@@ -2398,11 +2398,21 @@ def _brief(w):
     return " ".join(parts)
 
 
+_SHORT = ((SHAH, "Shah+26"), (CHAR, "Charoenphakdee+21"), (MUKH, "Mukhoti+20"), (LIN, "Lin+17"), (HERE, "here"))
+
+
+def _short_source(src):
+    """Abbreviated source for the table (full names in ``--list`` and ``--json``)."""
+    for long, short in _SHORT:
+        src = src.replace(long, short)
+    return src
+
+
 def format_table(results):
     """The claims table: claim, source, cases, worst margin (and its tolerance), status, time."""
     rows = [("claim", "source", "cases", "worst margin", "tol", "status", "s")]
     for r in results:
-        src = _BY_NAME[r.claim].source if r.claim in _BY_NAME else ""
+        src = _short_source(_BY_NAME[r.claim].source) if r.claim in _BY_NAME else ""
         rows.append((r.claim, src, str(r.cases), _fmt(r.margin), _fmt(r.tolerance), r.status, f"{r.seconds:.1f}"))
     widths = [max(len(row[j]) for row in rows) for j in range(len(rows[0]))]
     lines = []
