@@ -240,8 +240,8 @@ def _initial_guess(P, logP, support, n, gam):
 
     Q0 is proportional to P**beta with beta = 1 / (1 + gamma / (n - 1)): exact
     at gamma = 0 and of the right log-linear shape as gamma -> inf, where
-    Q*(x) ~ 1/n + (1 - 1/n) (log P(x) - mean log P) / gamma.  u0 is the
-    multiplier for which Q0 would be exact: 1 / lambda0 = sum_x 1 / g(Q0(x)).
+    Q*(x) ~ 1/n + (1 - 1/n) (log P(x) - mean log P) / gamma.  u0 makes the
+    largest class stationary at Q0.
     """
     beta = 1.0 / (1.0 + gam / np.maximum(n - 1, 1))
     a = np.where(support, beta[:, None] * np.where(support, logP, 0.0), -np.inf)
@@ -253,10 +253,11 @@ def _initial_guess(P, logP, support, n, gam):
     # a starting point needs no complement accuracy: Newton supplies it
     log_omq0 = np.log1p(-np.minimum(np.exp(logq0), 1 - 1e-16))
     z0 = np.where(support, logq0 - log_omq0, -1.0)
-    G0 = _k.log_g_from_logit(z0, gam[:, None])
-    mG = np.where(support, -G0, -np.inf)
-    mmax = mG.max(axis=1, keepdims=True)
-    u0 = -(mmax[:, 0] + np.log(np.exp(mG - mmax).sum(axis=1)))
+    # the stationarity of the largest class fixes u0 (the first Newton step
+    # corrects it at once; the inverse-map average over all classes was no
+    # better a start and ten times the work)
+    r, m = np.arange(P.shape[0]), np.argmax(np.where(support, logP, -np.inf), axis=1)
+    u0 = logP[r, m] + _k.log_g_from_logit(z0[r, m], gam)
     return z0, u0
 
 
@@ -545,27 +546,42 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     return np.concatenate(left) if left else np.empty(0, dtype=np.intp)
 
 
+def _as_slice(idx, n):
+    """``idx`` as a slice when it is all of range(n) in order (no gather/scatter copies)."""
+    return slice(None) if idx.size == n and (n == 0 or (idx[0] == 0 and idx[-1] == n - 1)) else idx
+
+
 def _write(sys, s, wr, ok, dst, iterations, out):
     """Write the rows ``wr`` of the working set into the result arrays at ``dst``."""
     q_out, loglam_out, value_out, it_out, conv_out, res_out = out
-    support = sys.support[wr]
+    wr = _as_slice(wr, sys.P.shape[0])
+    dst = _as_slice(dst, q_out.shape[0])
+    support, okw = sys.support[wr], ok[wr]
     qd, omqd = s["q"][wr], s["omq"][wr]
     # the last, sub-ulp correction is applied in linear form, so that q keeps
     # the accuracy that the carrier c cannot represent
-    corr = np.where(ok[wr, None], omqd * s["dc"][wr], 0.0)
-    q_out[dst] = np.where(support, qd + qd * corr, 0.0)
-    loglam_out[dst] = s["u"][wr] + np.where(ok[wr], s["du"][wr], 0.0)
+    corr = omqd * s["dc"][wr]
+    if not okw.all():
+        corr = np.where(okw[:, None], corr, 0.0)
+    qd = qd + qd * corr
+    q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
+    loglam_out[dst] = s["u"][wr] + np.where(okw, s["du"][wr], 0.0)
     z, lp1, neg = s["z"][wr], s["lp1"][wr], s["neg"][wr]
-    L0 = np.where(neg, z - lp1, -lp1)
-    L1 = np.where(neg, -lp1, -z - lp1)
-    # P (1 - q)^gamma (-log q), its two small factors joined in the exponent
-    # so that no intermediate product leaves the normal range
-    with np.errstate(divide="ignore"):
-        mag = np.exp(sys.G_at(wr) * L1 + np.log(-L0))
+    # P (1 - q)^gamma (-log q) with -log q = log1p(e) - min(z, 0) and
+    # log(1 - q) = -log1p(e) - max(z, 0); the two small factors are joined in
+    # the exponent where their product would leave the normal range
+    mlq = lp1 - np.minimum(z, 0.0)
+    L1 = -(lp1 + np.maximum(z, 0.0))
+    G = sys.G_at(wr)
+    mag = np.exp(G * L1) * mlq
+    low = mag < 1e-290
+    if low.any():
+        with np.errstate(divide="ignore"):
+            mag = np.where(low, np.exp(G * L1 + np.log(mlq)), mag)
     terms = _value(sys.P[wr] * mag, None if sys.Pexp is None else sys.Pexp[wr])
-    value_out[dst] = _rowsum(np.where(support, terms, 0.0))
+    value_out[dst] = _rowsum(terms if sys.full else np.where(support, terms, 0.0))
     it_out[dst] = iterations
-    conv_out[dst] = ok[wr]
+    conv_out[dst] = okw
     res_out[dst] = np.maximum(np.abs(s["F"][wr]).max(axis=1), np.abs(s["R"][wr]))
 
 
