@@ -228,6 +228,8 @@ class Impl:
     focal_loss_mp: Callable = None
     #: l''(q) at mpmath precision, by THEORY.md item 1's bracket formula
     d2loss_mp: Callable = None
+    #: the project's asymptotics module (sympy-derived expansions), cross-checked against THEORY's formulas
+    asymptotics: object = None
     numbers: dict = field(default_factory=lambda: dict(THEORY_NUMBERS))
 
     def __post_init__(self):
@@ -235,6 +237,12 @@ class Impl:
         for k, v in defaults.items():
             if getattr(self, k) is None:
                 object.__setattr__(self, k, v)
+        if self.asymptotics is None:
+            try:
+                from . import asymptotics as _asym
+            except ImportError:  # pragma: no cover - the module is optional for the checks
+                _asym = False
+            object.__setattr__(self, "asymptotics", _asym)
 
 
 @dataclass(frozen=True)
@@ -1856,6 +1864,11 @@ def _check_binary(ctx):
     W.cases += tried
     if found is not None:
         W.add_one(-np.inf, 0.0, _wit(found[0], found[1], found_by="hypothesis"))
+    if impl.asymptotics:
+        # the sympy-checked proof in focaltheory.asymptotics (via e^x > 1 + x) must go through
+        proof = impl.asymptotics.binary_lambda_below_one()
+        W.add_one(1.0 if proof.get("proved") else -1.0, 0.0, {"what": "asymptotics.binary_lambda_below_one() proof",
+                                                               "steps": {k: bool(v) for k, v in proof.items()}})
     return W.result(f"log lambda* over P(rare) in [1e-300, 1/2] x gamma in [1e-9, 1e4] "
                     f"(the closest: log lambda* = {-W.margin if W.margin is not None else float('nan'):.3g})")
 
@@ -1973,6 +1986,12 @@ def _check_asym_gamma0(ctx):
                 r = impl.minimizer_mp(P, g)
                 Cq.append(max(abs(q - p - g * d) for q, p, d in zip(r.q, P, D1)) / g ** 2)
                 Cl.append(abs(mp.exp(r.log_lam) - 1 - g * S) / g ** 2)
+                if impl.asymptotics:
+                    # focaltheory.asymptotics (sympy-derived) must give THEORY's first-order terms (1e-40)
+                    qa, la = impl.asymptotics.small_gamma_expansion(P, g, order=1, dps=50)
+                    dev = max(max(abs(a - p - g * d) for a, p, d in zip(qa, P, D1)), abs(la - g * S))
+                    W.add_one(float(mpmath.mpf("1e-40") - dev), 0.0, _wit([float(x) for x in P], float(g), deviation=float(dev),
+                                                                          what="asymptotics.small_gamma_expansion == THEORY 7"))
         # O(gamma^2): the scaled errors converge, so over three decades they may not grow by more than a
         # factor 3 (pre-asymptotic drift at gamma = 1e-2); a wrong first-order term grows them 1000-fold
         for C, what in ((Cq, "Q* = P + gamma D1 + O(gamma^2)"), (Cl, "lambda* = 1 + gamma sum P f + O(gamma^2)")):
@@ -2005,6 +2024,13 @@ def _check_asym_gamma_inf(ctx):
                 Cq.append(max(abs(q - (1 / mpmath.mpf(n) + ex / g + dx / g ** 2)) for q, ex, dx in zip(r.q, e, d)) * g ** 3)
                 ll = (g - 1) * mp.log(1 - mpmath.mpf(1) / n) + mp.log(g) + mp.log(mp.log(n)) + ml
                 Cl.append(abs(r.log_lam - ll) * g)
+                if impl.asymptotics:
+                    qa, _ = impl.asymptotics.large_gamma_expansion(P, g, order=2, dps=50)
+                    _, la = impl.asymptotics.large_gamma_expansion(P, g, order=1, dps=50)
+                    dev = max(max(abs(a - (1 / mpmath.mpf(n) + ex / g + dx / g ** 2)) for a, ex, dx in zip(qa, e, d)),
+                              abs(la - ll) / abs(ll))
+                    W.add_one(float(mpmath.mpf("1e-40") - dev), 0.0, _wit([float(x) for x in P], float(g), deviation=float(dev),
+                                                                          what="asymptotics.large_gamma_expansion == THEORY 7"))
         for C, what in ((Cq, "Q* = 1/n + e/gamma + d/gamma^2 + O(gamma^-3)"), (Cl, "log lambda* expansion + O(1/gamma)")):
             growth = float(C[-1] / max(C[0], mpmath.mpf("1e-30")))
             W.add_one(3.0 - growth, 0.0, _wit([float(x) for x in P], None, scaled_errors=[float(x) for x in C], what=what))
@@ -2047,6 +2073,12 @@ def _check_asym_small_p(ctx):
                 p = r.p[-1]
                 pred = 1 / lam + g * p * (mp.log(lam / p) - 1) / lam ** 2
                 C.append(abs(r.q[-1] / p - pred) / (p * mp.log(p)) ** 2)
+                if impl.asymptotics:
+                    a = impl.asymptotics.small_probability_ratio(p, r.log_lam, g, order=2, dps=50)
+                    dev = abs(a - pred) / pred
+                    W.add_one(float(mpmath.mpf("1e-40") - dev), 0.0, _wit([float(x) for x in base], g, p_small=float(p),
+                                                                          deviation=float(dev),
+                                                                          what="asymptotics.small_probability_ratio == THEORY 7"))
         growth = float(C[-1] / max(C[0], mpmath.mpf("1e-30")))
         # O(P^2 log^2 P): the scaled error converges (measured growth ~1.5 over 14 decades); a wrong
         # coefficient of the P log P term grows it like 1/(P log P), by ~1e14
