@@ -1059,6 +1059,15 @@ def _check_continuity(ctx):
 # ---------------------------------------------------------------------------
 
 def _generic_solve(P, gamma, q0, method):
+    """Minimize H_g(P, .) with a generic scipy solver from q0, without its UserWarning chatter."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # trust-constr: "delta_grad == 0.0" on flat steps
+        return _generic_solve_raw(P, gamma, q0, method)
+
+
+def _generic_solve_raw(P, gamma, q0, method):
     """Minimize H_g(P, .) over the simplex with a generic scipy solver from q0 (no focaltheory code)."""
     from scipy.optimize import minimize
 
