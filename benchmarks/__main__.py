@@ -169,11 +169,18 @@ def summary_markdown(acc, sp):
     return "\n".join(lines)
 
 
+def _n(x):
+    """1000000 -> '1e6', 100 -> '100'."""
+    x = int(x)
+    e = len(str(x)) - 1
+    return f"1e{e}" if x >= 1000 and x == 10**e else str(x)
+
+
 def observations(acc, sp):
     """Bullet points computed from the run: where the goals stand and why."""
     h = sp["headline"]
-    ratios = ", ".join(f"{r['N']:.0e}: {r['ratio_to_floor']['median']:.1f}".replace("e+0", "e") for r in sp["N_sweep"])
-    kr = ", ".join(f"{r['K']:.0e}: {r['ratio_to_floor']['median']:.1f}".replace("e+0", "e") for r in sp["K_sweep"])
+    ratios = ", ".join(f"{_n(r['N'])}: {r['ratio_to_floor']['median']:.1f}" for r in sp["N_sweep"])
+    kr = ", ".join(f"{_n(r['K'])}: {r['ratio_to_floor']['median']:.1f}" for r in sp["K_sweep"])
     per = h["minimizer_s"]["median"] / h["N"]
     sl = h["slsqp_s_per_dist"]["median"]
     small = [m for m in sp["memory"] if m["peak_over_input"] > 12]
@@ -183,8 +190,8 @@ def observations(acc, sp):
         "which flatters the ratio there; the cache-resident sizes show the solver's cost in evaluations more directly.",
         f"- The same ratio by K (N = 10): {kr}.",
         f"- SLSQP takes {sl * 1e3:.2f} ms per distribution (K = 10, analytic gradient, ftol 1e-15); the minimizer "
-        f"{per * 1e6:.2f} us per distribution in a batch of {h['N']:.0e}; 1000x would need "
-        f"{sl / 1000 * 1e6:.2f} us per distribution.".replace("e+0", "e"),
+        f"{per * 1e6:.2f} us per distribution in a batch of {_n(h['N'])}; 1000x would need "
+        f"{sl / 1000 * 1e6:.2f} us per distribution.",
         f"- One distribution per call, the minimizer takes {h['minimizer_one_at_a_time_s_per_dist']['median'] * 1e3:.2f} ms: "
         "per-call overhead, not arithmetic.",
     ]
@@ -248,7 +255,8 @@ Accuracy: errors against `focaltheory.reference.minimizer_mp` at {acc['dps']} di
 (K in {meta['config']['acc_K']}, gamma in {meta['config']['acc_gammas']}; Dirichlet concentrations
 {meta['config']['dirichlet']}, K - 1 balanced classes plus one of mass {meta['config']['rare']}, binary
 (1 - eps, eps) with eps in {meta['config']['binary']}).  The KKT residual is computed the same way for every
-solver, in mpmath from the returned doubles.  SLSQP runs up to K = {meta['config']['slsqp_max_K']} (its dense
+solver, in mpmath from the returned doubles (so even a correctly rounded answer shows about gamma ulp at large
+gamma: log g is that sensitive to q).  SLSQP runs up to K = {meta['config']['slsqp_max_K']} (its dense
 QP takes minutes per solve at K = 1000), trust-constr up to K = {meta['config']['trust_max_K']}; mirror descent
 has a fixed budget of {meta['config']['md_iters']} iterations.
 
@@ -262,6 +270,30 @@ Raw numbers: `{meta['out']}/` (`accuracy.json`, `speed.json`, CSV files; not com
         f.write(text)
 
 
+def _unclean(x):
+    """Inverse of the JSON cleaning: the strings 'inf', '-inf', 'nan' back to floats."""
+    if isinstance(x, dict):
+        return {k: _unclean(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_unclean(v) for v in x]
+    if x in ("inf", "-inf", "nan"):
+        return float(x)
+    return x
+
+
+def _republish(out):
+    import json
+
+    def load(name):
+        with open(os.path.join(out, name)) as f:
+            return _unclean(json.load(f))
+
+    acc, sp, meta = load("accuracy.json"), load("speed.json"), load("summary.json")["meta"]
+    write_results_md(os.path.join(HERE, "RESULTS.md"), acc, sp, meta)
+    print(f"rewrote {os.path.join(HERE, 'RESULTS.md')} from {out}")
+    return 0
+
+
 def main(argv=None):
     """Command-line entry point (see the module docstring)."""
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
@@ -272,7 +304,11 @@ def main(argv=None):
     ap.add_argument("--no-plots", action="store_true", help="skip the PNG figures")
     ap.add_argument("--publish", action="store_true",
                     help="copy the figures to benchmarks/figures/ and write benchmarks/RESULTS.md")
+    ap.add_argument("--republish", action="store_true",
+                    help="rewrite benchmarks/RESULTS.md from the JSON already in --out (no new measurements)")
     args = ap.parse_args(argv)
+    if args.republish:
+        return _republish(args.out)
     name = args.preset or ("quick" if args.quick else "full")
     cfg = PRESETS[name]
     out = args.out
