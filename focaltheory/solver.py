@@ -189,10 +189,16 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     converged = np.zeros(N, dtype=bool)
     residual = np.empty(N)
     step = max(1, _CHUNK_ENTRIES // K)
-    for start in range(0, N, step):
-        sl = slice(start, min(N, start + step))
-        _solve_rows(rows[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
-                    iterations[sl], converged[sl], residual[sl], None if Pexp is None else Pexp[sl])
+    # Newton iterates far from the answer can under- or overflow on the way
+    # (the backtracking and the bracketed fallback recover from them); the
+    # results are checked below, so the floating-point flags are not news
+    with np.errstate(all="ignore"):
+        for start in range(0, N, step):
+            sl = slice(start, min(N, start + step))
+            _solve_rows(rows[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
+                        iterations[sl], converged[sl], residual[sl], None if Pexp is None else Pexp[sl])
+    if not (np.all(np.isfinite(q)) and np.all(np.isfinite(value)) and np.all(np.isfinite(residual))):
+        raise FloatingPointError("minimizer produced a non-finite result: please report this input")  # pragma: no cover
 
     q = np.moveaxis(q.reshape(batch + (K,)), -1, ax_out)
     log_lam = log_lam.reshape(batch)

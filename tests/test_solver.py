@@ -236,9 +236,18 @@ def _round_trip_rtol(q, gamma):
     gamma = 5000 with q near 1/3 that is ~1e-12 (kappa ~ 2600), whatever the
     arithmetic.  Measured: test_round_trip_within_1e_12_up_to_gamma_1000.
     """
-    k = np.where(q < 1, q * -np.log(q) / np.where(q < 1, 1 - q, 1.0), 1.0)
+    # the largest class enters through its complement, the sum of the others
+    # (as inverse_minimizer takes it): relative changes of that complement
+    # move log g by |h| / q, those of a small class by |h| / (1 - q)
+    m = int(np.argmax(q))
+    omq = 1 - q
+    omq[m] = np.delete(q, m).sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.where(omq > 0, q * -np.log(q) / omq, 1.0)
     h = (1 + gamma * q) / (1 + gamma * k) + (gamma - 1) * q  # = -d log g / dz > 0
-    kappa = np.max(h / np.maximum(1 - q, np.finfo(float).tiny))
+    sens = np.where(omq > 0, h / np.where(omq > 0, omq, 1.0), 0.0)  # a point mass: none
+    sens[m] = h[m] / q[m]
+    kappa = float(np.max(sens))
     return max(1e-12, 8 * np.finfo(float).eps * kappa)
 
 
