@@ -207,7 +207,8 @@ def observations(acc, sp):
     return "\n".join(out)
 
 
-def _flat(rows, keys):
+def _flat(rows):
+    """Flatten the timing dicts of sweep rows (median, min, max, quartiles) for CSV."""
     out = []
     for r in rows:
         d = {}
@@ -340,9 +341,9 @@ def main(argv=None):
         log("speed ...")
         sp = run_speed(cfg, log=log)
         write_json(os.path.join(out, "speed.json"), {"meta": meta, **sp})
-        write_csv(os.path.join(out, "speed_N.csv"), _flat(sp["N_sweep"], None))
-        write_csv(os.path.join(out, "speed_K.csv"), _flat(sp["K_sweep"], None))
-        write_csv(os.path.join(out, "speed_gamma.csv"), _flat(sp["gamma_sweep"], None))
+        write_csv(os.path.join(out, "speed_N.csv"), _flat(sp["N_sweep"]))
+        write_csv(os.path.join(out, "speed_K.csv"), _flat(sp["K_sweep"]))
+        write_csv(os.path.join(out, "speed_gamma.csv"), _flat(sp["gamma_sweep"]))
     meta["seconds"] = time.perf_counter() - t0
     meta["load_end"] = _load()
     loads = [x for x in (meta["load_start"], meta["load_end"]) if x]

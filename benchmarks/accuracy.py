@@ -20,7 +20,6 @@ below 1) and the solver's own reported residual are recorded too.
 
 import time
 
-import mpmath
 import numpy as np
 from mpmath import mp
 
