@@ -52,7 +52,9 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
     near-degenerate q (the largest class within 1e-15 of 1, or closer) keeps
     the information about the small classes.  This map is the certificate of
     :func:`focaltheory.minimizer`: applied to its output it returns the input
-    within rounding.
+    within rounding.  Entries of P below the double range (e.g. 8e-490 for a
+    q within 4e-12 of a vertex at gamma = 42) round to 0, as any double
+    result would.
 
     References
     ----------
