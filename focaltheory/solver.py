@@ -356,14 +356,15 @@ def _newton_parts(sys, tiny, c, u):
     w *= (1.0 / others)[:, None]
     w[r, m] = q_dom
     w /= h
-    du = (_rowsum(w * F) - R) / _rowsum(w)
+    wsum = _rowsum(w)
+    du = (_rowsum(w * F) - R) / wsum
     dc = (du[:, None] - F) / h
     if not sys.full:
         dc = np.where(support, dc, 0.0)
     # Newton's direction is a descent direction for the plain sum of squares
     merit = _rowsum(F * F) + R * R
     return dict(z=z, lp1=lp1, q=qv, omq=omq, neg=neg, F=F, R=R, dc=dc, du=du, merit=merit,
-                s1=s1, kk=kk, h=h, u=u)
+                s1=s1, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum))
 
 
 def _noise(s, G, u):
@@ -371,9 +372,11 @@ def _noise(s, G, u):
 
     The large terms of F are summed exactly; its small terms carry relative
     rounding (bounded by |gamma - 1| log1p(e) + gamma k), and u enters with
-    its own rounding; dividing by |d log g / dz| turns that into log-odds.
+    its own rounding and that of du (``u_noise``, see _newton); dividing by
+    |d log g / dz| turns that into log-odds.
     """
-    return (np.abs(G - 1.0) * s["lp1"] + G * s["kk"] + np.abs(u)[:, None]) / np.abs(s["h"])
+    un = np.abs(u) + s["u_noise"]
+    return (np.abs(G - 1.0) * s["lp1"] + G * s["kk"] + un[:, None]) / np.abs(s["h"])
 
 
 def _merit_floor(s, G, u, support):
@@ -455,6 +458,7 @@ class _System:
         self.rows = np.arange(P.shape[0])
         self.dom = np.argmax(np.where(self.support, logP, -np.inf), axis=1)  # the largest class
         self.full = bool(self.support.all())
+        self.n = self.support.sum(axis=1)  # support sizes
 
     def G_at(self, idx):
         """gamma for some rows, broadcastable against their classes."""
@@ -491,11 +495,13 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # converged: the correction is at the level of the iterate's own
         # rounding (a few ulp of c and of u); the per-class test runs only on
         # rows whose multiplier has settled
-        ok = np.abs(du) <= _ULPS * _EPS * np.maximum(1.0, np.abs(u))
+        # du carries the rounding of the constraint's sum over the n classes
+        # (a relative n eps), divided by |sum w|: s["u_noise"]
+        ok = np.abs(du) <= _ULPS * _EPS * (np.maximum(1.0, np.abs(u)) + s["u_noise"])
         cand = np.flatnonzero(ok)
         if cand.size:
             tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
-                {key: s[key][cand] for key in ("lp1", "kk", "h")}, sys.G_at(cand), u[cand]))
+                {key: s[key][cand] for key in ("lp1", "kk", "h", "u_noise")}, sys.G_at(cand), u[cand]))
             ok[cand] = np.all(np.abs(dc[cand]) <= tol, axis=1)
         last = k == maxiter
         done = ok | last
