@@ -310,8 +310,12 @@ def _rowsum(x):
     return np.einsum("ij->i", x)
 
 
-def _newton_parts(sys, tiny, c, u):
+def _newton_parts(sys, tiny, c, u, precise):
     """Evaluate the KKT system at the iterate (c, u) and its Newton step.
+
+    In the rows where ``precise`` (bool per row) holds, the large terms of F
+    are summed without rounding error; in the others (far from the answer,
+    where F is large anyway) plainly.
 
     Returns a dict with the class quantities (z, log1p(e), q, 1 - q), the
     residuals (F: stationarity in log form, R: the constraint in log form),
@@ -332,14 +336,19 @@ def _newton_parts(sys, tiny, c, u):
     # ~1e3) are summed without rounding error; for a tiny class log P - z_eff
     # is -c exactly.
     mz = -_k._z_eff(z, G, neg)
-    if any_tiny:
-        s1, e1 = _two_sum(np.where(tiny, 0.0, logP), np.where(tiny, -c, mz))
-        lo = np.where(tiny, 0.0, logP_lo)
+    a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
+        else (logP, mz, logP_lo)
+    mu = np.repeat(-u, c.shape[1]).reshape(c.shape)
+    small = lo + _k._log_g_small(G, kk, lp1)
+    if precise.any():
+        s1, e1 = _two_sum(a, b)
+        s2, e2 = _two_sum(s1, mu)
+        F = s2 + (e1 + e2 + small)
+        if not precise.all():
+            F = np.where(precise[:, None], F, (s1 + mu) + small)
     else:
-        s1, e1 = _two_sum(logP, mz)
-        lo = logP_lo
-    s2, e2 = _two_sum(s1, np.repeat(-u, s1.shape[1]).reshape(s1.shape))
-    F = s2 + (e1 + e2 + lo + _k._log_g_small(G, kk, lp1))
+        s1 = a + b
+        F = (s1 + mu) + small
     if not sys.full:
         F = np.where(support, F, 0.0)
     h = _k._dlog_g(G, kk, qv, omq)
@@ -489,8 +498,11 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     m_acc = np.full(W, np.inf)
     dc_acc, du_acc = np.zeros_like(c), np.zeros(W)
     t = np.ones(W)
+    # F is summed exactly once the multiplier has settled to ~1e-6 (before
+    # that its rounding is far below its size); only precise steps converge
+    precise = np.zeros(W, dtype=bool)
     for k in range(maxiter + 1):
-        s = _newton_parts(sys, tiny, c, u)
+        s = _newton_parts(sys, tiny, c, u, precise)
         dc, du, merit = s["dc"], s["du"], s["merit"]
         # converged: the correction is at the level of the iterate's own
         # rounding (a few ulp of c and of u); the per-class test runs only on
@@ -498,6 +510,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # du carries the rounding of the constraint's sum over the n classes
         # (a relative n eps), divided by |sum w|: s["u_noise"]
         ok = np.abs(du) <= _ULPS * _EPS * (np.maximum(1.0, np.abs(u)) + s["u_noise"])
+        ok &= precise
         cand = np.flatnonzero(ok)
         if cand.size:
             tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
@@ -517,6 +530,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             keep = ~done
             sys = sys.take(keep)
             pos, tiny, c, u, dc, du, merit = pos[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep], merit[keep]
+            precise = precise[keep]
             s = {key: s[key][keep] for key in ("lp1", "kk", "s1")}
             c_acc, u_acc, tiny_acc, m_acc = c_acc[keep], u_acc[keep], tiny_acc[keep], m_acc[keep]
             dc_acc, du_acc, t = dc_acc[keep], du_acc[keep], t[keep]
@@ -547,6 +561,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             c_acc, u_acc, tiny_acc, m_acc, dc_acc, du_acc = c, u, tiny, merit, dc, du
             c = c + dc
             u = u + du
+        precise |= np.abs(du) < 1e-6 * (1.0 + np.abs(u))
         # re-choose each class's carrier as its log-odds moves
         z = np.where(tiny, c + sys.logP, c) if tiny.any() else c
         new_tiny = z < _TINY_LOGIT
