@@ -410,7 +410,9 @@ _lp1 = sp.Symbol("lp1", nonnegative=True)  # log1p(e)
 _k = sp.Symbol("k", nonnegative=True)  # q (-log q) / (1 - q)
 _neg = sp.Symbol("neg")  # z < 0, a boolean array
 _omq = sp.Symbol("omq", nonnegative=True)  # 1 - q
-_K_SERIES_BELOW = sp.Rational(1, 2**20)  # e below this: log1p(e)/e by its Taylor series
+# e below this: log1p(e)/e by its Taylor series 1 - e/2 (the next term, e^2/3 < 2^-81, is far
+# below rounding); the series is only needed at e = 0 (z > 745), where lp1/e is 0/0
+_K_SERIES_BELOW = sp.Rational(1, 2**40)
 
 
 def _kernel_pieces():
@@ -424,7 +426,7 @@ def _kernel_pieces():
       log g = -gamma z + log1p(gamma k) - (gamma - 1) log1p(e).
     """
     w = sp.Symbol("w", positive=True)
-    k_series = sp.series(sp.log(1 + w) / w, w, 0, 4).removeO().subs(w, _e)
+    k_series = sp.series(sp.log(1 + w) / w, w, 0, 2).removeO().subs(w, _e)
     qv = sp.Piecewise((_e / (1 + _e), _neg), (1 / (1 + _e), True))
     omq = sp.Piecewise((1 / (1 + _e), _neg), (_e / (1 + _e), True))
     kk = sp.Piecewise(((_lp1 - _z) * _e, _neg), (k_series, _e < _K_SERIES_BELOW), (_lp1 / _e, True))
