@@ -13,12 +13,13 @@ import numpy as np
 __all__ = []  # private module
 
 
-def _as_real_array(x, name):
-    """Return ``x`` as a new float64 array, refusing non-real input.
+def _as_real_array(x, name, copy=True):
+    """Return ``x`` as a float64 array, refusing non-real input.
 
     Integer, boolean and float input (float32 included) is converted to
     float64; complex, string, bytes, object and other dtypes raise TypeError.
-    The result is always a copy, so callers never modify the input in place.
+    The result is a copy (callers may then work in place) unless
+    ``copy=False``, for callers that only read it.
     """
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be a real numeric array, got a {type(x).__name__}")
@@ -31,7 +32,7 @@ def _as_real_array(x, name):
         raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
     if kind not in "biuf":
         raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
-    return np.array(arr, dtype=np.float64, copy=True)
+    return np.array(arr, dtype=np.float64, copy=True) if copy else np.asarray(arr, dtype=np.float64)
 
 
 def _check_finite(arr, name):
@@ -70,7 +71,7 @@ def _distribution(p, name, axis, normalize=True):
     caller: the weights come back with a finite sum); an all-zero slice is an
     error.
     """
-    arr = _as_real_array(p, name)
+    arr = _as_real_array(p, name, copy=normalize)  # only normalizing writes into it
     ax = _normalize_axis(axis, arr.ndim)
     arr = np.moveaxis(arr, ax, -1)
     if arr.shape[-1] == 0:

@@ -242,29 +242,29 @@ def _reweight(P, A):
     return np.where(normal, val, m), np.where(normal, 0, e), log_scale
 
 
-def _initial_guess(P, logP, support, n, gam):
+def _initial_guess(sys):
     """Starting log-odds z0 and log-multiplier u0 for Newton's method.
 
     Q0 is proportional to P**beta with beta = 1 / (1 + gamma / (n - 1)): exact
     at gamma = 0 and of the right log-linear shape as gamma -> inf, where
-    Q*(x) ~ 1/n + (1 - 1/n) (log P(x) - mean log P) / gamma.  u0 makes the
-    largest class stationary at Q0.
+    Q*(x) ~ 1/n + (1 - 1/n) (log P(x) - mean log P) / gamma.  Its log-odds
+    are log(s_x) - log(sum of the other s) with s = P**beta scaled by the
+    largest, so the largest class gets its complement from the others.  u0
+    makes the largest class stationary at Q0.
     """
-    beta = 1.0 / (1.0 + gam / np.maximum(n - 1, 1))
-    a = np.where(support, beta[:, None] * np.where(support, logP, 0.0), -np.inf)
-    amax = a.max(axis=1, keepdims=True)
-    la = a - amax
+    beta = 1.0 / (1.0 + sys.gam / np.maximum(sys.n - 1, 1))
+    r, m = sys.rows, sys.dom
+    la = beta[:, None] * sys.logP
+    la -= la[r, m][:, None]
+    if not sys.full:
+        la[~sys.support] = -np.inf
     s = np.exp(la)
-    tot = s.sum(axis=1, keepdims=True)
-    logq0 = la - np.log(tot)
-    # a starting point needs no complement accuracy: Newton supplies it
-    log_omq0 = np.log1p(-np.minimum(np.exp(logq0), 1 - 1e-16))
-    z0 = np.where(support, logq0 - log_omq0, -1.0)
-    # the stationarity of the largest class fixes u0 (the first Newton step
-    # corrects it at once; the inverse-map average over all classes was no
-    # better a start and ten times the work)
-    r, m = np.arange(P.shape[0]), np.argmax(np.where(support, logP, -np.inf), axis=1)
-    u0 = logP[r, m] + _k.log_g_from_logit(z0[r, m], gam)
+    others = _rowsum(s)[:, None] - s
+    others[r, m] = np.maximum(others[r, m], np.finfo(np.float64).tiny)
+    z0 = la - np.log(others)
+    if not sys.full:
+        z0[~sys.support] = -1.0
+    u0 = sys.logP[r, m] + _k.log_g_from_logit(z0[r, m], sys.gam)
     return z0, u0
 
 
@@ -431,7 +431,7 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
     if act.size == 0:
         return
     sys = _System(P[act], gam[act], Pexp=None if Pexp is None else Pexp[act])
-    z0, u0 = _initial_guess(sys.P, sys.logP, sys.support, n[act], gam[act])
+    z0, u0 = _initial_guess(sys)
     fast = min(maxiter, _FAST_ITERS)
     left = _newton(sys, act, z0, u0, fast, final=fast == maxiter, it0=0, out=out)
     if left.size:
