@@ -455,9 +455,8 @@ class _System:
     ever need.
     """
 
-    def __init__(self, P, gam, logP=None, logP_lo=None, Pexp=None):
+    def __init__(self, P, gam, logP=None, logP_lo=None, Pexp=None, _derived=None):
         self.P, self.Pexp = P, Pexp
-        self.support = P > 0
         if logP is None:
             logP, logP_lo = _log_hi_lo(P, Pexp)
         self.logP, self.logP_lo = logP, logP_lo
@@ -466,9 +465,11 @@ class _System:
         # broadcasts a scalar several times faster than an (N, 1) column)
         self.G = float(gam[0]) if gam.size and np.all(gam == gam[0]) else gam[:, None]
         self.rows = np.arange(P.shape[0])
-        self.dom = np.argmax(np.where(self.support, logP, -np.inf), axis=1)  # the largest class
+        if _derived is None:
+            support = P > 0
+            _derived = (support, np.argmax(np.where(support, logP, -np.inf), axis=1), support.sum(axis=1))
+        self.support, self.dom, self.n = _derived  # support, the largest class, support sizes
         self.full = bool(self.support.all())
-        self.n = self.support.sum(axis=1)  # support sizes
 
     def G_at(self, idx):
         """gamma for some rows, broadcastable against their classes."""
@@ -477,7 +478,8 @@ class _System:
     def take(self, idx):
         """The system restricted to some rows (index array or boolean mask)."""
         return _System(self.P[idx], self.gam[idx], self.logP[idx], self.logP_lo[idx],
-                       None if self.Pexp is None else self.Pexp[idx])
+                       None if self.Pexp is None else self.Pexp[idx],
+                       (self.support[idx], self.dom[idx], self.n[idx]))
 
 
 def _newton(sys, rows, z0, u, maxiter, final, it0, out):
@@ -502,6 +504,9 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     # F is summed exactly once the multiplier has settled to ~1e-6 (before
     # that its rounding is far below its size); only precise steps converge
     precise = np.zeros(W, dtype=bool)
+    # rows already written; they keep iterating (unread) until enough of them
+    # are done to be worth dropping from the working set
+    alive = np.ones(W, dtype=bool)
     for k in range(maxiter + 1):
         s = _newton_parts(sys, tiny, c, u, precise)
         dc, du, merit = s["dc"], s["du"], s["merit"]
@@ -518,25 +523,28 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 {key: s[key][cand] for key in ("lp1", "kk", "h", "u_noise")}, sys.G_at(cand), u[cand]))
             ok[cand] = np.all(np.abs(dc[cand]) <= tol, axis=1)
         last = k == maxiter
-        done = ok | last
+        done = (ok | last) & alive
         if np.any(done):
             d = np.flatnonzero(done)
-            wr = np.flatnonzero(ok) if not final else d
+            wr = np.flatnonzero(ok & alive) if not final else d
             if wr.size:
                 _write(sys, s, wr, ok, rows[pos[wr]], it0[pos[wr]] + k, out)
             if last:
                 if not final:
-                    left.append(pos[~ok])
+                    left.append(pos[alive & ~ok])
                 break
-            keep = ~done
+            alive &= ~done
+            if not alive.any():
+                break
+        if 4 * np.count_nonzero(~alive) >= alive.size:
+            keep = alive
+            alive = alive[keep]
             sys = sys.take(keep)
             pos, tiny, c, u, dc, du, merit = pos[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep], merit[keep]
             precise = precise[keep]
             s = {key: s[key][keep] for key in ("lp1", "kk", "s1")}
             c_acc, u_acc, tiny_acc, m_acc = c_acc[keep], u_acc[keep], tiny_acc[keep], m_acc[keep]
             dc_acc, du_acc, t = dc_acc[keep], du_acc[keep], t[keep]
-            if pos.size == 0:
-                break
         # Globalization: a full Newton step is kept when it lowers the merit
         # (or the merit is at rounding level); otherwise the step from the last
         # accepted point is halved.
