@@ -507,6 +507,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     # rows already written; they keep iterating (unread) until enough of them
     # are done to be worth dropping from the working set
     alive = np.ones(W, dtype=bool)
+    saved = []  # (destination, values) of the rows written before the last write
     for k in range(maxiter + 1):
         s = _newton_parts(sys, tiny, c, u, precise)
         dc, du, merit = s["dc"], s["du"], s["merit"]
@@ -525,20 +526,27 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         last = k == maxiter
         done = (ok | last) & alive
         if np.any(done):
-            d = np.flatnonzero(done)
-            wr = np.flatnonzero(ok & alive) if not final else d
-            if wr.size:
-                _write(sys, s, wr, ok, rows[pos[wr]], it0[pos[wr]] + k, out)
-            if last:
-                if not final:
+            if last or not (alive & ~done).any():
+                # the last write of this working set: every row at once (no
+                # gathers), then the rows written earlier get their values back
+                everyone = np.arange(pos.size)
+                _write(sys, s, everyone, ok, rows[pos], it0[pos] + k, out)
+                for dst, vals in saved:
+                    for arr, v in zip(out, vals):
+                        arr[dst] = v
+                if last and not final:
                     left.append(pos[alive & ~ok])
                 break
+            wr = np.flatnonzero(ok & alive)
+            if wr.size:
+                dst = rows[pos[wr]]
+                _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
+                saved.append((dst, tuple(arr[dst].copy() for arr in out)))
             alive &= ~done
-            if not alive.any():
-                break
         if 4 * np.count_nonzero(~alive) >= alive.size:
             keep = alive
             alive = alive[keep]
+            saved = []  # those rows leave the working set: nothing to restore
             sys = sys.take(keep)
             pos, tiny, c, u, dc, du, merit = pos[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep], merit[keep]
             precise = precise[keep]
