@@ -47,7 +47,6 @@ References
 from __future__ import annotations
 
 import functools
-import math
 import numbers
 
 import mpmath

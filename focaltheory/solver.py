@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _kernels as _k
-from ._validation import _as_real_array, _broadcast_gamma, _class_weights, _distribution, _gamma
+from ._validation import _broadcast_gamma, _class_weights, _distribution, _gamma
 
 __all__ = ["minimizer", "MinimizerResult"]
 
@@ -373,7 +373,7 @@ def _newton_parts(sys, tiny, c, u, precise):
         dc = np.where(support, dc, 0.0)
     # Newton's direction is a descent direction for the plain sum of squares
     merit = _rowsum(F * F) + R * R
-    return dict(z=z, lp1=lp1, q=qv, omq=omq, neg=neg, F=F, R=R, dc=dc, du=du, merit=merit,
+    return dict(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du, merit=merit,
                 s1=s1, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum))
 
 
@@ -610,7 +610,7 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     qd = qd + qd * corr
     q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
     loglam_out[dst] = s["u"][wr] + np.where(okw, s["du"][wr], 0.0)
-    z, lp1, neg = s["z"][wr], s["lp1"][wr], s["neg"][wr]
+    z, lp1 = s["z"][wr], s["lp1"][wr]
     # P (1 - q)^gamma (-log q) with -log q = log1p(e) - min(z, 0) and
     # log(1 - q) = -log1p(e) - max(z, 0); the two small factors are joined in
     # the exponent where their product would leave the normal range

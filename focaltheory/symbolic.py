@@ -702,7 +702,7 @@ def _function_source(name, spec):
     for a, kind, d in spec["args"]:
         if d is not None:
             lines.append(f"    if {a} is None:")
-            lines.append(f"        with numpy.errstate(all='ignore'):")
+            lines.append("        with numpy.errstate(all='ignore'):")
             lines.append(f"            {a} = {printer.doprint(d)}")
         dt = "numpy.float64" if kind == "f" else "bool"
         lines.append(f"    {a} = numpy.asarray({a}, dtype={dt})")
@@ -926,7 +926,6 @@ def accuracy_rows(gammas=GAMMAS, grids=None):
     when q < 1/2, c = 1 - q otherwise, u in the logit domain.  References whose
     magnitude is outside the normal double range are returned with error None.
     """
-    import math
 
 
     qg, cg, ug = grids or _grids()

@@ -13,7 +13,6 @@ Each expansion is checked three ways:
 
 import math
 
-import mpmath
 import numpy as np
 import pytest
 import sympy as sp
