@@ -127,6 +127,14 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
 
     The result carries its certificate: ``residual`` is the achieved KKT
     residual, and :func:`focaltheory.inverse_minimizer` maps ``q`` back to P.
+    Newton is globalized by backtracking, with a bracketed one-dimensional
+    search for rows the fast path does not settle; every row's answer is
+    independent of the batch it is solved in.  Against a 50-digit reference
+    every positive entry is within 1e-13 relative, except that at gamma above
+    about 1000 a tiny class (Q*/P ~ 1/lambda*) inherits the rounding of
+    log lambda*, about gamma eps |log(1 - q)| (1.3e-13 at gamma = 2000 at
+    worst, measured).  Weights whose normalized value is subnormal keep all
+    their digits; results below the double range round to 0.
 
     References
     ----------
