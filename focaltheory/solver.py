@@ -309,6 +309,11 @@ def _two_sum(a, b):
     return s, (a - (s - bb)) + (b - bb)
 
 
+def _rowdot(x, y):
+    """sum_j x_ij y_ij along the class axis, without forming the product."""
+    return np.einsum("ij,ij->i", x, y)
+
+
 def _rowsum(x):
     """Sum along the (short) class axis.
 
@@ -370,17 +375,20 @@ def _newton_parts(sys, tiny, c, u, precise):
     qo[r, m] = 0.0
     others = _rowsum(qo)
     R = np.log(others / omq_dom)
+    # Newton: dc = (du - F) / h, and the linearized constraint
+    # R + sum_x a_x dc_x = 0 with a_x = q_x (1 - q_x) / others (x != m),
+    # a_m = q_m gives du = (sum w F - R) / sum w, w = a / h
     w = qo * omq
-    w *= (1.0 / others)[:, None]
-    w[r, m] = q_dom
-    w /= h
-    wsum = _rowsum(w)
-    du = (_rowsum(w * F) - R) / wsum
-    dc = (du[:, None] - F) / h
+    w /= h  # zero at m: the largest class is added per row below
+    inv_o = 1.0 / others
+    w_m = q_dom / h[r, m]
+    wsum = _rowsum(w) * inv_o + w_m
+    du = (_rowdot(w, F) * inv_o + w_m * F[r, m] - R) / wsum
+    dc = (np.repeat(du, c.shape[1]).reshape(c.shape) - F) / h
     if not sys.full:
         dc = np.where(support, dc, 0.0)
     # Newton's direction is a descent direction for the plain sum of squares
-    merit = _rowsum(F * F) + R * R
+    merit = _rowdot(F, F) + R * R
     return dict(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du, merit=merit,
                 s1=s1, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum))
 
