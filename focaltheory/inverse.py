@@ -120,7 +120,8 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         # 1 - q_r = 0 only for a point mass: the other classes get weight 0
         w = np.where(pos & (frac > 0) | is_r, (Q / qr) * np.exp(G * L) * (Br / B), 0.0)
     if alpha is not None:
-        A = np.broadcast_to(_class_weights(alpha, np.moveaxis(Q, -1, ax).shape, ax), w.shape)
+        ax_now = ax_out % Q.ndim  # the class axis of the (broadcast) result
+        A = np.broadcast_to(_class_weights(alpha, np.moveaxis(Q, -1, ax_now).shape, ax_now), w.shape)
         if np.any((A == 0) & pos):
             raise ValueError("alpha is zero on a class where q is positive: no distribution has this minimizer")
         w = np.where(pos, w / np.where(A > 0, A, 1.0), 0.0)

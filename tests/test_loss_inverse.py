@@ -110,3 +110,12 @@ def test_inverse_zeros_and_tolerance():
         inverse_minimizer([0.5, 0.6], 1.0)
     with pytest.raises(ValueError, match="sum to 1"):
         inverse_minimizer([0.5, 0.5 + 5e-7], 1.0, sum_tol=1e-9)
+
+
+def test_alpha_round_trip_with_gamma_broadcasting_the_batch():
+    P = np.array([[0.5, 0.3, 0.2], [0.6, 0.3, 0.1]])
+    alpha, gammas = [1.0, 2.0, 0.5], np.array([[1.0], [3.0]])
+    q = minimizer(P, gammas, alpha=alpha).q
+    assert q.shape == (2, 2, 3)
+    back = inverse_minimizer(q, gammas, alpha=alpha)
+    np.testing.assert_allclose(back, np.broadcast_to(P, (2, 2, 3)), rtol=1e-14, atol=0)
