@@ -25,18 +25,11 @@ from scipy.optimize import brentq
 from scipy.special import lambertw
 
 from ._validation import _as_real_array, _check_finite, _gamma
-from .regimes import gamma_for_threshold
+from .regimes import _threshold_newton_step, gamma_for_threshold
 from .sigmoid import _sigmoid_alpha, sigmoid_minimizer, sigmoid_posterior
 from .solver import minimizer
 
 __all__ = ["crossover_gamma", "gamma_for_rare_score", "alpha_for_rare_score"]
-
-
-def _log1p_ratio(x):
-    """log1p(x)/x, 1 at x = 0, accurate for tiny |x|."""
-    small = np.abs(x) < 1e-5
-    safe = np.where(small, 1.0, x)
-    return np.where(small, 1.0 - x / 2.0 + x * x / 3.0, np.log1p(safe) / safe)
 
 
 def _negative_branch(p):
@@ -51,14 +44,7 @@ def _negative_branch(p):
     gam = np.where(near, 2.0 * ((np.log1p(-p) - beta) / beta) / beta, gam)
     lo = 1.0 / beta  # phi needs 1 - gamma beta > 0
     for _ in range(6):
-        xx = -gam * beta
-        h = np.log1p(-p) - beta * _log1p_ratio(xx)
-        small = np.abs(xx) < 1e-4
-        safe = np.where(small, 1.0, xx)
-        m = np.where(small, 0.5 - 2.0 * xx / 3.0 + 0.75 * xx * xx,
-                     (np.log1p(safe) - safe / (1.0 + safe)) / (safe * safe))
-        gam = gam + (h / beta) / (beta * m)
-        gam = np.clip(gam, lo * (1 - 1e-15), 0.0)
+        gam = np.clip(_threshold_newton_step(gam, p, beta), lo * (1 - 1e-15), 0.0)
     return gam
 
 

@@ -168,6 +168,22 @@ def threshold(gamma):
     return float(out) if scalar else out
 
 
+def _threshold_newton_step(gam, p, beta):
+    """One Newton step on h(gamma) = log(phi_gamma(p))/gamma = log1p(-p) - beta log1p(x)/x.
+
+    x = -gamma beta, beta = p log p / (1 - p); h has no root at gamma = 0 and
+    stays well conditioned as p -> 1/2.  h' = -beta^2 m is written so that
+    beta^2 cannot underflow.
+    """
+    xx = -gam * beta
+    h = np.log1p(-p) - beta * _log1p_ratio(xx)
+    small = np.abs(xx) < 1e-4
+    safe = np.where(small, 1.0, xx)
+    m = np.where(small, 0.5 - 2.0 * xx / 3.0 + 0.75 * xx * xx,
+                 (np.log1p(safe) - safe / (1.0 + safe)) / (safe * safe))
+    return gam + (h / beta) / (beta * m)
+
+
 def gamma_for_threshold(p):
     r"""The gamma whose threshold is p: the inverse of :func:`threshold`, in closed form.
 
@@ -237,13 +253,7 @@ def gamma_for_threshold(p):
     # polish: Newton on h(gamma) = log(phi)/gamma = log1p(-p) - beta log1p(x)/x, x = -gamma beta,
     # which has no root at gamma = 0 and stays well conditioned as p -> 1/2
     for _ in range(3):
-        xx = -gam * beta
-        h = np.log1p(-xs) - beta * _log1p_ratio(xx)
-        small = np.abs(xx) < 1e-4
-        safe = np.where(small, 1.0, xx)
-        m = np.where(small, 0.5 - 2.0 * xx / 3.0 + 0.75 * xx * xx,
-                     (np.log1p(safe) - safe / (1.0 + safe)) / (safe * safe))
-        gam = gam + (h / beta) / (beta * m)  # h' = -beta^2 m, written to avoid underflow of beta^2
+        gam = _threshold_newton_step(gam, xs, beta)
     out = np.where(half, 0.0, gam)
     return float(out) if scalar else out
 
