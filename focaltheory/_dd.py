@@ -17,7 +17,8 @@ exactly as a dd (``two_prod`` plus ``lo * gamma``).
 Building blocks (exact, error-free transformations): ``two_sum``,
 ``fast_two_sum``, ``two_prod``; dd operations ``dd_add``, ``dd_mul``,
 ``dd_mul_d`` (relative error <= 3u**2 + 13u**3 and <= 7u**2, u = 2**-53,
-Joldes, Muller & Popescu, ACM TOMS 44 (2017)).  Elementary functions:
+Joldes, Muller & Popescu, ACM TOMS 44 (2017)), ``recip_dd`` and ``rowsum_dd``
+(row sums).  Elementary functions:
 ``exp_dd``, ``log_dd``, ``log1p_dd``, ``log1m_dd``, ``softplus_neg_dd``.
 
 Limits of the format: a dd whose ``lo`` would be subnormal (values below
@@ -235,6 +236,47 @@ def dd_mul_d(ahi, alo, b):
     """
     p, e = two_prod(ahi, b)
     return fast_two_sum(p, e + alo * b)
+
+
+def recip_dd(hi, lo):
+    """1 / (hi + lo) for a dd number, relative error <= ~4u**2 (u = 2**-53).
+
+    One Newton correction of y = 1/hi: the residual 1 - (hi + lo) y is exact
+    to dd level (``two_prod`` gives hi * y exactly).  Valid where hi and 1/hi
+    are normal.
+
+    Returns
+    -------
+    hi, lo : ndarray
+    """
+    y = 1.0 / hi
+    p, pe = two_prod(hi, y)
+    r = ((1.0 - p) - pe) - lo * y
+    return fast_two_sum(y, y * r)
+
+
+def rowsum_dd(hi, lo):
+    """Sums along the last axis of a dd array, as dd numbers.
+
+    Pairwise: each level adds neighbouring columns with ``two_sum`` (exact)
+    and collects the rounding errors, which are summed plainly with the low
+    parts.  The error is below u**2 sum|x| (1 + log2 K) (u = 2**-53): the
+    sum is exact to dd level relative to the sum of magnitudes.
+
+    Returns
+    -------
+    hi, lo : ndarray
+        Shape of the input without its last axis.
+    """
+    hi = np.asarray(hi, dtype=np.float64)
+    err = np.sum(lo, axis=-1)
+    while hi.shape[-1] > 1:
+        if hi.shape[-1] % 2:
+            hi = np.concatenate([hi, np.zeros(hi.shape[:-1] + (1,))], axis=-1)
+        s, e = two_sum(hi[..., 0::2], hi[..., 1::2])
+        err = err + np.sum(e, axis=-1)
+        hi = s
+    return two_sum(hi[..., 0], err)
 
 
 # ---------------------------------------------------------------------------

@@ -459,6 +459,52 @@ def test_dd_operations_bounds(data):
             assert err <= 3 * U**2
 
 
+@_FAST
+@given(st.data())
+def test_recip_dd_bound(data):
+    shape = data.draw(_SHAPES)
+    ah, al = data.draw(_dd_numbers(shape))
+    rh, rl = _dd.recip_dd(ah, al)
+    with mp.workprec(2200):
+        for i in np.ndindex(shape):
+            exact = 1 / _exact_sum(ah[i], al[i])
+            err = abs(_exact_sum(rh[i], rl[i]) - exact) / abs(exact)
+            _record("recip_dd / u**2", err / U**2)
+            assert err <= 4 * U**2
+
+
+@_FAST
+@given(st.data())
+def test_rowsum_dd_bound(data):
+    """Row sums exact to dd level relative to sum |x|, whatever the cancellation."""
+    n, K = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 37))
+    hi = data.draw(hnp.arrays(np.float64, (n, K), elements=st.one_of(
+        st.floats(-1.0, 1.0), st.floats(-1e-20, 1e-20), st.sampled_from([0.0, 1.0, -1.0, 2.0**-60]))))
+    if data.draw(st.booleans()):  # heavy cancellation: append the negated sum
+        hi = np.concatenate([hi, -hi.sum(axis=1, keepdims=True)], axis=1)
+        K += 1
+    lo = hi * data.draw(st.floats(-U / 2, U / 2))
+    sh, sl = _dd.rowsum_dd(hi, lo)
+    assert sh.shape == (n,)
+    with mp.workprec(2200):
+        for i in range(n):
+            exact = _exact_sum(*hi[i], *lo[i])
+            mag = sum(abs(mp.mpf(float(v))) for v in hi[i])
+            err = abs(_exact_sum(sh[i], sl[i]) - exact)
+            _record("rowsum_dd / (u**2 sum|x|)", err / (U**2 * mag) if mag else 0.0)
+            assert err <= U**2 * mag * (1 + math.log2(K)) + TINY
+
+
+def test_rowsum_dd_can_fail_against_a_plain_sum():
+    """The bound above refutes the plain float sum (hi.sum(), lo = 0) on a cancelling row."""
+    hi = np.array([[1.0, 1e-17, -1.0, 3e-18]])
+    sh, sl = _dd.rowsum_dd(hi, np.zeros_like(hi))
+    with mp.workprec(2200):
+        exact = _exact_sum(*hi[0])
+        assert abs(_exact_sum(sh[0], sl[0]) - exact) <= U**2 * 2
+        assert abs(mp.mpf(float(hi.sum())) - exact) > U**2 * 2 * 1e10
+
+
 # ---------------------------------------------------------------------------
 # constants, shapes, blocks
 # ---------------------------------------------------------------------------
