@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _dd
 from . import _kernels as _k
 from ._validation import _broadcast_gamma, _class_weights, _distribution, _gamma
 
@@ -22,6 +23,10 @@ _TINY_LOGIT = -30.0
 _ULPS = 8
 # Newton iterations of the fast path before a row falls back to the bracketed search.
 _FAST_ITERS = 10
+# Above this gamma the last Newton step is exact (see _polish): the plain
+# rounding of gamma log(1 - q) and of the constraint, ~gamma eps, would
+# exceed 1e-15.
+_EXACT_GAMMA = 8.0
 
 
 @dataclass(frozen=True)
@@ -130,11 +135,16 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     Newton is globalized by backtracking, with a bracketed one-dimensional
     search for rows the fast path does not settle; every row's answer is
     independent of the batch it is solved in.  Against a 50-digit reference
-    every positive entry is within 1e-13 relative, except that at gamma above
-    about 1000 a tiny class (Q*/P ~ 1/lambda*) inherits the rounding of
-    log lambda*, about gamma eps |log(1 - q)| (1.3e-13 at gamma = 2000 at
-    worst, measured).  Weights whose normalized value is subnormal keep all
-    their digits; results below the double range round to 0.
+    every positive entry is within 1e-13 relative (a few ulp, measured).
+    Above gamma = 8, the terms that gamma multiplies would carry gamma times
+    their rounding: gamma log(1 - q), and the constraint, which pins
+    log lambda* only to gamma times its own rounding.  There the last Newton
+    step is taken with q (or 1 - q, whichever is below 1/2) as the exact
+    variable, the logs and the sums in double-double, and q is rounded once:
+    it is then within an ulp of the correctly rounded answer, so that the
+    round trip through the inverse map (condition number ~gamma q / (1 - q))
+    stays within 1e-12 up to gamma = 5000.  Weights whose normalized value is subnormal keep all their
+    digits; results below the double range round to 0.
 
     References
     ----------
@@ -295,18 +305,11 @@ def _log_hi_lo(P, Pexp=None):
     E = np.exp(hi)
     lo = (Ps - E) / E
     if Pexp is not None:
-        hi, err = _two_sum(hi, Pexp * _LN2_HI)
+        hi, err = _dd.two_sum(hi, Pexp * _LN2_HI)
         lo = err + (lo + Pexp * _LN2_LO)
     # renormalized, so that hi alone is log P to half an ulp (and the same
     # bits whether or not a batch carries exponents)
-    return _two_sum(hi, lo)
-
-
-def _two_sum(a, b):
-    """Knuth's error-free transformation: a + b = s + err exactly."""
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
+    return _dd.two_sum(hi, lo)
 
 
 def _rowdot(x, y):
@@ -355,8 +358,8 @@ def _newton_parts(sys, tiny, c, u, precise):
     mu = np.repeat(-u, c.shape[1]).reshape(c.shape)
     small = lo + _k._log_g_small(G, kk, lp1)
     if precise.any():
-        s1, e1 = _two_sum(a, b)
-        s2, e2 = _two_sum(s1, mu)
+        s1, e1 = _dd.two_sum(a, b)
+        s2, e2 = _dd.two_sum(s1, mu)
         F = s2 + (e1 + e2 + small)
         if not precise.all():
             F = np.where(precise[:, None], F, (s1 + mu) + small)
@@ -370,27 +373,39 @@ def _newton_parts(sys, tiny, c, u, precise):
     # dominant class m: linear in the log-odds where q is tiny or near 1, so
     # Newton takes full steps where sum(q) - 1 = 0 would crawl.
     r, m = sys.rows, sys.dom
-    q_dom, omq_dom = qv[r, m], omq[r, m]
     qo = qv.copy()
     qo[r, m] = 0.0
     others = _rowsum(qo)
-    R = np.log(others / omq_dom)
-    # Newton: dc = (du - F) / h, and the linearized constraint
-    # R + sum_x a_x dc_x = 0 with a_x = q_x (1 - q_x) / others (x != m),
-    # a_m = q_m gives du = (sum w F - R) / sum w, w = a / h
+    R = np.log(others / omq[r, m])
+    dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, r, m, None if sys.full else support)
+    # Newton's direction is a descent direction for the plain sum of squares
+    merit = _rowdot(F, F) + R * R
+    out = dict(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du, merit=merit,
+               s1=s1, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum))
+    if sys.exact:
+        out["tiny"] = tiny
+    return out
+
+
+def _newton_step(q, omq, qo, others, h, F, R, r, m, support=None):
+    """The Newton correction (dc, du) of the joint system, and sum w.
+
+    Stationarity F + h dc - du = 0 gives dc = (du - F) / h; the linearized
+    constraint R + sum_x a_x dc_x = 0 with a_x = q_x (1 - q_x) / others
+    (x != m, the dominant class) and a_m = q_m then gives
+    du = (sum w F - R) / sum w with w = a / h.  ``qo`` is q with the dominant
+    class zeroed, ``others`` its row sums.
+    """
     w = qo * omq
     w /= h  # zero at m: the largest class is added per row below
     inv_o = 1.0 / others
-    w_m = q_dom / h[r, m]
+    w_m = q[r, m] / h[r, m]
     wsum = _rowsum(w) * inv_o + w_m
     du = (_rowdot(w, F) * inv_o + w_m * F[r, m] - R) / wsum
-    dc = (np.repeat(du, c.shape[1]).reshape(c.shape) - F) / h
-    if not sys.full:
+    dc = (np.repeat(du, F.shape[1]).reshape(F.shape) - F) / h
+    if support is not None:
         dc = np.where(support, dc, 0.0)
-    # Newton's direction is a descent direction for the plain sum of squares
-    merit = _rowdot(F, F) + R * R
-    return dict(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du, merit=merit,
-                s1=s1, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum))
+    return dc, du, wsum
 
 
 def _noise(s, G, u):
@@ -480,6 +495,7 @@ class _System:
         # gamma as a plain float when the rows share it (the usual case: numpy
         # broadcasts a scalar several times faster than an (N, 1) column)
         self.G = float(gam[0]) if gam.size and np.all(gam == gam[0]) else gam[:, None]
+        self.exact = bool(gam.size) and float(np.max(gam)) > _EXACT_GAMMA  # polish the answer (_polish)
         self.rows = np.arange(P.shape[0])
         if _derived is None:
             support = P > 0
@@ -624,8 +640,16 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     if not okw.all():
         corr = np.where(okw[:, None], corr, 0.0)
     qd = qd + qd * corr
+    log_lam = s["u"][wr] + np.where(okw, s["du"][wr], 0.0)
+    residual = np.maximum(np.abs(s["F"][wr]).max(axis=1), np.abs(s["R"][wr]))
+    if sys.exact and okw.any():
+        qx, lx, rx, done = _polish(sys, s, wr)
+        done &= okw
+        qd = np.where(done[:, None], qx, qd)
+        log_lam = np.where(done, lx, log_lam)
+        residual = np.where(done, rx, residual)
     q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
-    loglam_out[dst] = s["u"][wr] + np.where(okw, s["du"][wr], 0.0)
+    loglam_out[dst] = log_lam
     z, lp1 = s["z"][wr], s["lp1"][wr]
     # P (1 - q)^gamma (-log q) with -log q = log1p(e) - min(z, 0) and
     # log(1 - q) = -log1p(e) - max(z, 0); the two small factors are joined in
@@ -642,7 +666,64 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     value_out[dst] = _rowsum(terms if sys.full else np.where(support, terms, 0.0))
     it_out[dst] = iterations
     conv_out[dst] = okw
-    res_out[dst] = np.maximum(np.abs(s["F"][wr]).max(axis=1), np.abs(s["R"][wr]))
+    res_out[dst] = residual
+
+
+def _polish(sys, s, wr):
+    """The last Newton step at large gamma, exact: (q, log_lam, residual) of the rows ``wr``.
+
+    At the converged iterate, each class's smaller side (q where z < 0,
+    1 - q otherwise) is taken as an exact double and the other side as its
+    exact complement, a double-double.  The KKT system is evaluated there with
+    log q and log(1 - q) in double-double and gamma log(1 - q) formed
+    exactly, F = log P + gamma log(1 - q) - log q + log1p(gamma q rho) - u
+    (rho = -log q / (1 - q), the form of focaltheory.symbolic), and the
+    constraint's sums exactly; tiny classes keep the iterate's F (their terms
+    are not multiplied by gamma).  The Newton correction from there, applied
+    in linear form and rounded once, gives q within about an ulp: the plain
+    evaluation carries gamma times the rounding of its logs and sums.
+    Returns q, log_lam, the residual there, and which rows were polished.
+    """
+    G = sys.G_at(wr)
+    q, omq, z, h, u = s["q"][wr], s["omq"][wr], s["z"][wr], s["h"][wr], s["u"][wr]
+    support = sys.support[wr]
+    tiny = s["tiny"][wr]  # includes the classes off the support
+    neg = z < 0
+    x = np.where(tiny, 0.5, np.where(neg, q, omq))  # the exact side, <= 1/2
+    # a dominant class within 1e-300 of 1 (every other class tiny): its
+    # complement is below the range of double-double logs; nothing to polish
+    done = np.all(x >= 1e-300, axis=1)
+    x = np.where(x >= 1e-300, x, 0.5)
+    yh, yl = _dd.two_sum(1.0, -x)  # the other side, exactly
+    lxh, lxl = _dd.log_dd(x, np.zeros_like(x))
+    lyh, lyl = _dd.log_dd(yh, yl)
+    lq_h, lq_l = np.where(neg, lxh, lyh), np.where(neg, lxl, lyl)
+    lc_h, lc_l = np.where(neg, lyh, lxh), np.where(neg, lyl, lxl)
+    qq, cc = np.where(neg, x, yh), np.where(neg, yh, x)  # q and 1 - q, rounded
+    T_h, T_l = _dd.dd_mul_d(lc_h, lc_l, G)  # gamma log(1 - q)
+    logP = sys.logP[wr]
+    s1, e1 = _dd.two_sum(logP, T_h)
+    s2, e2 = _dd.two_sum(s1, -lq_h)
+    s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))
+    rest = (sys.logP_lo[wr] + T_l) - lq_l + np.log1p(G * qq * (-lq_h / cc))
+    F = np.where(tiny, s["F"][wr], s3 + ((e1 + e2 + e3) + rest))
+    # the constraint: sum of the other classes against 1 - q_m, in double-double
+    r, m = np.arange(x.shape[0]), sys.dom[wr]
+    oh, ol = np.where(neg, yh, x)[r, m], np.where(neg, yl, 0.0)[r, m]
+    qh, ql = np.where(tiny, 0.0, qq), np.where(tiny, q, np.where(neg, 0.0, yl))
+    qh[r, m] = 0.0
+    ql[r, m] = 0.0
+    Sh, Sl = _dd.rowsum_dd(qh, ql)
+    d, de = _dd.two_sum(Sh, -oh)
+    R = np.log1p((d + (de + (Sl - ol))) / oh)
+    qo = np.where(tiny, q, qq)
+    qo[r, m] = 0.0
+    dc, du, _ = _newton_step(np.where(tiny, q, qq), np.where(tiny, omq, cc), qo, Sh, h, F, R, r, m,
+                             None if support.all() else support)
+    # q + q (1 - q) dc, from the exact side; tiny classes as in _write
+    q_new = np.where(neg, x + x * yh * dc, yh + (yl + yh * x * dc))
+    q_new = np.where(tiny, q + q * omq * dc, q_new)
+    return q_new, u + du, np.maximum(np.abs(F).max(axis=1), np.abs(R)), done
 
 
 def _inner_logits(sys, u, z, iters=100):
