@@ -500,3 +500,34 @@ def test_double_solver_random_sweep_against_reference():
     assert worst_q <= 1e-13, worst_q
     assert worst_l <= 1e-13, worst_l
     assert worst_v <= 1e-13, worst_v
+
+
+def _regime_cases():
+    """Sequences approaching each limit of the asymptotics module (issue 4)."""
+    cases = []
+    for eps in [1e-5, 1e-50, 1e-150, 1e-300]:  # P(x) -> 0 with the rest fixed
+        for gamma in [2.0, 1000.0, 5000.0]:
+            cases.append(("P->0", [0.5, 0.3, 0.2 - eps, eps], gamma))
+    for gamma in [1e-2, 1e-6, 1e-12]:  # gamma -> 0
+        cases.append(("gamma->0", [0.6, 0.3, 0.1], gamma))
+    rng = np.random.default_rng(4)
+    for gamma in [100.0, 1000.0, 2000.0, 5000.0]:  # gamma -> inf, with a tiny class
+        cases.append(("gamma->inf", list(rng.dirichlet(np.ones(5))) + [1e-200], gamma))
+    for delta in [1e-3, 1e-8, 1e-15]:  # one class -> 1, binary and multi-class
+        for gamma in [0.5, 2.0, 50.0, 5000.0]:
+            cases.append(("dominance", [1 - delta, 0.7 * delta, 0.3 * delta], gamma))
+            cases.append(("dominance binary", [1 - delta, delta], gamma))
+    return cases
+
+
+@pytest.mark.parametrize("regime,p,gamma", _regime_cases())
+def test_double_solver_agrees_across_the_asymptotic_regimes(regime, p, gamma):
+    """The double-precision minimizer within 1e-13 of the reference in every regime, gamma up to 5000."""
+    solver = pytest.importorskip("focaltheory.solver")
+    d = solver.minimizer(np.array(p), gamma)
+    r = minimizer_mp(p, gamma, dps=40)
+    assert bool(d.converged)
+    with mp.workdps(50):
+        for a, b in zip(d.q.tolist(), r.q):
+            assert abs(mp.mpf(a) - b) <= mp.mpf("1e-13") * b, (regime, a, b)
+        assert abs(mp.mpf(float(d.log_lam)) - r.log_lam) <= mp.mpf("1e-13") * max(1, abs(r.log_lam))
