@@ -461,7 +461,8 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
     act = np.flatnonzero(~trivial)
     if act.size == 0:
         return
-    sys = _System(P[act], gam[act], Pexp=None if Pexp is None else Pexp[act])
+    sl = _as_slice(act, P.shape[0])  # usually every row: no copies
+    sys = _System(P[sl], gam[sl], Pexp=None if Pexp is None else Pexp[sl])
     z0, u0 = _initial_guess(sys)
     fast = min(maxiter, _FAST_ITERS)
     left = _newton(sys, act, z0, u0, fast, final=fast == maxiter, it0=0, out=out)
@@ -552,6 +553,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         ok &= precise
         cand = np.flatnonzero(ok)
         if cand.size:
+            cand = _as_slice(cand, ok.size)  # usually every row: views, no copies
             tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
                 {key: s[key][cand] for key in ("lp1", "kk", "h", "u_noise")}, sys.G_at(cand), u[cand]))
             ok[cand] = np.all(np.abs(dc[cand]) <= tol, axis=1)
@@ -611,12 +613,13 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             c = c + dc
             u = u + du
         precise |= np.abs(du) < 1e-6 * (1.0 + np.abs(u))
-        # re-choose each class's carrier as its log-odds moves
-        z = np.where(tiny, c + sys.logP, c) if tiny.any() else c
-        new_tiny = z < _TINY_LOGIT
-        if not sys.full:
-            new_tiny |= ~sys.support
-        if new_tiny.any() or tiny.any():
+        # re-choose each class's carrier as its log-odds moves (nothing to do
+        # in the common case: full support, no tiny class, none becoming one)
+        if not sys.full or tiny.any() or c.min() < _TINY_LOGIT:
+            z = np.where(tiny, c + sys.logP, c)
+            new_tiny = z < _TINY_LOGIT
+            if not sys.full:
+                new_tiny |= ~sys.support
             c = np.where(new_tiny == tiny, c, np.where(new_tiny, z - sys.logP, z))
             tiny = new_tiny
     return np.concatenate(left) if left else np.empty(0, dtype=np.intp)
@@ -655,15 +658,19 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     # log(1 - q) = -log1p(e) - max(z, 0); the two small factors are joined in
     # the exponent where their product would leave the normal range
     mlq = lp1 - np.minimum(z, 0.0)
-    L1 = -(lp1 + np.maximum(z, 0.0))
-    G = sys.G_at(wr)
-    mag = np.exp(G * L1) * mlq
-    low = mag < 1e-290
-    if low.any():
+    GL1 = np.maximum(z, 0.0)
+    GL1 += lp1
+    GL1 *= -sys.G_at(wr)  # gamma log(1 - q)
+    mag = np.exp(GL1)
+    mag *= mlq
+    if not sys.full or mag.min() < 1e-290:  # (off the support mag is unused, maybe NaN)
         with np.errstate(divide="ignore"):
-            mag = np.where(low, np.exp(G * L1 + np.log(mlq)), mag)
-    terms = _value(sys.P[wr] * mag, None if sys.Pexp is None else sys.Pexp[wr])
-    value_out[dst] = _rowsum(terms if sys.full else np.where(support, terms, 0.0))
+            mag = np.where(mag < 1e-290, np.exp(GL1 + np.log(mlq)), mag)
+    if sys.Pexp is None and sys.full:
+        value_out[dst] = _rowdot(sys.P[wr], mag)
+    else:
+        terms = _value(sys.P[wr] * mag, None if sys.Pexp is None else sys.Pexp[wr])
+        value_out[dst] = _rowsum(terms if sys.full else np.where(support, terms, 0.0))
     it_out[dst] = iterations
     conv_out[dst] = okw
     res_out[dst] = residual
