@@ -291,19 +291,22 @@ _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
 
 
-def _log_hi_lo(P, Pexp=None):
-    """log(P * 2**Pexp) as an unevaluated sum hi + lo, accurate to about one ulp of 1.
+def _log_hi_lo(P, Pexp=None, P_lo=None):
+    """log(P * 2**Pexp) (or log(P + P_lo)) as a sum hi + lo, accurate to about one ulp of 1.
 
     hi = log(P) rounds to a relative error of one ulp, which is an absolute
     error of 7e-14 at P = 1e-300; lo = (P - exp(hi)) / exp(hi) recovers it
     (P - exp(hi) is exact, the two being within an ulp of each other).
-    Zeros give (0, 0): they are never used.
+    A low part P_lo of the argument adds P_lo / P.  Zeros give (0, 0): they
+    are never used.
     """
     support = P > 0
     Ps = np.where(support, P, 1.0)
     hi = np.log(Ps)
     E = np.exp(hi)
     lo = (Ps - E) / E
+    if P_lo is not None:
+        lo += P_lo / Ps
     if Pexp is not None:
         hi, err = _dd.two_sum(hi, Pexp * _LN2_HI)
         lo = err + (lo + Pexp * _LN2_LO)
@@ -682,8 +685,8 @@ def _polish(sys, s, wr):
     At the converged iterate, each class's smaller side (q where z < 0,
     1 - q otherwise) is taken as an exact double and the other side as its
     exact complement, a double-double.  The KKT system is evaluated there with
-    log q and log(1 - q) in double-double and gamma log(1 - q) formed
-    exactly, F = log P + gamma log(1 - q) - log q + log1p(gamma q rho) - u
+    log(1 - q) in double-double, gamma log(1 - q) formed exactly and log q to
+    about an ulp of 1, F = log P + gamma log(1 - q) - log q + log1p(gamma q rho) - u
     (rho = -log q / (1 - q), the form of focaltheory.symbolic), and the
     constraint's sums exactly; tiny classes keep the iterate's F (their terms
     are not multiplied by gamma).  The Newton correction from there, applied
@@ -702,11 +705,11 @@ def _polish(sys, s, wr):
     done = np.all(x >= 1e-300, axis=1)
     x = np.where(x >= 1e-300, x, 0.5)
     yh, yl = _dd.two_sum(1.0, -x)  # the other side, exactly
-    lxh, lxl = _dd.log_dd(x, np.zeros_like(x))
-    lyh, lyl = _dd.log_dd(yh, yl)
-    lq_h, lq_l = np.where(neg, lxh, lyh), np.where(neg, lxl, lyl)
-    lc_h, lc_l = np.where(neg, lyh, lxh), np.where(neg, lyl, lxl)
     qq, cc = np.where(neg, x, yh), np.where(neg, yh, x)  # q and 1 - q, rounded
+    # log(1 - q), which gamma multiplies, in double-double; log q (not
+    # multiplied) to about an ulp of 1 is enough
+    lc_h, lc_l = _dd.log_dd(cc, np.where(neg, yl, 0.0))
+    lq_h, lq_l = _log_hi_lo(qq, None, np.where(neg, 0.0, yl))
     T_h, T_l = _dd.dd_mul_d(lc_h, lc_l, G)  # gamma log(1 - q)
     logP = sys.logP[wr]
     s1, e1 = _dd.two_sum(logP, T_h)
