@@ -47,7 +47,8 @@ class MinimizerResult:
     value : ndarray
         The minimal focal-entropy H_g(P) = H_g(P, Q*) in nats, batch shape.
     iterations : ndarray
-        Newton iterations used, batch shape (0 for gamma = 0 and point masses).
+        Newton iterations used, batch shape (0 for gamma = 0 and point masses),
+        counting the exact last step taken above gamma = 8 (see Notes).
     converged : ndarray
         Bool, batch shape: True where the last Newton correction was at the
         level of rounding.
@@ -94,8 +95,8 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         alpha P / sum(alpha P), so Q* = g^-1(lambda* / (alpha P)).  ``value``
         and ``log_lam`` refer to the weighted risk.
     maxiter : int, optional
-        Newton iterations allowed per distribution.  Default 50; typical use
-        needs 3 to 8.
+        Newton iterations allowed per distribution (above gamma = 8, one
+        exact step may follow).  Default 50; typical use needs 3 to 8.
 
     Returns
     -------
@@ -654,6 +655,7 @@ def _write(sys, s, wr, ok, dst, iterations, out):
         qd = np.where(done[:, None], qx, qd)
         log_lam = np.where(done, lx, log_lam)
         residual = np.where(done, rx, residual)
+        iterations = iterations + done  # the exact step is one more Newton step
     q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
     loglam_out[dst] = log_lam
     z, lp1 = s["z"][wr], s["lp1"][wr]
