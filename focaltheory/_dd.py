@@ -20,6 +20,11 @@ Building blocks (exact, error-free transformations): ``two_sum``,
 Joldes, Muller & Popescu, ACM TOMS 44 (2017)), ``recip_dd`` and ``rowsum_dd``
 (row sums).  Elementary functions:
 ``exp_dd``, ``log_dd``, ``log1p_dd``, ``log1m_dd``, ``softplus_neg_dd``.
+``exp_dd`` uses a table of 2**(j/64) and a Taylor polynomial; ``log_dd``
+uses two exact table reductions and a degree-5 series (no exp; its tables
+are computed at import with integer arithmetic, ~5 ms) and writes its
+intermediate results into per-thread scratch arrays (~2.4 MB), so that a
+call allocates only its result.
 
 Limits of the format: a dd whose ``lo`` would be subnormal (values below
 ~2**-969 ~ 2e-292) cannot carry 106 bits, because ``lo`` is rounded to a
@@ -31,6 +36,9 @@ itself, to far more than 1e-28).
 
 These are private kernels for validated data: no input validation is done.
 """
+
+import math
+import threading
 
 import numpy as np
 
@@ -56,7 +64,6 @@ _LN2_A = 0.6931471805598903
 _LN2_B = 5.4979230187085024e-14
 _LN2_C = -1.3124698417785255e-27
 
-_SQRT_HALF = 0.7071067811865476
 _TAU = 2.0**-8  # |x| below this: log1p by the expm1 correction, not log
 
 # 1/n! as dd for n = 2..5 (1/2 is exact), as double for n = 6..10
@@ -391,17 +398,355 @@ def _exp_core(x):
 
 
 # ---------------------------------------------------------------------------
-# logarithms
+# logarithms: tables
 # ---------------------------------------------------------------------------
+#
+# log(hi + lo) is computed by two exact multiplicative reductions and a short
+# series, without exp and without any rounding error before the last sums:
+#
+#   hi = 2**k z, z in [0.706, 1.412): integer operations on the bits of hi.
+#
+#   Stage 1 (256 cells, index i1 from the bits of z): the cells have width
+#     2**-9 below 1 and 2**-8 above 1, centred on 1 - m 2**-9 and 1 + m 2**-8
+#     (the cell of 1 is [1 - 2**-10, 1 + 2**-9) and has c1 = 1).  c1 is a
+#     reciprocal of the centre with 9 significant bits (a multiple of 2**-8
+#     below 1, of 2**-9 above), so r1 = z c1 - 1 is a multiple of 2**-61 with
+#     |r1| <= _LOG_R1 = 2**-8.42 < 2**-8: a double, computed exactly as
+#     (zh c1 - 1) + zl c1 with z = zh + zl split after 44 bits.
+#
+#   Stage 2: d = r1 (1 - r1) ~ r1 / (1 + r1) rounded to a multiple of 2**-18
+#     (|d| <= 2**-8.4: |j| = |d| 2**18 <= _LOG_J = 770, 10 bits), c2 = 1 - d,
+#     r2 = (1 + r1)(1 - d) - 1, |r2| <= 2**-19 (1 + r1) + |r1|**3 <= 2**-18.9.
+#     With r1h = r1 rounded to a multiple of 2**-50 (42 bits) and r1l = r1 - r1h:
+#       r2 = a - q,  a = (r1 - d) - r1h d,  q = r1l d,
+#     r1 - d is exact (multiples of 2**-61 below 2**-8), r1h d is exact (52
+#     bits), a is exact (a multiple of 2**-68 below 2**-18) and so is q, with
+#     |q| <= 2**-51 |d| <= 2**-59.4.
+#
+#   log(hi + lo) = k ln2 + T1[i1] + T2[j] + log1p(a - q) + log1p(lo / hi),
+#     T1 = -log c1 (256 entries), T2 = -log(1 - d) (d = j 2**-18), k ln2, all
+#     tabulated as dd numbers (T1 and T2 with their high parts multiples of
+#     2**-54, so that T1 + T2 is exact).
+#
+#   log1p(a - q) = a - a**2/2 + a**3/3 - a**4/4 + a**5/5 - q (1 - a + a**2)
+#     with an absolute error below 2**-110 (|a| <= 2**-18.9): the first
+#     omitted terms are a**6/6 <= 2**-116, q a**3 <= 2**-116, q**2/2 <= 2**-120.
+#     Only a**2/2 (up to 2**-38.8) needs more than double precision; a**3/3
+#     (<= 2**-58.3) and the rest are summed in double, with rounding errors
+#     below 2**-109.  With as = a rounded to a multiple of 2**-35 (17 bits)
+#     and at = a - as: a**2 = as**2 + (a + as) at, where as**2 is exact, and
+#     v = a - as**2/2 is exact (a multiple of 2**-71 below 2**-18); the
+#     remainder (a + as) at / 2 is below 2**-54.9.
+#   A single stage with |r1| <= 2**-8 would need the series up to r1**13, with
+#   r1**2 .. r1**6 in more than double precision: the second stage (one more
+#   table look-up) is cheaper.
+#
+#   log1p(lo / hi) = lo / hi to 2**-106 (|lo / hi| <= 2**-53).
+#
+# The tables are computed once at import with integer arithmetic (atanh
+# series at 160 bits, ~5 ms) and checked against mpmath in tests/test_dd.py.
+
+_LOG_PREC = 160  # bits of the fixed-point table computation
+
+
+def _log_ratio_fixed(p, q):
+    """log(p / q) * 2**_LOG_PREC as an int, for positive ints p, q.
+
+    2 atanh(s), s = (p - q)/(p + q), summed in fixed point; each term is
+    truncated, so the error is below 2 (number of terms) units.
+    """
+    if p < q:
+        return -_log_ratio_fixed(q, p)
+    s = ((p - q) << _LOG_PREC) // (p + q)
+    s2 = (s * s) >> _LOG_PREC
+    total, term, n = 0, s, 1
+    while term:
+        total += term // n
+        term = (term * s2) >> _LOG_PREC
+        n += 2
+    return 2 * total
+
+
+def _fixed_to_dd(v, grain=None):
+    """The fixed-point int v (value v 2**-_LOG_PREC) as (hi, lo) doubles.
+
+    grain=None: hi is v rounded to the nearest double; otherwise hi is v
+    rounded to a multiple of 2**-grain (|v| < 1 then, hi exact).  lo is the
+    rest rounded to the nearest double.
+    """
+    if grain is None:
+        h = float(v)  # int -> float rounds to nearest
+        h_int = int(h)
+        hi = math.ldexp(h, -_LOG_PREC)
+    else:
+        shift = _LOG_PREC - grain
+        h_int = ((v + (1 << (shift - 1))) >> shift) << shift
+        hi = math.ldexp(float(h_int >> shift), -grain)
+    return hi, math.ldexp(float(v - h_int), -_LOG_PREC)
+
+
+def _log_tables():
+    """(c1, T1, R1, T2, J, K) for log_dd; see the comment above."""
+    c1 = np.empty(256)
+    t1 = np.empty((256, 2))
+    r1 = 0.0
+    for i in range(256):
+        # centre g and half-width w of cell i, in units of 2**-10
+        if i < _LOG_CELL1:
+            g, w, q = 1024 - 2 * (_LOG_CELL1 - i), 1, 8
+        else:
+            g, w, q = 1024 + 4 * (i - _LOG_CELL1), 2, 9
+        one = 1 << (10 + q)  # 1 in units of 2**-(10 + q)
+        if i == _LOG_CELL1:
+            cands = [1 << q]
+        else:
+            cands = [one // g, one // g + 1]  # C: c1 = C 2**-q, around 1/g
+        err, C = min((max(abs((g - w) * C - one), abs((g + w) * C - one)), C) for C in cands)
+        c1[i] = math.ldexp(C, -q)
+        r1 = max(r1, err / one)
+        t1[i] = _fixed_to_dd(_log_ratio_fixed(1 << q, C), grain=54)
+    jmax = int(r1 * (1 + r1) * 2**_LOG_M2 * (1 + 1e-9) + 0.5) + 1
+    m = 1 << _LOG_M2
+    t2 = np.array([_fixed_to_dd(_log_ratio_fixed(m, m - j), grain=54)
+                   for j in range(-jmax, jmax + 1)])
+    ln2 = _log_ratio_fixed(2, 1)
+    k = np.array([_fixed_to_dd(kk * ln2) for kk in range(_LOG_KMIN, _LOG_KMAX + 1)])
+    return c1, t1, r1, t2, jmax, k
+
+
+_LOG_CELL1 = 150  # index of the stage-1 cell centred on 1
+_LOG_OFF = 0x3FE6A00000000000  # bits of 0.70703125 = 1 - 150 2**-9, centre of cell 0
+_LOG_M2 = 18  # stage 2: d is a multiple of 2**-18
+_LOG_KMIN, _LOG_KMAX = -1022, 1024  # exponents of normal doubles (subnormals are scaled)
+_LOG_C1, _LOG_T1, _LOG_R1, _LOG_T2, _LOG_J, _LOG_K = _log_tables()
+
+# constants of the kernel, as 0-d arrays (cheaper ufunc calls than Python scalars)
+_U64 = np.uint64
+# t = bits(hi) + _LOG_BIAS (mod 2**64): t >> 52 is the row of k in _LOG_K and
+# t mod 2**52 = bits(z) + 2**43 - _LOG_OFF, whose bits 44..51 are the cell index.
+_LOG_BIAS = np.array(((1 << 43) - _LOG_OFF - (_LOG_KMIN << 52)) % 2**64, dtype=_U64)
+_LOG_ZBIAS = np.array((1 << 43) - _LOG_OFF + 2**64, dtype=_U64)  # = 2**43 - OFF mod 2**64
+_LOG_ZMASK = np.array(2**64 - 2**9, dtype=_U64)  # clears the low 9 bits of z: 44 bits left
+_LOG_52 = np.array(52, dtype=_U64)
+_LOG_44 = np.array(44, dtype=_U64)
+_LOG_MAG2 = np.array(1.5 * 2.0**(52 - _LOG_M2))  # x + MAG2 - MAG2: x rounded to 2**-18
+_LOG_JBIAS = np.array(int(np.float64(1.5 * 2.0**(52 - _LOG_M2)).view(np.int64)) - _LOG_J, dtype=_U64)
+_LOG_MAGH = np.array(1.5 * 2.0**2)   # rounds to a multiple of 2**-50
+_LOG_MAGS = np.array(1.5 * 2.0**17)  # rounds to a multiple of 2**-35
+_F_ONE = np.array(1.0)
+_F_HALF = np.array(0.5)
+_F_QUARTER = np.array(0.25)
+_F_FIFTH = np.array(0.2)
+_F_THIRD = np.array(1.0 / 3.0)
+_TINY_NORMAL = 2.0**-1022
+
+_LOG_BLOCK = 16384  # elements per block of the log kernel
+_LOG_NBUF = 9      # float scratch rows of the log kernel
+
+
+# ---------------------------------------------------------------------------
+# logarithms: kernel
+# ---------------------------------------------------------------------------
+
+def _log_kernel(hi, lo, oh, ol, V):
+    """log(hi + lo) for one block, written into oh, ol (method: see above).
+
+    hi, lo : 1-d float64 of one length m, hi positive and normal.
+    oh, ol : 1-d float64 outputs of length m.
+    V : scratch views of length m (see _log_views).
+
+    Every step writes into scratch (no temporaries): the block stays in
+    cache and no memory is allocated, which also avoids page faults (about
+    2 us each on the benchmark machine) when large temporaries are freed and
+    allocated again.
+    """
+    add, sub, mul = np.add, np.subtract, np.multiply
+    F2, F3, F4, F5, F6, F7, F8 = V.F[2:_LOG_NBUF]  # F0, F1 hold integers only
+    I0, I1, I2, I3, I4 = V.I          # uint64 views of rows 0..4
+    J0, J1, J4 = V.J                  # int64 views of rows 0, 1, 4 (take indices)
+    X1, X2, XK = V.X
+    th, kh, tl, kl = V.cols           # columns of X1 and XK
+    # -- stage 1: k, cell i1, z = hi 2**-k = zh + zl, r1 = z c1 - 1 (exact)
+    add(hi.view(_U64), _LOG_BIAS, I0)
+    np.right_shift(I0, _LOG_52, I1)       # row of k in _LOG_K
+    np.left_shift(I1, _LOG_52, I2)
+    sub(I0, I2, I0)                       # bits(z) + 2**43 - OFF, in [0, 2**52)
+    sub(I0, _LOG_ZBIAS, I2)               # bits(z): F2 = z
+    np.right_shift(I0, _LOG_44, I0)       # i1
+    np.bitwise_and(I2, _LOG_ZMASK, I3)    # F3 = zh (44 bits)
+    sub(F2, F3, F2)                       # zl (< 2**-43)
+    _LOG_C1.take(J0, None, F4, 'clip')    # c1 (9 bits)
+    mul(F3, F4, F3)
+    sub(F3, _F_ONE, F3)                   # zh c1 - 1 (exact, Sterbenz)
+    mul(F2, F4, F2)
+    add(F3, F2, F3)                       # F3 = r1 (exact)
+    # -- stage 2: d, j, a = (r1 - d) - r1h d, q = r1l d
+    sub(_F_ONE, F3, F4)
+    mul(F4, F3, F4)                       # r1 (1 - r1) ~ r1 / (1 + r1)
+    add(F4, _LOG_MAG2, F4)
+    sub(F4, _LOG_MAG2, F5)                # F5 = d
+    sub(I4, _LOG_JBIAS, I4)               # I4 = j + J: row of T2
+    add(F3, _LOG_MAGH, F6)
+    sub(F6, _LOG_MAGH, F6)                # r1h = r1 rounded to 2**-50
+    sub(F3, F6, F2)                       # r1l
+    sub(F3, F5, F3)                       # r1 - d
+    mul(F6, F5, F6)
+    sub(F3, F6, F3)                       # F3 = a
+    mul(F2, F5, F2)                       # F2 = q
+    # -- log1p(a - q) = v + lowp, v = a - as**2/2
+    add(F3, _LOG_MAGS, F5)
+    sub(F5, _LOG_MAGS, F5)                # as = a rounded to 2**-35
+    sub(F3, F5, F6)                       # at
+    mul(F5, F5, F7)                       # as**2 (exact)
+    add(F5, F3, F5)
+    mul(F5, F6, F5)                       # F5 = (a + as) at = a**2 - as**2
+    mul(F7, _F_HALF, F6)
+    sub(F3, F6, F6)                       # F6 = v (exact: multiples of 2**-71)
+    add(F7, F5, F7)                       # F7 = a**2 (rounded)
+    mul(F3, _F_FIFTH, F8)
+    sub(F8, _F_QUARTER, F8)
+    mul(F8, F3, F8)
+    add(F8, _F_THIRD, F8)
+    mul(F8, F7, F8)
+    mul(F8, F3, F8)                       # a**3 (1/3 - a/4 + a**2/5)
+    sub(F3, F7, F7)
+    mul(F7, F2, F7)
+    sub(F7, F2, F7)                       # -q (1 - a + a**2)
+    add(F8, F7, F8)
+    mul(F5, _F_HALF, F5)
+    sub(F8, F5, F8)                       # F8 = lowp
+    # -- tables and sum: s = (k ln2 + T1 + T2) + v, exact by fast_two_sum
+    _LOG_T1.take(J0, 0, X1, 'clip')
+    _LOG_T2.take(J4, 0, X2, 'clip')
+    add(X1, X2, X1)                       # T1 + T2: high parts exact
+    _LOG_K.take(J1, 0, XK, 'clip')
+    add(kh, th, F7)                       # s1 (|kh| > |th| or kh = 0)
+    sub(F7, kh, F5)
+    sub(th, F5, F5)                       # e1
+    add(F7, F6, F4)                       # s2 (|s1| > |v| or s1 = 0)
+    sub(F4, F7, F7)
+    sub(F6, F7, F7)                       # e2
+    add(kl, tl, F6)
+    add(F6, F5, F6)
+    add(F6, F7, F6)
+    add(F6, F8, F6)
+    np.divide(lo, hi, F5)                 # log1p(lo / hi)
+    add(F6, F5, F6)                       # all low parts
+    add(F4, F6, oh)
+    sub(oh, F4, F4)
+    sub(F6, F4, ol)
+
+
+_LOG_TLS = threading.local()
+
+
+class _LogViews:
+    """Views of the log scratch arrays for blocks of m elements."""
+
+    def __init__(self, F, X, M, m):
+        self.F = [f[:m] for f in F]
+        self.I = [f.view(_U64) for f in self.F[:5]]
+        self.J = [self.F[i].view(np.int64) for i in (0, 1, 4)]
+        self.X = [x[:m] for x in X]
+        self.cols = [self.X[0][:, 0], self.X[2][:, 0], self.X[0][:, 1], self.X[2][:, 1]]
+        self.M = M[:m]
+
+
+def _log_views(m):
+    """Scratch views for blocks of m <= _LOG_BLOCK elements, kept per thread.
+
+    The scratch arrays (145 _LOG_BLOCK bytes: 2.4 MB) are allocated once per
+    thread and reused, so a call allocates nothing but its result: fresh
+    large temporaries are a source of page faults, which can cost more than
+    the arithmetic here.  The block size trades the per-call overhead of the
+    ~70 numpy calls per block against cache size.
+    """
+    S = getattr(_LOG_TLS, "scratch", None)
+    if S is None or S[0].shape[1] < m:
+        B = max(m, _LOG_BLOCK)
+        S = (np.empty((_LOG_NBUF + 3, B)), np.empty((3, B, 2)), np.empty(B, dtype=bool), {})
+        _LOG_TLS.scratch = S
+    F, X, M, cache = S
+    V = cache.get(m)
+    if V is None:
+        V = _LogViews(F, X, M, m)
+        if m == F.shape[1]:
+            cache[m] = V
+    return V
+
+
+def _log_run(hi, lo, x=None, sign=1.0):
+    """Apply _log_kernel by blocks to flat contiguous hi, lo, or log1p(sign x).
+
+    x given: hi, lo are ignored; each block of 1 + sign x is formed exactly by
+    two_sum, and elements with |x| < 2**-8 are then replaced by
+    _log1p_small(sign x) (relative accuracy for small x).  sign is 1.0
+    (log1p) or -1.0 (log1m).  Returns the flat results (rows of one (2, n)
+    array).
+    """
+    n = (hi if x is None else x).size
+    out = np.empty((2, n))
+    B = _LOG_BLOCK
+    small = []  # (log1p) indices with |x| < 2**-8, done in one call at the end
+    with np.errstate(under="ignore"):  # tiny values underflow by design
+        for s in range(0, n, B):
+            e = min(s + B, n)
+            V = _log_views(e - s)
+            if x is None:
+                h, l = hi[s:e], lo[s:e]
+            else:  # (h, l) = two_sum(1, sign x)
+                xb = x[s:e]
+                h, l, t = V.F[_LOG_NBUF:]
+                if sign > 0:
+                    np.add(_F_ONE, xb, h)
+                    np.subtract(h, _F_ONE, t)   # bb
+                    np.subtract(h, t, l)
+                    np.subtract(_F_ONE, l, l)   # 1 - (s - bb)
+                    np.subtract(xb, t, t)       # x - bb
+                    np.add(l, t, l)
+                else:
+                    np.subtract(_F_ONE, xb, h)
+                    np.subtract(h, _F_ONE, t)
+                    np.subtract(h, t, l)
+                    np.subtract(_F_ONE, l, l)
+                    np.add(xb, t, t)            # -(-x - bb)
+                    np.subtract(l, t, l)
+            _log_kernel(h, l, out[0, s:e], out[1, s:e], V)
+            if x is not None:
+                t = V.F[_LOG_NBUF + 2]
+                np.absolute(xb, t)
+                np.less(t, _TAU, V.M)
+                if V.M.any():
+                    small.append(np.flatnonzero(V.M) + s)
+        if small:
+            idx = np.concatenate(small)
+            out[0, idx], out[1, idx] = _log1p_small(sign * x[idx], 0.0)
+    return out[0], out[1]
+
+
+def _log_core(hi, lo):
+    """log(hi + lo) as dd for flat float64 arrays (no broadcasting; hi normal)."""
+    hi = np.ascontiguousarray(hi, dtype=np.float64)
+    lo = np.ascontiguousarray(lo, dtype=np.float64)
+    return _log_run(hi.ravel(), lo.ravel())
+
 
 def log_dd(hi, lo):
     """log(hi + lo) as a dd, for a positive dd with hi in [1e-300, 1e300].
 
-    Absolute error <= 1e-30 * max(1, |log(hi + lo)|).  Never NaN on the domain.
+    Absolute error <= 1e-30 * max(1, |log(hi + lo)|) (measured: <= 7e-32).
+    hi may also be subnormal (then lo is 0) or up to the largest double.
+    Never NaN on the domain; the result is a normalized dd.  Cost: ~1.2 ms per
+    65,536 elements on the development machine, ~10x less than the former
+    method (libm log corrected by a dd exp).
 
-    Method: hi + lo = 2**e * f with f in [sqrt(1/2), sqrt(2)); y0 = log(f)
-    (libm); d = f * exp_dd(-y0) - 1 (~1e-16, in dd); then
-    log(hi + lo) = e ln2 + y0 + d - d**2/2 (ln2 in three parts).
+    Method (details in the comment above _log_ratio_fixed): hi = 2**k z; two
+    exact multiplicative reductions z c1 (1 - d) = 1 + a - q with table
+    reciprocals c1 (256 cells, 9 bits) and 1 - d (d a multiple of 2**-18), so
+    that |a| <= 2**-18.9; then
+    log = k ln2 - log c1 - log(1 - d) + log1p(a - q) + lo / hi, the three
+    logarithms from dd tables and log1p by a degree-5 series, whose square
+    term is split exactly.  No exp, no libm call.
 
     Parameters
     ----------
@@ -411,24 +756,24 @@ def log_dd(hi, lo):
     -------
     y_hi, y_lo : ndarray of the broadcast shape
     """
-    return _blockwise(_log_core, hi, lo)
-
-
-def _log_core(hi, lo):
-    f, ex = np.frexp(hi)
-    low = f < _SQRT_HALF
-    f = np.where(low, f + f, f)
-    ex = ex - low
-    flo = np.ldexp(lo, -ex)
-    y0 = np.log(f)
-    eh, el = _exp_core(-y0)
-    ph, pl = dd_mul(f, flo, eh, el)
-    d = (ph - 1.0) + pl  # ph - 1 is exact (ph in [1/2, 2])
-    ef = ex.astype(np.float64)
-    s, t1 = two_sum(ef * _LN2_A, y0)
-    s, t2 = two_sum(s, ef * _LN2_B)
-    t = (((t1 + t2) + ef * _LN2_C) + d) - 0.5 * d * d
-    return two_sum(s, t)
+    hi, lo = np.broadcast_arrays(np.asarray(hi, dtype=np.float64), np.asarray(lo, dtype=np.float64))
+    shape = hi.shape
+    hi = np.ascontiguousarray(hi).ravel()
+    lo = np.ascontiguousarray(lo).ravel()
+    # subnormal hi (rare; NaN compares False): log(2**54 (hi + lo)) - 54 ln2
+    scaled = bool(hi.size) and bool(hi.min() < _TINY_NORMAL)
+    if scaled:
+        sub = hi < _TINY_NORMAL
+        hi = hi.copy()
+        lo = lo.copy()
+        hi[sub] *= 2.0**54
+        lo[sub] *= 2.0**54
+    yh, yl = _log_run(hi, lo)
+    if scaled:
+        k54h, k54l = _LOG_K[54 - _LOG_KMIN]  # 54 ln2 as dd
+        with np.errstate(under="ignore"):
+            yh[sub], yl[sub] = dd_add(yh[sub], yl[sub], -k54h, -k54l)
+    return yh.reshape(shape), yl.reshape(shape)
 
 
 def _log1p_small(xh, xl):
@@ -437,7 +782,7 @@ def _log1p_small(xh, xl):
     y0 = log1p(xh) (libm); 1 + x = exp(y0) (1 + u) with
     u = (x - expm1(y0)) / exp(y0) ~ 1e-16 x, expm1(y0) in dd; x - expm1(y0)
     is formed without cancellation error (Sterbenz), so the result y0 + u
-    keeps its relative accuracy down to subnormal x.
+    keeps its relative accuracy down to subnormal x.  (Used by softplus_neg_dd.)
     """
     y0 = np.log1p(xh)
     ph, pl = _expm1_poly(y0, 0.0)
@@ -451,8 +796,9 @@ def log1p_dd(x):
     Relative error <= 1e-28 everywhere on the domain (log1p(0) = (0.0, 0.0)),
     including tiny and subnormal x.  Never NaN on the domain.
 
-    Method: |x| < 2**-8 by the expm1 correction of libm's log1p (keeps
-    relative accuracy); otherwise log_dd of 1 + x, formed exactly by two_sum.
+    Method: |x| >= 2**-8: log_dd's kernel on 1 + x = two_sum(1, x) (absolute
+    error <= ~2**-104, |log1p(x)| >= 2**-8.01); |x| < 2**-8 by the expm1
+    correction of libm's log1p (keeps relative accuracy down to subnormal x).
 
     Parameters
     ----------
@@ -462,17 +808,9 @@ def log1p_dd(x):
     -------
     hi, lo : ndarray of the shape of x
     """
-    return _blockwise(_log1p_core, x)
-
-
-def _log1p_core(x):
-    hi = np.empty_like(x)
-    lo = np.empty_like(x)
-    small = np.abs(x) < _TAU
-    hi[small], lo[small] = _log1p_small(x[small], 0.0)
-    big = ~small
-    hi[big], lo[big] = _log_core(*two_sum(1.0, x[big]))
-    return hi, lo
+    x = np.asarray(x, dtype=np.float64)
+    yh, yl = _log_run(None, None, x=np.ascontiguousarray(x).ravel())
+    return yh.reshape(x.shape), yl.reshape(x.shape)
 
 
 def log1m_dd(q):
@@ -490,7 +828,9 @@ def log1m_dd(q):
     -------
     hi, lo : ndarray of the shape of q
     """
-    return log1p_dd(np.negative(np.asarray(q, dtype=np.float64)))
+    q = np.asarray(q, dtype=np.float64)
+    yh, yl = _log_run(None, None, x=np.ascontiguousarray(q).ravel(), sign=-1.0)
+    return yh.reshape(q.shape), yl.reshape(q.shape)
 
 
 def softplus_neg_dd(a):

@@ -13,6 +13,9 @@ multiplication.  Bounds (module docstring of focaltheory._dd):
 
 Each bound is checked on a fixed grid of edge values and on hypothesis-drawn
 arrays (vectors and matrices, so the vectorized code paths are exercised).
+log_dd's grids also cover the edges of its table method (stage-1 cell edges,
+stage-2 index switches, both sides of 1, every 2**k, subnormal hi), and its
+tables are checked against mpmath (``test_log_tables``).
 ``test_the_measurement_can_fail`` shows that plain double results violate the
 same checks, so the measurement is meaningful.  The worst errors seen are
 printed at the end of the module (``pytest -s``).
@@ -150,6 +153,7 @@ def check_log(hi, lo, name):
         yh, yl = _dd.log_dd(hi, lo)
     assert yh.shape == hi.shape
     _finite(yh, yl)
+    assert np.all(np.abs(yl) <= np.spacing(np.abs(yh)) / 2)  # a normalized dd
     err = _errors(yh, yl, [hi, lo], _ref_log, _log_scale)
     _record(name, err.max())
     assert err.max() <= LOG_ABS, (hi.ravel()[np.argmax(err)], lo.ravel()[np.argmax(err)])
@@ -214,6 +218,42 @@ LOG_HI_GRID = np.concatenate([
     2.0 ** np.arange(-996.0, 997.0, 83.0),
     np.exp(np.arange(-690.0, 691.0, 47.0)),
 ])
+# Edges of log_dd's table method (comment above _dd._log_ratio_fixed):
+# hi = 2**k z, z in [0.706, 1.412) in 256 cells of width 2**-9 below 1 and
+# 2**-8 above, centred on 1 - m 2**-9 and 1 + m 2**-8 (the cell of 1 is
+# [1 - 2**-10, 1 + 2**-9)); in the cell, r1 = z c1 - 1 and the second table
+# index j = round(r1 (1 - r1) 2**18) changes where r1 (1 - r1) = (j + 1/2) 2**-18.
+_CELL_EDGES = np.concatenate([1 - (np.arange(151) + 0.5) * 2.0**-9,   # below 1, incl. range start
+                              1 + (np.arange(106) + 0.5) * 2.0**-8])  # above 1, incl. range end
+LOG_CELL_GRID = _nearby(_CELL_EDGES)  # each edge and its two float neighbours
+
+
+def _stage2_switches():
+    """z where j changes: first, last, middle switches and those around 0 in six cells (150: the cell of 1)."""
+    zs = []
+    for cell in (0, 1, 149, 150, 151, 255):
+        centre = 1 - (150 - cell) * 2.0**-9 if cell < 150 else 1 + (cell - 150) * 2.0**-8
+        lo_end = centre - (2.0**-10 if cell <= 150 else 2.0**-9)
+        hi_end = centre + (2.0**-10 if cell < 150 else 2.0**-9)
+        c1 = mp.mpf(float(_dd._LOG_C1[cell]))
+        with mp.workdps(40):
+            ends = [float((z * c1 - 1) * (1 - (z * c1 - 1)) * 2**18) for z in (mp.mpf(lo_end), mp.mpf(hi_end))]
+            first, last = math.ceil(ends[0] - 0.5), math.floor(ends[1] - 0.5)  # switches j -> j + 1
+            for j in sorted({first, first + 1, -1, 0, (first + last) // 2, last - 1, last}):
+                if first <= j <= last:  # r1 (1 - r1) = (j + 1/2) 2**-18, z = (1 + r1) / c1
+                    r1 = (1 - mp.sqrt(1 - 4 * (j + mp.mpf(0.5)) * mp.mpf(2)**-18)) / 2
+                    zs.append(float((1 + r1) / c1))
+    return _nearby(zs)
+
+
+LOG_SWITCH_GRID = _stage2_switches()
+# near 1 on both sides: hi in [1, 2) and in [0.5, 1) (r1 = hi - 1 in the cell of 1, k = 0; the
+# change of k, at z = 0.706, is in LOG_CELL_GRID)
+LOG_NEAR_ONE_GRID = np.concatenate([
+    [1.0, 1 - U, 1 - 2 * U, 1 - 3 * U, 1 + 2 * U, 1 + 4 * U, 1 + 6 * U],
+    1 + np.array([1e-15, -1e-15, 1e-10, -1e-10, 1e-6, -1e-6, 2.0**-19, -(2.0**-19), 2.0**-11, -(2.0**-11)]),
+])
+LOG_POW2_GRID = 2.0 ** np.arange(-1022.0, 1024.0)  # every exponent: every row of the k ln2 table
 LOG1P_GRID = np.concatenate([
     [0.0, -0.0, TINY, -TINY, 1e-310, -1e-310, 1e-300, -1e-300, 1e-200, -1e-200],
     [1e-100, -1e-100, 1e-20, -1e-20, 2.0**-30, -(2.0**-30), 1e-10, -1e-10, 1e-5, -1e-5],
@@ -253,6 +293,28 @@ def test_log_grid():
     spacing = np.spacing(hi)
     for lo in (np.zeros_like(hi), spacing / 2, -spacing / 2, spacing * 0.3141592653589793):
         check_log(hi, lo, "log_dd")
+
+
+def test_log_table_edges():
+    """Stage-1 cell edges, stage-2 index switches, x near 1, 2**k (k in ±1, 5, ±1000)."""
+    for z in (LOG_CELL_GRID, LOG_SWITCH_GRID, LOG_NEAR_ONE_GRID):
+        for k in (0, -1, 5, -1000, 1000):
+            hi = z * 2.0**k
+            spacing = np.spacing(hi)
+            for lo in (np.zeros_like(hi), spacing / 2, -spacing / 2, spacing * 0.3141592653589793):
+                check_log(hi, lo, "log_dd")
+
+
+def test_log_powers_of_two_and_extremes():
+    hi = np.concatenate([LOG_POW2_GRID, [np.finfo(np.float64).max, np.nextafter(2.0**-1022, 1.0)]])
+    check_log(hi, np.zeros_like(hi), "log_dd")
+    check_log(hi, -hi * 2.0**-55, "log_dd")  # just below 2**k: the other cell and exponent
+
+
+def test_log_subnormal_hi():
+    hi = np.array([TINY, 3 * TINY, 2.0**-1060, 1e-310, 2.0**-1022 - TINY, 2.0**-1023 * 1.4142])
+    check_log(hi, np.zeros_like(hi), "log_dd")
+    check_log(np.concatenate([hi, [1.0, 1e-300]]), 0.0, "log_dd")  # mixed with normal
 
 
 def test_log1p_grid():
@@ -311,6 +373,27 @@ def test_log_hypothesis(hilo):
     check_log(*hilo, "log_dd")
 
 
+@st.composite
+def _dd_near_edges(draw):
+    """hi within a few ulps of a stage-1 cell edge or a stage-2 switch, times 2**k."""
+    shape = draw(_SHAPES)
+    n = int(np.prod(shape))
+    base = np.concatenate([_CELL_EDGES, LOG_SWITCH_GRID])
+    pick = draw(hnp.arrays(np.int64, n, elements=st.integers(0, base.size - 1)))
+    ulps = draw(hnp.arrays(np.int64, n, elements=st.integers(-4, 4)))
+    k = draw(hnp.arrays(np.int64, n, elements=st.integers(-1020, 1020)))
+    z = base[pick] + ulps * np.spacing(base[pick])
+    hi = (z * 2.0 ** k).reshape(shape)
+    frac = draw(hnp.arrays(np.float64, shape, elements=st.floats(-0.5, 0.5)))
+    return hi, frac * np.spacing(hi)
+
+
+@_FAST
+@given(_dd_near_edges())
+def test_log_hypothesis_near_edges(hilo):
+    check_log(*hilo, "log_dd")
+
+
 @_FAST
 @given(_arrays(st.floats(-1.0, 1e300, exclude_min=True), st.floats(-0.01, 0.01),
                st.floats(-1.0, -0.99, exclude_min=True), st.floats(-1e-200, 1e-200)))
@@ -354,6 +437,17 @@ def test_the_measurement_can_fail():
         check_log1p(x, None, func=_plain(np.log1p))
     with pytest.raises(AssertionError):
         check_log1p(LOG1M_GRID, None, func=_plain(lambda q: np.log1p(-q)), ref=_ref_log1m)
+
+
+def test_the_measurement_can_fail_log():
+    """libm's log (lo = 0) violates log_dd's bound on the edge grid; so does a 2e-30 perturbation."""
+    hi = np.concatenate([LOG_CELL_GRID, LOG_SWITCH_GRID]) * 2.0**3
+    lo = np.spacing(hi) * 0.3141592653589793
+    err = _errors(np.log(hi), np.zeros_like(hi), [hi, lo], _ref_log, _log_scale)
+    assert err.max() > 1e10 * LOG_ABS
+    yh, yl = _dd.log_dd(hi, lo)
+    err = _errors(yh, yl + 2e-30 * np.maximum(1, np.abs(yh)), [hi, lo], _ref_log, _log_scale)
+    assert err.max() > LOG_ABS
 
 
 def test_the_measurement_can_fail_exp_and_perturbation():
@@ -532,6 +626,48 @@ def test_constants():
             assert abs(_exact_sum(h, l) - 1 / mp.factorial(n)) * mp.factorial(n) <= U**2
         for n, c in zip(range(6, 11), _dd._F6_10):
             assert c == float(1 / mp.factorial(n))
+
+
+def test_log_tables():
+    """log_dd's tables against mpmath (300 bits) and the exactness conditions of its method.
+
+    c1 has at most 9 significant bits and |z c1 - 1| <= _LOG_R1 < 2**-8 over
+    each cell (so r1 = z c1 - 1 is exact); T1 = -log c1 and T2 = -log(1 - j 2**-18)
+    are dd numbers with high parts on the grid 2**-54 and errors below the
+    rounding of their low parts (|lo| <= 2**-55: error <= 2**-109); the rows
+    of k ln2 are the dd rounding of k ln2 (error <= u**2 |k ln2| / 2).
+    """
+    from fractions import Fraction
+    c1, t1, t2, kt = _dd._LOG_C1, _dd._LOG_T1, _dd._LOG_T2, _dd._LOG_K
+    J, R1 = _dd._LOG_J, _dd._LOG_R1
+    assert c1.shape == (256,) and t1.shape == (256, 2) and t2.shape == (2 * J + 1, 2)
+    assert R1 < 2.0**-8.4 and J >= R1 * (1 + R1) * 2**18 + 0.5
+    centres = np.concatenate([1 - np.arange(150, 0, -1) * 2.0**-9, 1 + np.arange(106) * 2.0**-8])
+    r1max = Fraction(0)
+    with mp.workprec(300):
+        for i in range(256):
+            c, g = c1[i], centres[i]
+            assert _significant_bits(c) <= 9
+            w = 2.0**-10 if g < 1 else 2.0**-9  # half-width; the cell of 1 is [1 - 2**-10, 1 + 2**-9)
+            lo_end = g - (2.0**-10 if g <= 1 else w)
+            for z in (lo_end, g + w):
+                r1max = max(r1max, abs(Fraction(z) * Fraction(c) - 1))
+            t = -mp.log(mp.mpf(float(c)))
+            assert abs(_exact_sum(t1[i, 0], t1[i, 1]) - t) <= 2.0**-109
+            assert t1[i, 0] == round(t1[i, 0] * 2.0**54) * 2.0**-54 and abs(t1[i, 1]) <= 2.0**-55
+        assert c1[150] == 1.0 and t1[150, 0] == 0.0 and t1[150, 1] == 0.0
+        assert r1max <= Fraction(R1) < Fraction(1, 256)
+        for j in range(-J, J + 1):
+            h, l = t2[j + J]
+            t = -mp.log1p(-mp.mpf(j) / 2**18)
+            assert abs(_exact_sum(h, l) - t) <= 2.0**-109
+            assert h == round(h * 2.0**54) * 2.0**-54 and abs(l) <= 2.0**-55
+        assert t2[J, 0] == 0.0 and t2[J, 1] == 0.0
+        ln2 = mp.log(2)
+        for k in range(_dd._LOG_KMIN, _dd._LOG_KMAX + 1):
+            h, l = kt[k - _dd._LOG_KMIN]
+            assert abs(_exact_sum(h, l) - k * ln2) <= U**2 * abs(k * ln2) / 2
+            assert abs(l) <= np.spacing(abs(h)) / 2
 
 
 def test_shapes_and_broadcasting():
