@@ -72,7 +72,7 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
 
     where :math:`1 - q_r` is computed as the sum of the other entries, so a
     near-degenerate q (the largest class within 1e-15 of 1, or closer) keeps
-    the information about the small classes.  Above gamma = 8 the logs of
+    the information about the small classes.  Above gamma = 300 the logs of
     the complements, the sum of the others and the product with gamma are
     formed in double-double (their plain rounding, times gamma, would
     dominate).  This map is the certificate of :func:`focaltheory.minimizer`:
