@@ -77,9 +77,9 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
     formed in double-double (their plain rounding, times gamma, would
     dominate).  This map is the certificate of :func:`focaltheory.minimizer`:
     applied to its output it returns the input within rounding (1e-12 up to
-    gamma = 5000, where its condition number is ~gamma q / (1 - q)).  Entries of P below the double range (e.g. 8e-490 for a
-    q within 4e-12 of a vertex at gamma = 42) round to 0, as any double
-    result would.
+    gamma = 5000, where its condition number is ~gamma q / (1 - q)).
+    Entries of P below the double range (e.g. 8e-490 for a q within 4e-12 of
+    a vertex at gamma = 42) round to 0, as any double result would.
 
     References
     ----------
