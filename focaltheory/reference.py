@@ -138,12 +138,16 @@ def _weights(p, name="p"):
 # Both are exact rewrites of g; neither forms 1 - q from a rounded q.
 
 
-def _chart_u(u, gamma):
-    """Return (q, c, log g, d log g/du, d q/du) at u = log q (mp)."""
-    q = mp.exp(u)
+def _chart_u(u, gamma, lib=mp):
+    """Return (q, c, log g, d log g/du, d q/du) at u = log q.
+
+    ``lib`` supplies exp, log1p and log: mpmath's ``mp`` for the reference,
+    numpy for the vectorized double-precision warm start.
+    """
+    q = lib.exp(u)
     c = 1 - q
     core = c - gamma * q * u
-    lg = (gamma - 1) * mp.log1p(-q) - u + mp.log(core)
+    lg = (gamma - 1) * lib.log1p(-q) - u + lib.log(core)
     num = c * c + 2 * gamma * q * c + gamma * (1 - gamma) * q * q * u
     dlg = -num / (c * core)
     return q, c, lg, dlg, q
@@ -170,16 +174,6 @@ def _log_g_mp(q, c, gamma):
 # ---------------------------------------------------------------------------
 # double-precision warm start in the same log charts (numpy, vectorized)
 # ---------------------------------------------------------------------------
-
-def _np_chart_u(u, gamma):
-    q = np.exp(u)
-    c = 1.0 - q
-    core = c - gamma * q * u
-    lg = (gamma - 1.0) * np.log1p(-q) - u + np.log(core)
-    num = c * c + 2.0 * gamma * q * c + gamma * (1.0 - gamma) * q * q * u
-    dlg = -num / (c * core)
-    return q, c, lg, dlg
-
 
 def _np_chart_v(v, gamma):
     c = np.exp(v)
@@ -217,7 +211,7 @@ def _np_solve_charts(L, gamma, w0=None, chart0=None):
     w = np.clip(guess, lo, hi)
     active = np.ones(w.shape, dtype=bool)
     for _ in range(400):
-        qu, cu, lgu, dlgu = _np_chart_u(np.where(is_v, -1.0, w), gamma)
+        qu, cu, lgu, dlgu, _ = _chart_u(np.where(is_v, -1.0, w), gamma, np)
         qv, cv, lgv, dlgv = _np_chart_v(np.where(is_v, w, -1.0), gamma)
         lg = np.where(is_v, lgv, lgu)
         dlg = np.where(is_v, dlgv, dlgu)
@@ -236,7 +230,7 @@ def _np_solve_charts(L, gamma, w0=None, chart0=None):
         active &= ~done
         if not np.any(active):
             break
-    qu, cu, lgu, dlgu = _np_chart_u(np.where(is_v, -1.0, w), gamma)
+    qu, cu, lgu, dlgu, _ = _chart_u(np.where(is_v, -1.0, w), gamma, np)
     qv, cv, lgv, dlgv = _np_chart_v(np.where(is_v, w, -1.0), gamma)
     q = np.where(is_v, qv, qu)
     c = np.where(is_v, cv, cu)
@@ -275,7 +269,7 @@ def _np_phi(is_v, w, q, c, dq, mult, gamma):
 
 def _np_du(w, gamma, is_v):
     """d u/d ell = 1 / (d log g/du) in chart u (valid when q underflows)."""
-    dlg = _np_chart_u(np.where(is_v, -1.0, w), gamma)[3]
+    dlg = _chart_u(np.where(is_v, -1.0, w), gamma, np)[3]
     return 1.0 / dlg
 
 
