@@ -135,18 +135,19 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         # q (-log q) / (1 - q) -> 1 as q -> 1
         ratio = np.where(omq > 0, Q * mlogq / np.where(omq > 0, omq, 1.0), 1.0)
         B = 1.0 + G * ratio
-        # L = log((1 - q_r) / (1 - q_x)) <= 0, formed consistently with the
-        # complement chosen above: log1p((q_x - q_r) / (1 - q_x)) when
-        # 1 - q_r is taken as such, the log of the ratio otherwise
         frac = omq_r / omq
-        L = np.where(big, np.log(np.where(frac > 0, frac, 1.0)), np.log1p((Q - qr) / omq))
-        L = np.where(is_r | ~pos, 0.0, L)
         Br = np.take_along_axis(B, r, axis=-1)
-        Cg = np.exp(G * L)  # ((1 - q_r) / (1 - q_x))^gamma
+        # ((1 - q_r) / (1 - q_x))^gamma = exp(gamma L).  At large gamma the
+        # rounding of L, times gamma, would set the accuracy: L and the product
+        # are formed exactly
         if np.any(G > _EXACT_GAMMA):
-            # gamma L is a large term at large gamma: the rounding of L, times
-            # gamma, would set the accuracy; L and the product are formed exactly
             Cg = _exact_gamma_log_ratio(Q, G, r, is_r, big, pos & (frac > 0) & ~is_r)
+        else:
+            # L <= 0, formed consistently with the complement chosen above:
+            # log1p((q_x - q_r) / (1 - q_x)) when 1 - q_r is taken as such,
+            # the log of the ratio otherwise
+            L = np.where(big, np.log(np.where(frac > 0, frac, 1.0)), np.log1p((Q - qr) / omq))
+            Cg = np.exp(G * np.where(is_r | ~pos, 0.0, L))
         # 1 - q_r = 0 only for a point mass: the other classes get weight 0
         w = np.where(pos & (frac > 0) | is_r, (Q / qr) * Cg * (Br / B), 0.0)
     if alpha is not None:
