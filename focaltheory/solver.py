@@ -144,10 +144,10 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     search for rows the fast path does not settle; every row's answer is
     independent of the batch it is solved in.  Against a 50-digit reference
     every positive entry is within 1e-13 relative (a few ulp at moderate
-    gamma, 4e-14 at worst measured up to gamma = 300).  The terms that gamma multiplies carry gamma times their
-    rounding: gamma log(1 - q), and the constraint, which pins log lambda*
-    only to gamma times its own rounding (1.8e-13 at gamma = 1000 in plain
-    arithmetic).  So above gamma = 300 one more Newton step ends the solve,
+    gamma, 4e-14 at worst measured up to gamma = 300).  The terms that gamma
+    multiplies carry gamma times their rounding: gamma log(1 - q), and the
+    constraint, which pins log lambda* only to gamma times its own rounding
+    (1.8e-13 at gamma = 1000 in plain arithmetic).  So above gamma = 300 one more Newton step ends the solve,
     with q (or 1 - q, whichever is below 1/2) as the exact variable, the logs
     and the sums in double-double, and q rounded once: it is then within an
     ulp of the correctly rounded answer, and the round trip through the
