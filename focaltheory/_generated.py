@@ -221,14 +221,14 @@ def _logit_parts(z, e=None):
 def _k_term(z, e, lp1, neg):
     """k = q (-log q) / (1 - q) from the logit parts (k -> 1 as e -> 0).
 
-    Stable form: Piecewise((e*(lp1 - z), neg), (-e/2 + 1, e < 1/1099511627776), (lp1/e, True))
+    Stable form: Piecewise((e*(lp1 - z), neg), (fmin1(lp1/e), True))
     """
     z = numpy.asarray(z, dtype=numpy.float64)
     e = numpy.asarray(e, dtype=numpy.float64)
     lp1 = numpy.asarray(lp1, dtype=numpy.float64)
     neg = numpy.asarray(neg, dtype=bool)
     with numpy.errstate(all='ignore'):  # unselected numpy.where branches may overflow
-        return numpy.asarray(numpy.where(neg, e*(lp1 - z), numpy.where(numpy.less(e, 1/1099511627776), 1 - 1/2*e, lp1/e)), dtype=numpy.float64)
+        return numpy.asarray(numpy.where(neg, e*(lp1 - z), numpy.fmin(lp1/e, 1.0)), dtype=numpy.float64)
 
 
 def _z_eff(z, gamma, neg):
@@ -274,7 +274,7 @@ def _dlog_g(gamma, k, q, omq=None):
 def log_g_from_logit(z, gamma):
     """log g(q) for q = sigmoid(z), accurate for q near 0 and near 1; gamma broadcasts.
 
-    Stable form: -(gamma - 1)*log1p(exp(-Abs(z))) - Piecewise((z, z < 0), (gamma*z, True)) + log1p(gamma*Piecewise(((-z + log1p(exp(-Abs(z))))*exp(-Abs(z)), z < 0), (1 - exp(-Abs(z))/2, exp(-Abs(z)) < 1/1099511627776), (exp(Abs(z))*log1p(exp(-Abs(z))), True)))
+    Stable form: -(gamma - 1)*log1p(exp(-Abs(z))) - Piecewise((z, z < 0), (gamma*z, True)) + log1p(gamma*Piecewise(((-z + log1p(exp(-Abs(z))))*exp(-Abs(z)), z < 0), (fmin1(exp(Abs(z))*log1p(exp(-Abs(z)))), True)))
     """
     z = numpy.asarray(z, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
@@ -283,4 +283,4 @@ def log_g_from_logit(z, gamma):
         _t1 = numpy.exp(-_t0)
         _t2 = numpy.log1p(_t1)
         _t3 = numpy.less(z, 0)
-        return numpy.asarray(-_t2*(gamma - 1) - numpy.where(_t3, z, gamma*z) + numpy.log1p(gamma*numpy.where(_t3, _t1*(_t2 - z), numpy.where(numpy.less(_t1, 1/1099511627776), 1 - 1/2*_t1, _t2*numpy.exp(_t0)))), dtype=numpy.float64) + 0.0
+        return numpy.asarray(-_t2*(gamma - 1) - numpy.where(_t3, z, gamma*z) + numpy.log1p(gamma*numpy.where(_t3, _t1*(_t2 - z), numpy.fmin(_t2*numpy.exp(_t0), 1.0))), dtype=numpy.float64) + 0.0

@@ -1,5 +1,6 @@
 """The unique minimizer of the focal-entropy over the simplex, for batches."""
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -284,18 +285,18 @@ def _initial_guess(sys):
     makes the largest class stationary at Q0.
     """
     beta = 1.0 / (1.0 + sys.gam / np.maximum(sys.n - 1, 1))
-    r, m = sys.rows, sys.dom
+    flat = sys.flat
     la = beta[:, None] * sys.logP
-    la -= la[r, m][:, None]
+    la -= _at(la, flat)[:, None]
     if not sys.full:
         la[~sys.support] = -np.inf
     s = np.exp(la)
     others = _rowsum(s)[:, None] - s
-    others[r, m] = np.maximum(others[r, m], np.finfo(np.float64).tiny)
+    np.put(others, flat, np.maximum(_at(others, flat), np.finfo(np.float64).tiny))
     z0 = la - np.log(others)
     if not sys.full:
         z0[~sys.support] = -1.0
-    u0 = sys.logP[r, m] + _k.log_g_from_logit(z0[r, m], sys.gam)
+    u0 = _at(sys.logP, flat) + _k.log_g_from_logit(_at(z0, flat), sys.gam)
     return z0, u0
 
 
@@ -343,6 +344,27 @@ def _rowsum(x):
     return np.einsum("ij->i", x)
 
 
+# Below this many classes, reductions along the class axis run as elementwise
+# operations over the columns: numpy reduces a short inner axis slowly (at
+# K = 10 a row maximum costs as much as four exponentials).
+_SHORT_ROWS = 32
+
+
+def _rowmax(x):
+    """Maximum along the (short) class axis."""
+    return functools.reduce(np.maximum, x.T) if x.shape[1] <= _SHORT_ROWS else x.max(axis=1)
+
+
+def _rowall(b):
+    """Logical and along the (short) class axis."""
+    return functools.reduce(np.logical_and, b.T) if b.shape[1] <= _SHORT_ROWS else b.all(axis=1)
+
+
+def _at(x, flat):
+    """The entries x[i, m_i] given their flat indices i K + m_i (cheaper than x[r, m])."""
+    return x.ravel().take(flat)
+
+
 def _newton_parts(sys, tiny, c, u, precise):
     """Evaluate the KKT system at the iterate (c, u) and its Newton step.
 
@@ -365,59 +387,54 @@ def _newton_parts(sys, tiny, c, u, precise):
         z, e = c, None
     e, lp1, qv, omq, neg = _k._logit_parts(z, e)
     kk = _k._k_term(z, e, lp1, neg)
-    # F = log P + log g(q) - u.  Its large terms (log P, z_eff, u: each up to
-    # ~1e3) are summed without rounding error; for a tiny class log P - z_eff
-    # is -c exactly.
     mz = -_k._z_eff(z, G, neg)
     a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
         else (logP, mz, logP_lo)
     mu = np.repeat(-u, c.shape[1]).reshape(c.shape)
     small = lo + _k._log_g_small(G, kk, lp1)
     if precise.any():
-        s1, e1 = _dd.two_sum(a, b)
-        s2, e2 = _dd.two_sum(s1, mu)
-        F = s2 + (e1 + e2 + small)
+        A, A_lo = _dd.two_sum(a, mu)
+        F = (A + b) + (A_lo + small)
         if not precise.all():
-            F = np.where(precise[:, None], F, (s1 + mu) + small)
+            F = np.where(precise[:, None], F, (a + b + mu) + small)
     else:
-        s1 = a + b
-        F = (s1 + mu) + small
+        F = (a + b + mu) + small
     if not sys.full:
         F = np.where(support, F, 0.0)
     h = _k._dlog_g(G, kk, qv, omq)
     # The constraint in log form, log(sum_{x != m} q_x) = log(1 - q_m) for the
     # dominant class m: linear in the log-odds where q is tiny or near 1, so
     # Newton takes full steps where sum(q) - 1 = 0 would crawl.
-    r, m = sys.rows, sys.dom
     qo = qv.copy()
-    qo[r, m] = 0.0
+    np.put(qo, sys.flat, 0.0)
     others = _rowsum(qo)
-    R = np.log(others / omq[r, m])
-    dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, r, m, None if sys.full else support)
+    R = np.log(others / _at(omq, sys.flat))
+    dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, sys.flat, None if sys.full else support)
     # Newton's direction is a descent direction for the plain sum of squares
     merit = _rowdot(F, F) + R * R
     out = dict(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du, merit=merit,
-               s1=s1, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum))
+               a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum))
     if sys.exact:
         out["tiny"] = tiny
     return out
 
 
-def _newton_step(q, omq, qo, others, h, F, R, r, m, support=None):
+def _newton_step(q, omq, qo, others, h, F, R, flat, support=None):
     """The Newton correction (dc, du) of the joint system, and sum w.
 
     Stationarity F + h dc - du = 0 gives dc = (du - F) / h; the linearized
     constraint R + sum_x a_x dc_x = 0 with a_x = q_x (1 - q_x) / others
     (x != m, the dominant class) and a_m = q_m then gives
     du = (sum w F - R) / sum w with w = a / h.  ``qo`` is q with the dominant
-    class zeroed, ``others`` its row sums.
+    class zeroed, ``others`` its row sums; ``flat`` the flat index of the
+    dominant class of each row (see _at).
     """
     w = qo * omq
     w /= h  # zero at m: the largest class is added per row below
     inv_o = 1.0 / others
-    w_m = q[r, m] / h[r, m]
+    w_m = _at(q, flat) / _at(h, flat)
     wsum = _rowsum(w) * inv_o + w_m
-    du = (_rowdot(w, F) * inv_o + w_m * F[r, m] - R) / wsum
+    du = (_rowdot(w, F) * inv_o + w_m * _at(F, flat) - R) / wsum
     dc = (np.repeat(du, F.shape[1]).reshape(F.shape) - F) / h
     if support is not None:
         dc = np.where(support, dc, 0.0)
@@ -438,7 +455,7 @@ def _noise(s, G, u):
 
 def _merit_floor(s, G, u, support):
     """Below this the merit is rounding: every term of F at a few ulp."""
-    mag = 1.0 + np.abs(G - 1.0) * s["lp1"] + G * s["kk"] + np.abs(s["s1"]) + np.abs(u)[:, None]
+    mag = 1.0 + np.abs(G - 1.0) * s["lp1"] + G * s["kk"] + np.abs(s["a"] + s["b"]) + np.abs(u)[:, None]
     return _rowsum(np.where(support, mag, 0.0) ** 2) * (64 * _EPS) ** 2
 
 
@@ -449,7 +466,7 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
     """
     out = (q_out, loglam_out, value_out, it_out, conv_out, res_out)
     support = P > 0
-    n = support.sum(axis=1)
+    n = P.shape[1] if support.all() else support.sum(axis=1)
     trivial = (gam == 0) | (n == 1)
     if np.any(trivial):
         t = np.flatnonzero(trivial)
@@ -516,9 +533,13 @@ class _System:
         self.rows = np.arange(P.shape[0])
         if _derived is None:
             support = P > 0
-            _derived = (support, np.argmax(np.where(support, logP, -np.inf), axis=1), support.sum(axis=1))
+            if support.all():
+                _derived = (support, np.argmax(logP, axis=1), np.full(P.shape[0], P.shape[1]))
+            else:
+                _derived = (support, np.argmax(np.where(support, logP, -np.inf), axis=1), support.sum(axis=1))
         self.support, self.dom, self.n = _derived  # support, the largest class, support sizes
         self.full = bool(self.support.all())
+        self.flat = self.rows * P.shape[1] + self.dom  # flat indices of the largest classes (see _at)
 
     def G_at(self, idx):
         """gamma for some rows, broadcastable against their classes."""
@@ -572,7 +593,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             cand = _as_slice(cand, ok.size)  # usually every row: views, no copies
             tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
                 {key: s[key][cand] for key in ("lp1", "kk", "h", "u_noise")}, sys.G_at(cand), u[cand]))
-            ok[cand] = np.all(np.abs(dc[cand]) <= tol, axis=1)
+            ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
         last = k == maxiter
         done = (ok | last) & alive
         if np.any(done):
@@ -600,7 +621,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             sys = sys.take(keep)
             pos, tiny, c, u, dc, du, merit = pos[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep], merit[keep]
             precise = precise[keep]
-            s = {key: s[key][keep] for key in ("lp1", "kk", "s1")}
+            s = {key: s[key][keep] for key in ("lp1", "kk", "a", "b")}
             c_acc, u_acc, tiny_acc, m_acc = c_acc[keep], u_acc[keep], tiny_acc[keep], m_acc[keep]
             dc_acc, du_acc, t = dc_acc[keep], du_acc[keep], t[keep]
         # Globalization: a full Newton step is kept when it lowers the merit
@@ -609,7 +630,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         back = ~(merit <= (1.0 - 1e-4 * t) * m_acc) & (t > 1.0 / 1024)
         if back.any():
             b = np.flatnonzero(back)
-            floor = _merit_floor({key: s[key][b] for key in ("lp1", "kk", "s1")}, sys.G_at(b), u[b], sys.support[b])
+            floor = _merit_floor({key: s[key][b] for key in ("lp1", "kk", "a", "b")}, sys.G_at(b), u[b], sys.support[b])
             back[b] = merit[b] > floor
         if back.any():
             fwd = ~back
@@ -660,7 +681,7 @@ def _write(sys, s, wr, ok, dst, iterations, out):
         corr = np.where(okw[:, None], corr, 0.0)
     qd = qd + qd * corr
     log_lam = s["u"][wr] + np.where(okw, s["du"][wr], 0.0)
-    residual = np.maximum(np.abs(s["F"][wr]).max(axis=1), np.abs(s["R"][wr]))
+    residual = np.maximum(_rowmax(np.abs(s["F"][wr])), np.abs(s["R"][wr]))
     if sys.exact and okw.any():
         qx, lx, rx, done = _polish(sys, s, wr)
         done &= okw
@@ -716,7 +737,7 @@ def _polish(sys, s, wr):
     x = np.where(tiny, 0.5, np.where(neg, q, omq))  # the exact side, <= 1/2
     # a dominant class within 1e-300 of 1 (every other class tiny): its
     # complement is below the range of double-double logs; nothing to polish
-    done = np.all(x >= 1e-300, axis=1)
+    done = _rowall(x >= 1e-300)
     x = np.where(x >= 1e-300, x, 0.5)
     yh, yl = _dd.two_sum(1.0, -x)  # the other side, exactly
     qq, cc = np.where(neg, x, yh), np.where(neg, yh, x)  # q and 1 - q, rounded
@@ -732,22 +753,22 @@ def _polish(sys, s, wr):
     rest = (sys.logP_lo[wr] + T_l) - lq_l + np.log1p(G * qq * (-lq_h / cc))
     F = np.where(tiny, s["F"][wr], s3 + ((e1 + e2 + e3) + rest))
     # the constraint: sum of the other classes against 1 - q_m, in double-double
-    r, m = np.arange(x.shape[0]), sys.dom[wr]
-    oh, ol = np.where(neg, yh, x)[r, m], np.where(neg, yl, 0.0)[r, m]
+    flat = sys.flat if isinstance(wr, slice) else np.arange(x.shape[0]) * x.shape[1] + sys.dom[wr]
+    oh, ol = _at(np.where(neg, yh, x), flat), _at(np.where(neg, yl, 0.0), flat)
     qh, ql = np.where(tiny, 0.0, qq), np.where(tiny, q, np.where(neg, 0.0, yl))
-    qh[r, m] = 0.0
-    ql[r, m] = 0.0
+    np.put(qh, flat, 0.0)
+    np.put(ql, flat, 0.0)
     Sh, Sl = _dd.rowsum_dd(qh, ql)
     d, de = _dd.two_sum(Sh, -oh)
     R = np.log1p((d + (de + (Sl - ol))) / oh)
     qo = np.where(tiny, q, qq)
-    qo[r, m] = 0.0
-    dc, du, _ = _newton_step(np.where(tiny, q, qq), np.where(tiny, omq, cc), qo, Sh, h, F, R, r, m,
+    np.put(qo, flat, 0.0)
+    dc, du, _ = _newton_step(np.where(tiny, q, qq), np.where(tiny, omq, cc), qo, Sh, h, F, R, flat,
                              None if support.all() else support)
     # q + q (1 - q) dc, from the exact side; tiny classes as in _write
     q_new = np.where(neg, x + x * yh * dc, yh + (yl + yh * x * dc))
     q_new = np.where(tiny, q + q * omq * dc, q_new)
-    return q_new, u + du, np.maximum(np.abs(F).max(axis=1), np.abs(R)), done
+    return q_new, u + du, np.maximum(_rowmax(np.abs(F)), np.abs(R)), done
 
 
 def _inner_logits(sys, u, z, iters=100):

@@ -279,6 +279,22 @@ def test_two_term_dlog_g_cancels_where_the_one_denominator_form_does_not():
     assert abs(float(G._dlog_g(gv, k, qv, omq)) - ref) <= 1e-15 * abs(ref)
 
 
+@pytest.mark.parametrize("z", [600.0, 709.5, 720.0, 745.5, 800.0, 2000.0])
+@pytest.mark.parametrize("gv", [0.5, 2.0, 50.0])
+def test_kernels_beyond_the_range_of_exp_minus_z(z, gv):
+    # past z = 709 exp(-z) is subnormal, past 745 it is 0 and k = log1p(e)/e is
+    # 0/0 (its limit is 1): the kernels must stay finite and right there
+    with mpmath.workdps(50):
+        ref = S._u_references(mpmath.mpf(z), mpmath.mpf(gv))
+    e, lp1, qv, omq, neg = G._logit_parts(z)
+    k = G._k_term(z, e, lp1, neg)
+    assert abs(float(k) - 1.0) <= 1e-15
+    for name, got in (("log_g_from_logit", G.log_g_from_logit(z, gv)), ("_dlog_g", G._dlog_g(gv, k, qv, omq))):
+        want = float(ref[name][0])
+        assert np.isfinite(got)
+        assert abs(float(got) - want) <= 1e-14 * abs(want), (name, float(got), want)
+
+
 # ---------------------------------------------------------------------------
 # independent spot values (THEORY.md items 2 and 6)
 # ---------------------------------------------------------------------------
