@@ -369,8 +369,8 @@ def _newton_parts(sys, tiny, c, u, precise):
     """Evaluate the KKT system at the iterate (c, u) and its Newton step.
 
     In the rows where ``precise`` (bool per row) holds, the large terms of F
-    are summed without rounding error; in the others (far from the answer,
-    where F is large anyway) plainly.
+    are summed without rounding error (see below); in the others (far from
+    the answer, where F is large anyway) plainly.
 
     Returns a dict with the class quantities (z, log1p(e), q, 1 - q), the
     residuals (F: stationarity in log form, R: the constraint in log form),
@@ -387,6 +387,12 @@ def _newton_parts(sys, tiny, c, u, precise):
         z, e = c, None
     e, lp1, qv, omq, neg = _k._logit_parts(z, e)
     kk = _k._k_term(z, e, lp1, neg)
+    # F = log P + log g(q) - u = a + b - u + small, with the large terms
+    # a = log P and b = -z_eff (each up to ~1e3; for a tiny class a = 0 and
+    # b = -c, log P - z_eff exactly).  Once u has settled (``precise``), a - u
+    # is summed exactly (TwoSum) and its high part then meets b without
+    # rounding: near the answer the two nearly cancel (Sterbenz's lemma), or
+    # else both are at the scale of the small terms anyway.
     mz = -_k._z_eff(z, G, neg)
     a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
         else (logP, mz, logP_lo)
@@ -560,8 +566,10 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     the rows left unsettled otherwise.
     """
     q_out, loglam_out, value_out, it_out, conv_out, res_out = out
-    tiny = (z0 < _TINY_LOGIT) | ~sys.support
-    c = np.where(tiny, np.where(sys.support, z0 - sys.logP, -1.0), z0)
+    tiny = z0 < _TINY_LOGIT
+    if not sys.full:
+        tiny |= ~sys.support
+    c = np.where(tiny, np.where(sys.support, z0 - sys.logP, -1.0), z0) if tiny.any() else z0
     W = rows.size
     it0 = np.broadcast_to(it0, W)  # iterations spent before, per row
     pos = np.arange(W)  # positions (into rows) of the rows still iterating
