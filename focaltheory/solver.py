@@ -536,7 +536,6 @@ class _System:
         # broadcasts a scalar several times faster than an (N, 1) column)
         self.G = float(gam[0]) if gam.size and np.all(gam == gam[0]) else gam[:, None]
         self.exact = bool(gam.size) and float(np.max(gam)) > _EXACT_GAMMA  # polish the answer (_polish)
-        self.rows = np.arange(P.shape[0])
         if _derived is None:
             support = P > 0
             if support.all():
@@ -545,7 +544,7 @@ class _System:
                 _derived = (support, np.argmax(np.where(support, logP, -np.inf), axis=1), support.sum(axis=1))
         self.support, self.dom, self.n = _derived  # support, the largest class, support sizes
         self.full = bool(self.support.all())
-        self.flat = self.rows * P.shape[1] + self.dom  # flat indices of the largest classes (see _at)
+        self.flat = np.arange(P.shape[0]) * P.shape[1] + self.dom  # flat indices of the largest classes (see _at)
 
     def G_at(self, idx):
         """gamma for some rows, broadcastable against their classes."""
