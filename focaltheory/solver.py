@@ -501,7 +501,7 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
     if act.size == 0:
         return
     sl = _as_slice(act, P.shape[0])  # usually every row: no copies
-    sys = _System(P[sl], gam[sl], Pexp=None if Pexp is None else Pexp[sl])
+    sys = _System(P[sl], gam[sl], Pexp=None if Pexp is None else Pexp[sl], support=support[sl])
     z0, u0 = _initial_guess(sys)
     fast = min(maxiter, _FAST_ITERS)
     left = _newton(sys, act, z0, u0, fast, final=fast == maxiter, it0=0, out=out)
@@ -523,10 +523,10 @@ class _System:
 
     P is the distribution, or with Pexp a stand-in: the distribution is
     P * 2**Pexp (see _reweight), which only tiny classes' odds and the value
-    ever need.
+    ever need.  ``support`` (P > 0) is taken from the caller when it has it.
     """
 
-    def __init__(self, P, gam, logP=None, logP_lo=None, Pexp=None, _derived=None):
+    def __init__(self, P, gam, logP=None, logP_lo=None, Pexp=None, _derived=None, support=None):
         self.P, self.Pexp = P, Pexp
         if logP is None:
             logP, logP_lo = _log_hi_lo(P, Pexp)
@@ -537,7 +537,7 @@ class _System:
         self.G = float(gam[0]) if gam.size and np.all(gam == gam[0]) else gam[:, None]
         self.exact = bool(gam.size) and float(np.max(gam)) > _EXACT_GAMMA  # polish the answer (_polish)
         if _derived is None:
-            support = P > 0
+            support = P > 0 if support is None else support
             if support.all():
                 _derived = (support, np.argmax(logP, axis=1), np.full(P.shape[0], P.shape[1]))
             else:
