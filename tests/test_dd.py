@@ -97,7 +97,19 @@ def _nearby(values):
 # ---------------------------------------------------------------------------
 
 def _ref_log(hi, lo):
-    return mp.log(mpmath.fadd(hi, lo, exact=True))  # hi + lo exact, not rounded to 60 digits
+    # log(hi + lo) = log(hi) + log1p(lo / hi), each to 60 digits.  Not mp.log of the exact sum:
+    # mpmath 1.3 returns 2.07e-284 for log(0.25 + 5.17e-285) given exactly (about 950 bits),
+    # dropping the -2 log 2 (see test_log_reference_near_a_power_of_two)
+    return mp.log(hi) + mp.log1p(lo / hi)
+
+
+def test_log_reference_near_a_power_of_two():
+    # the case hypothesis found: the reference, not log_dd, was wrong there
+    hi, lo = 0.25, 5.1710200047821e-285
+    with mp.workdps(DPS):
+        want = -2 * mp.log(2) + mp.mpf(4) * mp.mpf(lo)  # log(1 + x) = x to far below 1e-60 here
+        assert abs(_ref_log(mp.mpf(hi), mp.mpf(lo)) - want) < mp.mpf(10) ** -58
+    check_log(np.array([hi]), np.array([lo]), "log: reference near a power of two")
 
 
 # ---------------------------------------------------------------------------
