@@ -10,16 +10,22 @@
   repeat and its median and spread are reported.
 * gamma sweep: time and iterations as gamma grows, on a mixed batch of
   imbalance families (K = 10).
+* Free start (N = floor_N, K = 10, gamma = 2): the minimizer handed, in place
+  of its own start, the answer it computed plus Gaussian noise of a given
+  size, at no cost.  Its time is what the certified Newton solve costs from
+  a start of that accuracy: a lower bound on any cleverer start.
 * Peak memory (tracemalloc) of one minimizer call relative to the input's nbytes.
 * Scaling: least-squares slopes of log time against log(N K) and log gamma.
 """
 
+import contextlib
 import time
 import tracemalloc
+from unittest import mock
 
 import numpy as np
 
-from focaltheory import focal_entropy, minimizer
+from focaltheory import focal_entropy, minimizer, solver
 
 from . import generic
 from ._common import family, spread, time_call
@@ -28,6 +34,8 @@ __all__ = ["run_speed", "fit_exponent", "peak_memory_ratio"]
 
 GAMMA = 2.0
 K_HEAD = 10
+# noise (in log-odds and in log lambda) of the free starts
+FREE_START_ERRORS = (0.0, 1e-8, 1e-4, 1e-2)
 
 
 def fit_exponent(x, y):
@@ -51,6 +59,62 @@ def peak_memory_ratio(fn, nbytes):
         tracemalloc.stop()
     del out
     return peak / nbytes, peak
+
+
+@contextlib.contextmanager
+def free_start(z, u):
+    """Hand the solver the start (z, u) for the rows of the minimizer calls made inside.
+
+    ``z`` (N, K) are log-odds and ``u`` (N,) log-multipliers; the solver's
+    own start (``solver._initial_guess``) is bypassed, so none of its cost is
+    paid.  Chunks are served in order; the context checks on exit that every
+    row was served exactly once per call made.
+    """
+    served = [0]
+
+    def guess(sys):
+        n = sys.P.shape[0]
+        o = served[0] % z.shape[0]
+        served[0] += n
+        return z[o:o + n], u[o:o + n]
+
+    with mock.patch.object(solver, "_initial_guess", guess):
+        yield
+    if served[0] % z.shape[0]:
+        raise RuntimeError(f"free start served {served[0]} rows, not a multiple of {z.shape[0]}")
+
+
+def _free_start_bound(P, res, repeats, log, seed=7):
+    """Minimizer time from free starts of several accuracies, and from its own (see module doc).
+
+    Every repeat times the minimizer from its own start and from each free
+    start, interleaved, so the rows compare within one repeat.
+    """
+    q = np.asarray(res.q)
+    z_star, u_star = np.log(q) - np.log1p(-q), np.asarray(res.log_lam)
+    rng = np.random.default_rng(seed)
+    starts = [(err, z_star + err * rng.standard_normal(z_star.shape), u_star + err * rng.standard_normal(u_star.shape))
+              for err in FREE_START_ERRORS]
+    ts = {err: [] for err in (None, *FREE_START_ERRORS)}
+    last = {}
+    for _ in range(repeats):
+        for err, z, u in [(None, None, None), *starts]:
+            with free_start(z, u) if err is not None else contextlib.nullcontext():
+                minimizer(P, GAMMA)  # untimed call first, as in the headline
+                t0 = time.perf_counter()
+                last[err] = minimizer(P, GAMMA)
+                ts[err].append(time.perf_counter() - t0)
+    rows = []
+    for err, t in ts.items():
+        r = last[err]
+        dev = float(np.max(np.abs(np.asarray(r.q) - q) / q))
+        rows.append({"start_error": err, "minimizer_s": spread(t), "s_per_dist": spread(np.array(t) / P.shape[0]),
+                     "iterations_mean": float(np.mean(r.iterations)), "all_converged": bool(np.all(r.converged)),
+                     "max_rel_diff_from_own_start": dev})
+        what = "own start" if err is None else f"free start within {err:g}"
+        log(f"  {what}: {np.median(t) / P.shape[0] * 1e6:.2f} us/dist, "
+            f"iterations {rows[-1]['iterations_mean']:.2f}, Q* differs by {dev:.1e}")
+    return rows
 
 
 def _side_by_side(P, repeats, min_time):
@@ -151,6 +215,9 @@ def run_speed(cfg, log=print, seed=2024):
         "all_converged": bool(res.converged.all()),
     }
     log(f"  headline: ratio to floor {np.median(t_min / t_fe):.2f}, {np.median(t_sl / per_dist):.0f}x SLSQP")
+
+    # -- free start: what the certified solve costs from a start it did not pay for
+    out["free_start"] = _free_start_bound(P, res, cfg.repeats, log)
 
     # -- memory ----------------------------------------------------------------
     mem = []

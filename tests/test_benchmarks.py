@@ -55,6 +55,13 @@ def test_benchmarks_tiny_run(tmp_path, capsys):
     # iterations histogram: every solve of the gamma sweep counted once
     assert sum(sum(c) for c in sp["iterations_histogram"].values()) == 3 * 500
     assert isinstance(sp["scaling"]["exponent_gamma"], float)
+    # free starts: each one used (from the answer itself one iteration certifies it, where the solver's own
+    # start needs more) and each leading to the same answer
+    fs = {r["start_error"]: r for r in sp["free_start"]}
+    assert set(fs) == {None, 0.0, 1e-8, 1e-4, 1e-2}
+    assert all(r["all_converged"] and r["max_rel_diff_from_own_start"] < 1e-13 for r in fs.values())
+    assert fs[0.0]["iterations_mean"] <= 1.0 < fs[None]["iterations_mean"]
+    assert fs[1e-8]["iterations_mean"] <= fs[1e-4]["iterations_mean"] <= fs[1e-2]["iterations_mean"]
 
     summary = (out / "summary.md").read_text()
     assert "throughput over SLSQP" in summary and "| focaltheory |" in summary
