@@ -79,14 +79,17 @@ def _distribution(p, name, axis, normalize=True):
     _check_finite(arr, name)
     if np.any(arr < 0):
         raise ValueError(f"{name} must be nonnegative, found {float(arr.min())!r}")
-    total = arr.sum(axis=-1, keepdims=True)
+    with np.errstate(over="ignore"):  # finite weights whose sum overflows are handled below
+        total = arr.sum(axis=-1, keepdims=True)
     if np.any(total <= 0):
         where = np.argwhere(total[..., 0] <= 0)
         loc = "" if arr.ndim == 1 else f" (first at batch index {tuple(int(i) for i in where[0])})"
         raise ValueError(f"{name} has an all-zero distribution{loc}: weights must have a positive sum")
     if not np.all(np.isfinite(total)):
-        # finite weights whose sum overflows: rescale by the largest first
-        arr = arr / arr.max(axis=-1, keepdims=True)
+        # finite weights whose sum overflows: those rows are rescaled by their
+        # largest weight first (only those: the others keep their bits)
+        over = ~np.isfinite(total)
+        arr = np.where(over, arr / arr.max(axis=-1, keepdims=True), arr)
         total = arr.sum(axis=-1, keepdims=True)
     if normalize:
         arr /= total

@@ -140,14 +140,15 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         # ((1 - q_r) / (1 - q_x))^gamma = exp(gamma L).  At large gamma the
         # rounding of L, times gamma, would set the accuracy: L and the product
         # are formed exactly
-        if np.any(G > _EXACT_GAMMA):
-            Cg = _exact_gamma_log_ratio(Q, G, r, is_r, big, pos & (frac > 0) & ~is_r)
-        else:
-            # L <= 0, formed consistently with the complement chosen above:
-            # log1p((q_x - q_r) / (1 - q_x)) when 1 - q_r is taken as such,
-            # the log of the ratio otherwise
-            L = np.where(big, np.log(np.where(frac > 0, frac, 1.0)), np.log1p((Q - qr) / omq))
-            Cg = np.exp(G * np.where(is_r | ~pos, 0.0, L))
+        # L <= 0, formed consistently with the complement chosen above:
+        # log1p((q_x - q_r) / (1 - q_x)) when 1 - q_r is taken as such,
+        # the log of the ratio otherwise
+        L = np.where(big, np.log(np.where(frac > 0, frac, 1.0)), np.log1p((Q - qr) / omq))
+        Cg = np.exp(G * np.where(is_r | ~pos, 0.0, L))
+        exact = G > _EXACT_GAMMA
+        if np.any(exact):
+            # per row (a row's result must not depend on its batch)
+            Cg = np.where(exact, _exact_gamma_log_ratio(Q, G, r, is_r, big, pos & (frac > 0) & ~is_r), Cg)
         # 1 - q_r = 0 only for a point mass: the other classes get weight 0
         w = np.where(pos & (frac > 0) | is_r, (Q / qr) * Cg * (Br / B), 0.0)
     if alpha is not None:

@@ -30,6 +30,10 @@ _FAST_ITERS = 10
 # 4.0e-14 at gamma = 300, 6.2e-14 at 500, 1.8e-13 at 1000).  Below, the
 # exact step (about one more Newton evaluation) is not spent.
 _EXACT_GAMMA = 300.0
+# d log g / dz carries gamma (gamma - 1) q k, which overflows near gamma = 1e154.
+# Q* is exact to about an ulp up to here (tested at 1e150); Q* is uniform on
+# the support to double precision long before (1/n + O(log P / gamma)).
+_MAX_GAMMA = 1e150
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,10 @@ class MinimizerResult:
         The minimal focal-entropy H_g(P) = H_g(P, Q*) in nats, batch shape.
     iterations : ndarray
         Newton iterations used, batch shape (0 for gamma = 0 and point masses),
-        counting the exact last step taken above gamma = 300 (see Notes).
+        counting the exact last step taken above gamma = 300 (see Notes).  A
+        row that the first 10 Newton iterations do not settle restarts from a
+        bracketed 1-D search, whose steps are counted too: the count can then
+        exceed ``maxiter``, which bounds the Newton iterations alone.
     converged : ndarray
         Bool, batch shape: True where the last Newton correction was at the
         level of rounding.
@@ -90,9 +97,9 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         does).  Any leading (batch) shape.  Integer and float32 input is
         accepted and computed in float64.
     gamma : float or array_like
-        Focusing parameter, finite and >= 0.  An array broadcasts against the
-        batch shape (the shape of `p` without `axis`), so one call can sweep
-        gamma.
+        Focusing parameter, >= 0 and at most 1e150.  An array broadcasts
+        against the batch shape (the shape of `p` without `axis`), so one
+        call can sweep gamma.
     axis : int, optional
         The class axis.  Default -1.
     alpha : array_like, optional
@@ -104,7 +111,9 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         and ``log_lam`` refer to the weighted risk.
     maxiter : int, optional
         Newton iterations allowed per distribution (above gamma = 300, one
-        exact step may follow).  Default 50; typical use needs 3 to 8.
+        exact step may follow; the steps of the bracketed restart, see
+        ``iterations``, are not limited by it).  Default 50; typical use
+        needs 3 to 8.
 
     Returns
     -------
@@ -116,8 +125,8 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     ------
     ValueError
         NaN, inf or negative weights, an all-zero distribution, an empty class
-        axis, gamma negative or not finite or not broadcastable, axis out of
-        range.
+        axis, gamma negative, above 1e150, not finite or not broadcastable,
+        axis out of range; alpha so large that the weighted value overflows.
     TypeError
         Complex, string or object input, a non-integer axis.
 
@@ -181,18 +190,24 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     (4, 2, 3)
     """
     W, ax = _distribution(p, "p", axis, normalize=False)
+    # rows contiguous, so that each row's sums (and so its result) are the
+    # same bits whatever the input's memory layout or class axis
+    W = np.ascontiguousarray(W)
     g = _gamma(gamma)
-    log_scale = Pexp = None
+    if g.size and float(g.max()) > _MAX_GAMMA:
+        raise ValueError(f"gamma must be at most {_MAX_GAMMA:g} for the minimizer (the solver squares it), "
+                         f"got {float(g.max())!r}")
+    scale = Pexp = None
     if alpha is not None:
         A = _class_weights(alpha, np.moveaxis(W, -1, ax).shape, ax)
-        P, Pexp, log_scale = _reweight(W, A)
+        P, Pexp, scale = _reweight(W, A)
     else:
         total = W.sum(axis=-1, keepdims=True)
         P = W / total
         tiny = np.finfo(np.float64).tiny
         # (a cheap bound first: no entry can be subnormal when the smallest
         # weight over the largest total is normal)
-        sub = None if W.min() > tiny * total.max() else (P < tiny) & (W > 0)
+        sub = None if W.size == 0 or W.min() > tiny * total.max() else (P < tiny) & (W > 0)
         if sub is not None and np.any(sub):
             # normalized entries below the normal range would lose digits:
             # W / total = (mW / mt) 2**(eW - et), kept as stand-in and exponent
@@ -236,10 +251,15 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     q = np.moveaxis(q.reshape(batch + (K,)), -1, ax_out)
     log_lam = log_lam.reshape(batch)
     value = value.reshape(batch)
-    if log_scale is not None:
-        # the weighted risk is Z times the reweighted one, lambda* likewise
-        log_lam = log_lam + log_scale
-        value = value * np.exp(log_scale)
+    if scale is not None:
+        # the weighted risk is Z times the reweighted one, lambda* likewise;
+        # Z = Zs 2**E is applied as such (exp(log Z) would cost |log Z| ulp)
+        Zs, E = scale
+        log_lam = log_lam + (np.log(Zs) + E * np.log(2.0))
+        with np.errstate(over="ignore", under="ignore"):
+            value = np.ldexp(value * Zs, np.broadcast_to(E, value.shape))
+        if not np.all(np.isfinite(value)):
+            raise ValueError("alpha is so large that the weighted minimal focal-entropy overflows double precision")
     return MinimizerResult(
         q=q,
         log_lam=log_lam,
@@ -250,15 +270,18 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     )
 
 
-def _reweight(P, A):
-    """alpha * P normalized, without underflow: (stand-in, exponent, log Z).
+def _reweight(W, A):
+    """alpha * P normalized, without underflow: (stand-in, exponent, (Zs, E)).
 
-    The value of each entry is stand-in * 2**exponent.  The exponent is 0
-    except where the value falls below the normal range (e.g. 1e-300 * 1e-30),
-    and there the stand-in keeps all its digits.  log Z is the log of the
-    normalizer sum(alpha * P).
+    P = W / sum(W) (W: nonnegative weights with a finite, positive sum).  The
+    value of each entry is stand-in * 2**exponent.  The exponent is 0 except
+    where the value falls below the normal range (e.g. 1e-300 * 1e-30), and
+    there the stand-in keeps all its digits.  The normalizer sum(alpha * P)
+    is Z = Zs * 2**E (Zs in [1/4, K]), which may lie outside the double range.
     """
-    mP, eP = np.frexp(P)
+    mW, eW = np.frexp(W)
+    mt, et = np.frexp(W.sum(axis=-1, keepdims=True))
+    mP, eP = mW / mt, eW - et  # P = mP 2**eP, each entry rounded once (as W / sum(W))
     mA, eA = np.frexp(A)
     m, e = mP * mA, eP + eA
     pos = m > 0
@@ -270,8 +293,7 @@ def _reweight(P, A):
     m = m / Zs
     val = np.ldexp(m, e)
     normal = (val >= np.finfo(np.float64).tiny) | ~pos
-    log_scale = np.log(Zs[..., 0]) + emax[..., 0] * np.log(2.0)
-    return np.where(normal, val, m), np.where(normal, 0, e), log_scale
+    return np.where(normal, val, m), np.where(normal, 0, e), (Zs[..., 0], emax[..., 0])
 
 
 def _initial_guess(sys):
@@ -689,40 +711,46 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     qd = qd + qd * corr
     log_lam = s["u"][wr] + np.where(okw, s["du"][wr], 0.0)
     residual = np.maximum(_rowmax(np.abs(s["F"][wr])), np.abs(s["R"][wr]))
+    z, lp1 = s["z"][wr], s["lp1"][wr]
+    # -log q = log1p(e) - min(z, 0) and log(1 - q) = -log1p(e) - max(z, 0)
+    mlq = lp1 - np.minimum(z, 0.0)
+    L1 = np.maximum(z, 0.0)
+    L1 += lp1
+    L1 = -L1
     if sys.exact and okw.any():
-        qx, lx, rx, done = _polish(sys, s, wr)
-        done &= okw
+        qx, lx, rx, mlq_x, L1_x, done = _polish(sys, s, wr)
+        # per row: whether a row is polished depends on its own gamma only
+        done &= okw & (sys.gam[wr] > _EXACT_GAMMA)
         qd = np.where(done[:, None], qx, qd)
         log_lam = np.where(done, lx, log_lam)
         residual = np.where(done, rx, residual)
         iterations = iterations + done  # the exact step is one more Newton step
+        # the value at the polished q (gamma multiplies the rounding of log(1 - q))
+        pol = done[:, None] & ~s["tiny"][wr]
+        mlq = np.where(pol, mlq_x, mlq)
+        L1 = np.where(pol, L1_x, L1)
     q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
     loglam_out[dst] = log_lam
-    z, lp1 = s["z"][wr], s["lp1"][wr]
-    # P (1 - q)^gamma (-log q) with -log q = log1p(e) - min(z, 0) and
-    # log(1 - q) = -log1p(e) - max(z, 0); the two small factors are joined in
-    # the exponent where their product would leave the normal range
-    mlq = lp1 - np.minimum(z, 0.0)
-    GL1 = np.maximum(z, 0.0)
-    GL1 += lp1
-    GL1 *= -sys.G_at(wr)  # gamma log(1 - q)
+    # P (1 - q)^gamma (-log q); the two small factors are joined in the
+    # exponent where their product would leave the normal range
+    GL1 = L1 * sys.G_at(wr)  # gamma log(1 - q)
     mag = np.exp(GL1)
     mag *= mlq
     if not sys.full or mag.min() < 1e-290:  # (off the support mag is unused, maybe NaN)
         with np.errstate(divide="ignore"):
             mag = np.where(mag < 1e-290, np.exp(GL1 + np.log(mlq)), mag)
-    if sys.Pexp is None and sys.full:
-        value_out[dst] = _rowdot(sys.P[wr], mag)
-    else:
-        terms = _value(sys.P[wr] * mag, None if sys.Pexp is None else sys.Pexp[wr])
-        value_out[dst] = _rowsum(terms if sys.full else np.where(support, terms, 0.0))
+    # one summation for every row (einsum's dot product rounds differently
+    # from its sum of the products), so that the value does not depend on
+    # the batch
+    terms = _value(sys.P[wr] * mag, None if sys.Pexp is None else sys.Pexp[wr])
+    value_out[dst] = _rowsum(terms if sys.full else np.where(support, terms, 0.0))
     it_out[dst] = iterations
     conv_out[dst] = okw
     res_out[dst] = residual
 
 
 def _polish(sys, s, wr):
-    """The last Newton step at large gamma, exact: (q, log_lam, residual) of the rows ``wr``.
+    """The last Newton step at large gamma, exact: q, log_lam, residual, -log q, log(1 - q), done.
 
     At the converged iterate, each class's smaller side (q where z < 0,
     1 - q otherwise) is taken as an exact double and the other side as its
@@ -734,7 +762,8 @@ def _polish(sys, s, wr):
     are not multiplied by gamma).  The Newton correction from there, applied
     in linear form and rounded once, gives q within about an ulp: the plain
     evaluation carries gamma times the rounding of its logs and sums.
-    Returns q, log_lam, the residual there, and which rows were polished.
+    Returns q, log_lam, the residual there, -log q and log(1 - q) at the new
+    q (from its exact side), and which rows could be polished.
     """
     G = sys.G_at(wr)
     q, omq, z, h, u = s["q"][wr], s["omq"][wr], s["z"][wr], s["h"][wr], s["u"][wr]
@@ -775,7 +804,14 @@ def _polish(sys, s, wr):
     # q + q (1 - q) dc, from the exact side; tiny classes as in _write
     q_new = np.where(neg, x + x * yh * dc, yh + (yl + yh * x * dc))
     q_new = np.where(tiny, q + q * omq * dc, q_new)
-    return q_new, u + du, np.maximum(_rowmax(np.abs(F)), np.abs(R)), done
+    # -log q and log(1 - q) there, from the exact side moved by the same step
+    # (tiny classes: unused, the caller keeps its own)
+    x_new = np.where(neg, x + x * yh * dc, x - x * yh * dc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        small, big = np.log(x_new), np.log1p(-x_new)
+    mlq = -np.where(neg, small, big)
+    L1 = np.where(neg, big, small)
+    return q_new, u + du, np.maximum(_rowmax(np.abs(F)), np.abs(R)), mlq, L1, done
 
 
 def _inner_logits(sys, u, z, iters=100):

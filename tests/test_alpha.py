@@ -112,6 +112,42 @@ def test_constant_weights_change_nothing_but_scale():
     np.testing.assert_allclose(scaled.log_lam, plain.log_lam + np.log(3.0), rtol=1e-15)
 
 
+def test_weights_apply_to_the_normalized_distribution():
+    """p is normalized before alpha applies, so the scale of p changes nothing (it used to scale value and lambda*)."""
+    P = np.array([0.7, 0.2, 0.1])
+    a = np.array([0.25, 1.0, 3.0])
+    ref = minimizer(P, 2.0, alpha=a)
+    # the weighted risk of the reweighted problem: Z H(P') with Z = sum(alpha P), checked against focal_entropy
+    np.testing.assert_allclose(ref.value, focal_entropy(P, ref.q, 2.0, alpha=a), rtol=1e-14)
+    for scale in (10.0, 1e-200, 1e300):
+        res = minimizer(P * scale, 2.0, alpha=a)
+        np.testing.assert_allclose(res.q, ref.q, rtol=1e-15)
+        np.testing.assert_allclose(res.value, ref.value, rtol=1e-14)
+        np.testing.assert_allclose(res.log_lam, ref.log_lam, rtol=1e-14)
+    # alpha = 1 is the plain problem, whatever the scale of p
+    plain = minimizer([10.0, 10.0, 0.0], 2.0)
+    ones = minimizer([10.0, 10.0, 0.0], 2.0, alpha=1.0)
+    assert ones.value == pytest.approx(float(plain.value), rel=1e-15) and plain.value == pytest.approx(np.log(2) / 4)
+    assert ones.log_lam == pytest.approx(float(plain.log_lam), rel=1e-15)
+
+
+def test_huge_weights_scale_the_value_without_overflow():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = minimizer([1e300, 1e300], 2.0, alpha=[1e10, 1e10])
+        assert res.value == pytest.approx(1e10 * np.log(2) / 4, rel=1e-14)
+        # Z = 1e307: the product Z H is formed from Z's exact scaling, not from exp(log Z)
+        big = minimizer([0.5, 0.5], 2.0, alpha=[1e307, 1e307])
+        assert big.value == pytest.approx(1e307 * np.log(2) / 4, rel=1e-14)
+        # 1.7e308 * log(2) / 4 is still a double
+        assert minimizer([0.5, 0.5], 2.0, alpha=1.7e308).value == pytest.approx(1.7e308 * np.log(2) / 4, rel=1e-14)
+    # 1.7e308 * (0.99)**0.5 log(100) is not: a clear error, not inf
+    with pytest.raises(ValueError, match="alpha"):
+        minimizer(np.ones(100), 0.5, alpha=1.7e308)
+
+
 def test_weights_broadcast_over_batch_and_axis():
     rng = np.random.default_rng(5)
     P = rng.dirichlet(np.ones(4), size=6)

@@ -265,7 +265,64 @@ def test_batch_equals_rows(K, conc, gamma, seed):
     P[P.sum(axis=1) == 0, 0] = 1.0
     res = minimizer(P, gamma)
     for j in range(P.shape[0]):
-        np.testing.assert_array_equal(res.q[j], minimizer(P[j], gamma).q)
+        _assert_same_bits(res, j, minimizer(P[j], gamma))
+
+
+_FIELDS = ("q", "log_lam", "value", "iterations", "converged", "residual")
+
+
+def _assert_same_bits(batch, j, alone):
+    """Every field of row j of a batch result is bitwise that of the row solved alone."""
+    for name in _FIELDS:
+        np.testing.assert_array_equal(getattr(batch, name)[j], getattr(alone, name), err_msg=name)
+
+
+def test_batch_equals_rows_with_mixed_gammas_supports_and_weights():
+    """A row's result does not depend on its batch: per-row gamma on both sides of the exact step (300),
+    exact zeros and subnormal weights in other rows, support size 1."""
+    rng = np.random.default_rng(11)
+    P = rng.dirichlet(np.ones(6), size=24)
+    P[3, 2] = 0.0
+    P[5] = [0.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    P[7, 4] = 1e-310
+    P[9, :3] = [1.0, 1e-300, 1e-200]
+    gam = np.tile([0.0, 0.5, 2.0, 50.0, 299.0, 301.0, 1000.0, 5000.0], 3)
+    res = minimizer(P, gam)
+    for j in range(P.shape[0]):
+        _assert_same_bits(res, j, minimizer(P[j], gam[j]))
+
+
+def test_layout_and_axis_do_not_change_bits():
+    p = np.random.default_rng(4).dirichlet(np.ones(40))
+    alone = minimizer(p, 2.0)
+    column = minimizer(np.column_stack([p, p[::-1]]), 2.0, axis=0)
+    fortran = minimizer(np.asfortranarray(np.vstack([p, p[::-1]])), 2.0)
+    _assert_same_bits(fortran, 0, alone)
+    np.testing.assert_array_equal(column.q[:, 0], alone.q)
+    for name in ("log_lam", "value", "residual"):
+        assert getattr(column, name)[0] == getattr(alone, name)
+
+
+def test_empty_batch():
+    res = minimizer(np.zeros((0, 3)), 2.0)
+    assert res.q.shape == (0, 3) and res.log_lam.shape == (0,) and res.value.shape == (0,)
+
+
+@pytest.mark.parametrize("p,gamma", [
+    ([1.0, 1.8542491672573733e-11, 1.8542491672573733e-11, 1.8542491672573733e-11], 1460.39672613276),
+    ([0.999, 0.001], 600.0),
+    ([0.99, 0.009, 0.001], 300.5),
+    ([0.26899828608592846, 0.33282609068468477, 0.3981756232293868, 6.2562989072927194e-211], 1000.0),
+    ([0.7, 0.2, 0.1], 2.0),
+])
+def test_value_against_reference(p, gamma):
+    """The minimal focal-entropy to 1e-13 (above gamma = 300 it is taken at the polished q).
+
+    (Cases whose value is a normal double: at large gamma it often underflows, e.g. 0.75**5000.)
+    """
+    ref = minimizer_mp(p, gamma, dps=40)
+    res = minimizer(p, gamma)
+    assert float(abs(mpmath.mpf(float(res.value)) / ref.value - 1)) <= 1e-13
 
 
 # A case the plain evaluation gets wrong at large gamma: the rounding of
@@ -312,3 +369,13 @@ def test_large_gamma_q_within_an_ulp_of_the_rounded_reference():
             q = minimizer(p, gamma).q
             ref = np.array([float(x) for x in minimizer_mp(p.tolist(), gamma, dps=40).q])
             assert np.all(np.abs(q - ref) <= np.spacing(ref))
+
+
+@pytest.mark.parametrize("p", [[0.7, 0.2, 0.1], [1.0, 1e-300], [0.5, 0.5 - 1e-12, 1e-12]])
+def test_gamma_up_to_the_ceiling(p):
+    """Up to gamma = 1e150 (the documented ceiling) Q* and log lambda* stay at the 50-digit answer."""
+    ref = minimizer_mp(p, 1e150, dps=50)
+    res = minimizer(p, 1e150)
+    assert bool(res.converged)
+    assert _rel_err(res.q, ref.q) <= RTOL_Q
+    assert _loglam_err(res.log_lam, ref.log_lam) <= 1e-13

@@ -102,3 +102,25 @@ def test_no_warnings_on_extreme_valid_input():
             res = minimizer(P, gamma)
             assert np.all(np.isfinite(res.q)) and np.all(np.isfinite(res.value))
             inverse_minimizer(res.q, gamma)
+
+
+def test_weights_whose_sum_overflows():
+    """Finite weights whose sum overflows: no warning, and the other rows keep their bits."""
+    P = np.array([[1e308, 1e308, 1.0], [0.2, 0.3, 0.5]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = minimizer(P, 2.0)
+        h = focal_entropy(P, res.q, 2.0)
+    np.testing.assert_allclose(res.q[0], [0.5, 0.5, 0.0], atol=1e-300, rtol=1e-15)
+    assert 0 < res.q[0, 2] < 1e-300
+    np.testing.assert_allclose(h, res.value, rtol=1e-14)
+    alone = minimizer(P[1], 2.0)
+    np.testing.assert_array_equal(res.q[1], alone.q)
+    assert res.value[1] == alone.value
+
+
+def test_gamma_ceiling_of_the_minimizer():
+    with pytest.raises(ValueError, match=r"gamma must be at most 1e\+?150"):
+        minimizer([0.7, 0.2, 0.1], 1e151)
+    with pytest.raises(ValueError, match="gamma must be at most"):
+        minimizer([0.7, 0.2, 0.1], [2.0, 1e200])
