@@ -504,7 +504,7 @@ def _focal_loss_qc(q, c, gamma):
     if c == 0:
         return mp.zero if gamma > 0 else -mp.log(q)
     if gamma == 0:
-        return -mp.log(q)
+        return -mp.log(q) if q <= c else -mp.log1p(-c)
     if q <= c:
         return -mp.exp(gamma * mp.log1p(-q)) * mp.log(q)
     return -mp.exp(gamma * mp.log(c)) * mp.log1p(-c)
@@ -621,6 +621,10 @@ def minimizer_mp(p, gamma, dps=50):
         if g == 0:
             q = list(P)
             c = [1 - x for x in P]
+            # the largest class's complement from the other weights (1 - P
+            # rounds to 0 when it dominates by more than the working precision)
+            m = max(range(K), key=lambda i: w[i])
+            c[m] = mp.fsum(w[i] for i in range(K) if i != m) / total
             ell = mp.zero
         elif len(support) == 1:
             q = [mp.zero] * K
@@ -652,6 +656,15 @@ def minimizer_mp(p, gamma, dps=50):
             for key, (qk, ck) in zip(keys, qc):
                 for i in groups[key]:
                     q[i], c[i] = qk, ck
+            # A class above 1/2 (at most one) takes its complement from the
+            # constraint, as the sum of the others (each known to relative
+            # precision in its log-q chart).  Its own equation pins 1 - q only
+            # to the absolute precision of ell divided by gamma, which is no
+            # precision at all when 1 - q is below 10**-dps and gamma is small.
+            m = max(support, key=lambda i: q[i])
+            if q[m] > c[m]:
+                c[m] = mp.fsum(q[i] for i in support if i != m)
+                q[m] = 1 - c[m]
         # value and certificate once per distinct class (ties share q)
         reps = {}
         for i in support:

@@ -531,3 +531,18 @@ def test_double_solver_agrees_across_the_asymptotic_regimes(regime, p, gamma):
         for a, b in zip(d.q.tolist(), r.q):
             assert abs(mp.mpf(a) - b) <= mp.mpf("1e-13") * b, (regime, a, b)
         assert abs(mp.mpf(float(d.log_lam)) - r.log_lam) <= mp.mpf("1e-13") * max(1, abs(r.log_lam))
+
+
+@pytest.mark.parametrize("gamma", [0, "1e-300", "1e-100"])
+def test_dominance_beyond_the_working_precision(gamma):
+    """One class ahead by more than the working precision (1 : 3.8e-150 at 40-50 digits), at gamma = 0 and tiny
+    gamma: the complement of the large class comes from the other class, not from 1 - q (which rounds to 0), so
+    the complement and the value keep their digits.  Checked against the cross-entropy worked out at 400 digits."""
+    eps = mpmath.mpf(3.7963742000484664e-150)
+    r = minimizer_mp([1.0, float(eps)], gamma, dps=40)
+    with mpmath.workdps(400):
+        p1 = eps / (1 + eps)
+        exact = -(1 - p1) * mpmath.log1p(-p1) - p1 * mpmath.log(p1)  # H(P) = H_0(P); O(gamma) away at tiny gamma
+        assert abs(r.complement[0] / p1 - 1) < mpmath.mpf("1e-38")
+        assert abs(r.value / exact - 1) < mpmath.mpf("1e-38")
+    assert r.certificate < mpmath.mpf("1e-38")
