@@ -318,6 +318,22 @@ def _f_small_gamma(P, xp):
     return xp.log1p(-P) - P * xp.log(P) / (1 - P)
 
 
+def _pf_small_gamma(P):
+    """P f(P) per class (numpy, class axis last), 0 off the support and for a point mass.
+
+    The complement 1 - P of a class above 1/2 is the sum of the others, so a
+    class within eps of 1 (P rounding to 1) keeps its term: P f(P) =
+    P log(1-P) - P^2 log(P)/(1-P), with log P = log1p(-(1-P)).
+    """
+    big = P > 0.5
+    others = np.where(big, 0.0, P).sum(axis=-1, keepdims=True)
+    c = np.where(big, others, 1.0 - P)
+    inner = (P > 0) & (c > 0)
+    Ps, cs = np.where(inner, P, 0.5), np.where(inner, c, 0.5)
+    logP = np.where(big, np.log1p(-np.where(big, cs, 0.5)), np.log(Ps))
+    return np.where(inner, Ps * np.log(cs) - Ps * Ps * logP / cs, 0.0)
+
+
 def small_gamma_expansion(p, gamma, order=1, dps=None):
     r"""First-order expansion of the minimizer in gamma: ``Q* ~ P + gamma D1``.
 
@@ -343,7 +359,7 @@ def small_gamma_expansion(p, gamma, order=1, dps=None):
     ``f(p) = log(1-p) - p log p/(1-p)`` (f is the gamma-derivative of
     ``log phi`` at gamma = 0), derived in :func:`derive_small_gamma`.
     A class with ``P = 1`` (point mass) is its own minimizer: D1 = 0 there.
-    ``f < 0`` on (0, 1/2) and ``f > 0`` on (1/2, 1) (see
+    ``f > 0`` on (0, 1/2) and ``f < 0`` on (1/2, 1) (see
     :func:`focaltheory.regimes.threshold`).  To first order in gamma, class
     x is amplified iff ``f(P(x)) > S``, and the distribution is
     over-suppressed (lambda* > 1) iff ``S > 0``.
@@ -383,9 +399,7 @@ def small_gamma_expansion(p, gamma, order=1, dps=None):
             return tuple(+x for x in q), +ll
     P, _ax = _distribution(p, "p", -1)
     g = _gamma(gamma)
-    inner = (P > 0) & (P < 1)
-    Ps = np.where(inner, P, 0.5)
-    Pf = np.where(inner, Ps * _f_small_gamma(Ps, np), 0.0)
+    Pf = _pf_small_gamma(P)
     S = Pf.sum(axis=-1)
     if order == 0:
         return P, np.zeros(S.shape)

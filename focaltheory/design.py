@@ -95,7 +95,7 @@ def crossover_gamma(p, *, allow_negative=False):
     * Degenerate cases: p = 1/2 (:math:`\kappa = -1`, the branch point) is the
       double root gamma = 0, returned as 0 (the limit of p_gamma as gamma -> 0);
       p -> 0 needs gamma -> infinity (gamma ~ s/p with s growing slowly,
-      about 8.7e300 at p = 1e-300; below about 1e-307 gamma overflows to inf);
+      about 8.7e300 at p = 1e-300; below about 4.9e-308 it is returned as inf);
       p = 0 and p = 1 have no crossover (phi(0+) = 1 for every gamma and
       phi(1) = 0) and raise ValueError.
 

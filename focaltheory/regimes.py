@@ -196,7 +196,9 @@ def gamma_for_threshold(p):
     -------
     ndarray or float
         ``gamma(p) = (1 - W_{-1}(kappa e**kappa)/kappa) / beta`` with
-        ``beta = p log p/(1-p)`` and ``kappa = -(1-p) log(1-p)/(p log p)``.
+        ``beta = p log p/(1-p)`` and ``kappa = -(1-p) log(1-p)/(p log p)``;
+        ``inf`` where it exceeds the double range (p below about 4.9e-308:
+        gamma p stays near 10 as p -> 0).
 
     Notes
     -----
@@ -213,9 +215,11 @@ def gamma_for_threshold(p):
     p = 1/2 both branches meet at -1/e and the closed form loses accuracy,
     so the result is polished by Newton's method on
     ``h(gamma) = log(phi)/gamma = log(1-p) - beta log(1 - gamma beta)/(-gamma beta)``,
-    which has no root at gamma = 0 and stays well conditioned (started from
-    ``gamma ~ 2 h(0)/beta^2`` within 1e-3 of 1/2).  Tested: the threshold of
-    the returned gamma is p to 1e-14 relative for p from 1e-300 to 0.4999999.
+    which has no root at gamma = 0 (started from ``gamma ~ 2 h(0)/beta^2``
+    within 1e-3 of 1/2).  Tested: the threshold of the returned gamma is p to
+    1e-14 relative for p from 4.9e-308 to 0.4999999.  Near 1/2 gamma itself is
+    ill-conditioned (h(0) = log1p(-p) - beta cancels): its relative accuracy
+    is about 1e-16 / (1/2 - p), although its threshold is p to an ulp or two.
 
     References
     ----------
@@ -243,18 +247,25 @@ def gamma_for_threshold(p):
     xs = np.where(half, 0.25, x)
     beta = xs * np.log(xs) / (1.0 - xs)
     kappa = -np.log1p(-xs) / beta
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         w = lambertw(kappa * np.exp(kappa), k=-1).real
-        gam = (1.0 - w / kappa) / beta
+        # gamma p = (1 - w/kappa) (1 - p) / log p stays near 10 as p -> 0, so
+        # gamma itself leaves the double range below p ~ 4.9e-308: inf there
+        gp = (1.0 - w / kappa) * (1.0 - xs) / np.log(xs)
+        gam = gp / xs
+    beyond = np.isinf(gam) & np.isfinite(gp)
     # near p = 1/2 the two branches meet at -1/e: start from h(gamma) ~ f(p) - gamma beta^2/2
-    near = ~np.isfinite(gam) | (np.abs(xs - 0.5) < 1e-3)
+    near = (~np.isfinite(gam) & ~beyond) | (np.abs(xs - 0.5) < 1e-3)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         gam = np.where(near, 2.0 * ((np.log1p(-xs) - beta) / beta) / beta, gam)
+    # (the entries beyond the range are polished as p = 1/4, and dropped)
+    gam = np.where(beyond, 4.0, gam)
+    xs, beta = np.where(beyond, 0.25, xs), np.where(beyond, 0.25 * np.log(0.25) / 0.75, beta)
     # polish: Newton on h(gamma) = log(phi)/gamma = log1p(-p) - beta log1p(x)/x, x = -gamma beta,
     # which has no root at gamma = 0 and stays well conditioned as p -> 1/2
     for _ in range(3):
         gam = _threshold_newton_step(gam, xs, beta)
-    out = np.where(half, 0.0, gam)
+    out = np.where(half, 0.0, np.where(beyond, np.inf, gam))
     return float(out) if scalar else out
 
 
@@ -336,6 +347,12 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     * ``"suppressed"``: ``Q*(x) < P(x)`` and ``P(x) >= p_gamma`` (phi <= 1:
       the ordinary suppression of high-probability classes).
 
+    Below gamma = 1e-8, ``log_lam`` is its first-order expansion
+    ``gamma sum_x P(x) f(P(x))`` (:func:`focaltheory.asymptotics.small_gamma_expansion`):
+    there the solver's log lambda*, an O(gamma) number with ~1e-16 absolute
+    rounding, would decide the sign of ``lambda* - 1`` by rounding, while the
+    expansion's relative error is about gamma.
+
     A distribution is in the over-suppression regime when ``lambda* > 1``;
     every class with ``phi(P(x)) < lambda*`` and ``P(x) < p_gamma``, in
     particular every small enough class, is then over-suppressed.  Binary
@@ -368,6 +385,7 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
         raise TypeError(f"rtol must be a real number, got {type(rtol).__name__}")
     if not (0 <= rtol < 1) or not math.isfinite(rtol):
         raise ValueError(f"rtol must lie in [0, 1), got {rtol!r}")
+    ax_out = ax - P.ndim  # the class axis keeps its place counted from the end (as in minimizer)
     shape = _broadcast_gamma(g, P.shape[:-1])
     P = np.broadcast_to(P, shape + P.shape[-1:])
     g = np.broadcast_to(g, shape)
@@ -375,6 +393,9 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     # gamma = 0: Q* = P exactly (cross-entropy is proper)
     q = np.where((g == 0)[..., None], P, np.asarray(res.q))
     log_lam = np.where(g == 0, 0.0, np.asarray(res.log_lam))
+    tiny_g = (g > 0) & (g < _SMALL_GAMMA)
+    if np.any(tiny_g):
+        log_lam = np.where(tiny_g, g * _first_order_coefficient(P), log_lam)
     pg = np.asarray(threshold(g))
     support = P > 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -389,9 +410,9 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
         lam = np.exp(log_lam)
         limit = np.exp(-log_lam)
     out = RegimeMap(
-        labels=np.moveaxis(labels, -1, ax),
-        q=np.moveaxis(q, -1, ax),
-        ratio=np.moveaxis(ratio, -1, ax),
+        labels=np.moveaxis(labels, -1, ax_out),
+        q=np.moveaxis(q, -1, ax_out),
+        ratio=np.moveaxis(ratio, -1, ax_out),
         log_lam=log_lam,
         lam=lam,
         limit_ratio=limit,
@@ -412,7 +433,9 @@ class OverSuppression:
     Attributes
     ----------
     over_suppressed : ndarray of bool
-        ``criterion > 1`` (equivalently lambda* > 1).
+        ``criterion > 1``, equivalently lambda* > 1 (below gamma = 1e-8
+        decided from the first-order term of log lambda*; see
+        :func:`over_suppression`).
     criterion : ndarray
         ``S = sum_x g^-1(1/P(x))`` over the support.
     margin : ndarray
@@ -441,6 +464,19 @@ class OverSuppression:
     smallest_shrink: np.ndarray
     limit_shrink: np.ndarray
     n_over_suppressed: np.ndarray
+
+
+# Below this gamma, log lambda* and S - 1 are taken from their first-order
+# term gamma sum_x P f(P): computed directly, each is an O(gamma) number with
+# ~1e-16 absolute rounding; the expansion's relative error is O(gamma).
+_SMALL_GAMMA = 1e-8
+
+
+def _first_order_coefficient(P):
+    """sum_x P f(P), f(p) = log(1-p) - p log p / (1-p): log lambda* and S - 1 are gamma times it, + O(gamma^2)."""
+    from .asymptotics import _pf_small_gamma
+
+    return _pf_small_gamma(P).sum(axis=-1)
 
 
 def _criterion(P, g):
@@ -485,7 +521,10 @@ def over_suppression(p, gamma, axis=-1):
     (safeguarded Newton in log charts, vectorized).  ``margin = S - 1`` is
     summed as ``sum_{q <= 1/2} q - sum_{q > 1/2} (1-q) + (#{q > 1/2} - 1)``
     so it keeps absolute accuracy ~1e-16 (near gamma = 0, where S - 1 is
-    O(gamma), its relative accuracy is ~1e-16/gamma).  For gamma = 0,
+    O(gamma), its relative accuracy is ~1e-16/gamma).  S - 1 and log lambda*
+    always have the same sign, so below gamma = 1e-8 ``over_suppressed`` is
+    taken from the first-order term of log lambda*, ``gamma sum_x P f(P)``
+    (see :func:`regimes`), which rounding cannot flip.  For gamma = 0,
     ``S = 1`` exactly and nothing is over-suppressed.  The shrink figures
     come from :func:`focaltheory.solver.minimizer`.
 
@@ -519,6 +558,11 @@ def over_suppression(p, gamma, axis=-1):
     g = np.broadcast_to(g, shape)
     margin = _criterion(P, g)
     rm = regimes(P, g, axis=-1)
+    # S - 1 and log lambda* have the same sign (S(lambda) decreases and S(lambda*) = 1); below
+    # _SMALL_GAMMA the sign is taken from log lambda*'s first-order term (see regimes), since S - 1,
+    # an O(gamma) number, carries ~1e-16 absolute rounding
+    tiny_g = (g > 0) & (g < _SMALL_GAMMA)
+    over = np.where(tiny_g, rm.over_suppressed, margin > 0)
     support = P > 0
     Pm = np.where(support, P, np.inf)
     idx = np.argmin(Pm, axis=-1)[..., None]
@@ -526,7 +570,7 @@ def over_suppression(p, gamma, axis=-1):
     with np.errstate(over="ignore"):
         limit_shrink = -np.expm1(-rm.log_lam)
     return OverSuppression(
-        over_suppressed=margin > 0,
+        over_suppressed=over,
         criterion=1.0 + margin,
         margin=margin,
         lam=rm.lam,

@@ -272,3 +272,22 @@ def test_cli_verify_list(capsys):
     assert main(["verify", "--list"]) == 0
     out = capsys.readouterr().out
     assert all(c.name in out for c in CLAIMS)
+
+
+@pytest.mark.parametrize("factor,status", [(1.5, "refuted"), (0.5, "pass")])
+def test_agreement_checks_refute_at_their_stated_tolerance(factor, status):
+    """An agreement check refutes an error above its stated tolerance, not above twice it (the slack of
+    'X <= tol' is -X with tolerance tol; tol - X with tolerance tol let errors up to 2 tol pass)."""
+
+    def off_by(p, gamma, axis=-1, *, alpha=None, maxiter=50):
+        r = minimizer(p, gamma, axis=axis, alpha=alpha, maxiter=maxiter)
+        if alpha is None:
+            return r
+        q = np.array(r.q)
+        g = np.asarray(gamma, dtype=float)
+        g = g[..., None] if g.ndim else g
+        # relative error factor x the stated 4e-13 (1 + gamma) on the classes below 1/2
+        s = 1 + factor * 4e-13 * (1 + g) * (-1.0) ** np.arange(q.shape[-1])
+        return dataclasses.replace(r, q=np.where(q <= 0.5, q * s, q))
+
+    assert run_claim("alpha-reweighting", quick=True, seed=0, impl=Impl(minimizer=off_by)).status == status

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from mpmath import mp
 
+from focaltheory import minimizer
 from focaltheory.reference import minimizer_mp, threshold_mp
 from focaltheory.regimes import (
     ABSENT,
@@ -313,3 +314,37 @@ def test_theory_phi_derivative_and_single_peak():
             f = lambda t: _phi_direct(t, gam)
             peak = mp.findroot(lambda t: 2 * (1 - t) + (1 - gam * t) * mp.log(t), 0.05)
             assert f(peak) > 1 and peak < threshold(gam)
+
+
+def test_class_axis_stays_put_when_gamma_adds_batch_dimensions():
+    P = np.array([[0.7, 0.2, 0.1], [0.5, 0.3, 0.2]])
+    G = np.array([[1.0], [2.0], [3.0], [4.0], [5.0]])
+    r = regimes(P, G)
+    assert r.labels.shape == r.q.shape == r.ratio.shape == (5, 2, 3)
+    np.testing.assert_allclose(r.q, minimizer(P, G).q, rtol=1e-15)
+    rt = regimes(P.T, G, axis=0)  # classes first: they stay first counted from the end, as in minimizer
+    assert rt.q.shape == (5, 3, 2)
+    np.testing.assert_array_equal(rt.q, np.swapaxes(r.q, -1, -2))
+    assert regimes([0.7, 0.2, 0.1], [1.0, 2.0, 3.0, 4.0]).labels.shape == (4, 3)
+
+
+@pytest.mark.parametrize("p", [[0.9, 0.1], [0.99, 0.01], [0.7, 0.2, 0.1], [1.0, 1e-16], [0.2] * 5, [1.0, 1e-300, 1e-200]])
+@pytest.mark.parametrize("gamma", [1e-20, 1e-12, 5e-9])
+def test_over_suppressed_at_tiny_gamma_is_not_rounding(p, gamma):
+    """Below gamma = 1e-8 log lambda* is O(gamma); its sign (over-suppression) comes from the first-order
+    term, here against the 50-digit minimizer.  ([1, 1e-16]: the large class rounds to 1 once normalized,
+    and its complement carries the first-order term.)"""
+    ref = minimizer_mp(p, gamma, dps=60).log_lam
+    r, o = regimes(p, gamma), over_suppression(p, gamma)
+    assert bool(r.over_suppressed) == bool(o.over_suppressed) == bool(ref > 0)
+    assert abs(float(r.log_lam) / float(ref) - 1) < 1e-6
+
+
+def test_gamma_for_threshold_beyond_the_double_range():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = gamma_for_threshold([4.9e-308, 4.8e-308, 1e-310, 5e-324, 0.2])
+    assert np.isfinite(g[0]) and g[0] > 1e308 and threshold(g[0]) == pytest.approx(4.9e-308, rel=1e-13)
+    assert np.all(np.isinf(g[1:4])) and g[4] == pytest.approx(4.8506, abs=5e-5)
