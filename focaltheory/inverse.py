@@ -156,6 +156,13 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         A = np.broadcast_to(_class_weights(alpha, np.moveaxis(Q, -1, ax_now).shape, ax_now), w.shape)
         if np.any((A == 0) & pos):
             raise ValueError("alpha is zero on a class where q is positive: no distribution has this minimizer")
-        w = np.where(pos, w / np.where(A > 0, A, 1.0), 0.0)
+        # w / A scaled by a power of 2 per row (exact), so that tiny weights
+        # (subnormal alpha) cannot overflow it: the same bits after normalizing
+        mw, ew = np.frexp(w)
+        mA, eA = np.frexp(np.where(A > 0, A, 1.0))
+        live = pos & (w > 0)
+        e = np.where(live, ew - eA, 0)
+        emax = np.max(np.where(live, e, np.iinfo(e.dtype).min), axis=-1, keepdims=True)
+        w = np.where(live, np.ldexp(mw / mA, e - emax), 0.0)
     P = w / w.sum(axis=-1, keepdims=True)
     return np.moveaxis(P, -1, ax_out)

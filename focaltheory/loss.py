@@ -115,9 +115,11 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     batch = _broadcast_gamma(g, shape[:-1])
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = P * np.power(1.0 - Q, g[..., None]) * np.log(Q)
+        if alpha is not None:
+            # a class of weight 0 does not count, whatever Q puts there (0 * inf = 0)
+            A = _class_weights(alpha, np.moveaxis(P, -1, ax).shape, ax)
+            terms = np.where(A > 0, terms * A, 0.0)
     # 0 * log 0 = 0 where P has no mass
-    if alpha is not None:
-        terms = terms * _class_weights(alpha, np.moveaxis(P, -1, ax).shape, ax)
     terms = np.where(P > 0, terms, 0.0)
     out = -terms.sum(axis=-1) + 0.0
     out = np.broadcast_to(out, batch).copy()

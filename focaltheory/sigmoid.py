@@ -205,6 +205,9 @@ def sigmoid_focal_risk(s, eta, gamma=2.0, alpha=0.25, *, logits=False):
     with np.errstate(all="ignore"):
         lp = _logit_loss(z, G)  # l(s)
         ln = _logit_loss(-z, G)  # l(1 - s)
+        # l(1) = 0 for every gamma (the stable form meets 0 * exp(-gamma inf), NaN at gamma = 0)
+        lp = np.where(z == np.inf, 0.0, lp)
+        ln = np.where(z == -np.inf, 0.0, ln)
         out = np.where(wp > 0, wp * lp, 0.0) + np.where(wn > 0, wn * ln, 0.0)
     return _scalar_out(np.asarray(out + 0.0))
 

@@ -130,3 +130,29 @@ def test_inverse_row_does_not_depend_on_its_batch():
     both = inverse_minimizer(q, gam)
     for j in range(P.shape[0]):
         np.testing.assert_array_equal(both[j], inverse_minimizer(q[j], gam[j]))
+
+
+def test_zero_class_weight_where_q_is_zero():
+    """A class of weight 0 does not count, even where Q = 0 (0 * inf = 0, not NaN)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert focal_entropy([0.5, 0.5], [1.0, 0.0], 2.0, alpha=[1.0, 0.0]) == 0.0
+        h = focal_entropy([0.5, 0.5], [0.75, 0.25], 2.0, alpha=[1.0, 0.0])
+    assert h == pytest.approx(-0.5 * 0.25**2 * np.log(0.75), rel=1e-15)
+
+
+def test_inverse_with_subnormal_class_weights():
+    """alpha only matters up to scale: 1e-320 everywhere is alpha = 1; a single subnormal weight makes its
+    class dominate P (by a factor of about 1e320, which P represents down to the subnormals)."""
+    import warnings
+
+    q = [0.5, 0.3, 0.2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(inverse_minimizer(q, 2.0, alpha=[1e-320] * 3), inverse_minimizer(q, 2.0))
+        P = inverse_minimizer(q, 2.0, alpha=[1.0, 2.0, 1e-320])
+    assert P[2] == 1.0 and 0 < P[1] < P[0] < 1e-318
+    ref = inverse_minimizer(q, 2.0) / np.array([1.0, 2.0, 1.0])  # up to normalization
+    assert P[0] / P[1] == pytest.approx(ref[0] / ref[1], rel=1e-3)  # subnormal P carries few digits

@@ -359,3 +359,16 @@ def test_other_bad_input():
         sigmoid_minimizer([1 + 1j])
     with pytest.raises(TypeError, match="maxiter"):
         sigmoid_minimizer(0.3, maxiter=2.5)
+
+
+def test_risk_at_the_endpoints_for_gamma_zero():
+    """l(0) = inf and l(1) = 0 at gamma = 0 as at every gamma (the stable form met 0 * exp(-0 * inf) = NaN)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sigmoid_focal_risk(0.0, 0.3, gamma=0.0) == np.inf
+        assert sigmoid_focal_risk(1.0, 0.3, gamma=0.0, alpha=None) == np.inf
+        assert sigmoid_focal_risk(1.0, 1.0, gamma=0.0) == 0.0
+        assert sigmoid_focal_risk(0.0, 0.0, gamma=0.0, alpha=None) == 0.0
+        np.testing.assert_array_equal(sigmoid_focal_risk([0.0, 1.0], 0.3, gamma=[0.0, 2.0]), [np.inf, np.inf])
