@@ -844,7 +844,11 @@ def loglog_slope(h, err):
     if len(h) != len(err) or len(h) < 2:
         raise ValueError("h and err must have the same length, at least 2")
     with mp.workdps(30):
+        if any(mp.mpf(v) == 0 for v in h):
+            raise ValueError("h contains an exact zero: log h is undefined")
         x = [float(mp.log(abs(mp.mpf(v)))) for v in h]
+        if len(set(x)) < 2:
+            raise ValueError("h must hold at least two distinct sizes |h| for a slope to be fitted")
         y = []
         for v in err:
             if mp.mpf(v) == 0:

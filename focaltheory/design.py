@@ -286,9 +286,9 @@ def alpha_for_rare_score(prior, target, gamma=2.0, *, loss="sigmoid", others=Non
     Returns
     -------
     float
-        Sigmoid: torchvision's alpha in (0, 1), in closed form.  Softmax: the
-        weight of the rare class relative to weight 1 on every other class
-        (any positive number).
+        Sigmoid: torchvision's alpha in (0, 1), in closed form (ValueError
+        when it rounds to 0 or 1).  Softmax: the weight of the rare class
+        relative to weight 1 on every other class, between e^-700 and e^700.
 
     Notes
     -----
@@ -302,8 +302,8 @@ def alpha_for_rare_score(prior, target, gamma=2.0, *, loss="sigmoid", others=Non
     of the unweighted posterior of the score t
     (:func:`focaltheory.sigmoid.sigmoid_posterior` with alpha=None).
     Softmax: class weights reweight P, and Q*(rare) increases with the rare
-    class's weight; for K = 2 the weight is closed form through the inverse
-    map, in general it is found by Brent's method on its logarithm.
+    class's weight; the weight is found by Brent's method on its logarithm
+    (relative accuracy about 1e-13).
 
     Examples
     --------
@@ -324,7 +324,11 @@ def alpha_for_rare_score(prior, target, gamma=2.0, *, loss="sigmoid", others=Non
         e0, o0c = sigmoid_posterior(target, gam, None, return_complement=True)
         odds0 = e0 / o0c
         odds_eta = prior / (1.0 - prior)
-        return float(odds0 / (odds0 + odds_eta))
+        a = float(odds0 / (odds0 + odds_eta))
+        if not 0.0 < a < 1.0:
+            raise ValueError(f"the alpha that gives a score of {target:g} at prior {prior:g} is within rounding "
+                             f"of {a:g}: no weight in (0, 1) that a double can hold reaches it")
+        return a
     P = _rare_distribution(prior, others)
     K = P.size
 
@@ -333,7 +337,12 @@ def alpha_for_rare_score(prior, target, gamma=2.0, *, loss="sigmoid", others=Non
         a[0] = np.exp(logw)
         return float(minimizer(P, gam, alpha=a).q[0]) - target
 
+    # bracket log w: widened from [-50, 50] to at most [-700, 700] (the range of exp)
     lo, hi = -50.0, 50.0
+    while score(lo) > 0 and lo > -700.0:
+        lo = max(2.0 * lo, -700.0)
+    while score(hi) < 0 and hi < 700.0:
+        hi = min(2.0 * hi, 700.0)
     if score(lo) > 0 or score(hi) < 0:
-        raise ValueError(f"no class weight in [e^-50, e^50] gives the rare class a score of {target:g}")
+        raise ValueError(f"no class weight in [e^-700, e^700] gives the rare class a score of {target:g}")
     return float(np.exp(brentq(score, lo, hi, xtol=1e-13, rtol=1e-14)))

@@ -227,7 +227,10 @@ class SigmoidMinimizerResult:
     complement : ndarray
         1 - s*, with full relative accuracy (s* near 1 keeps its information here).
     logit : ndarray
-        log(s*/(1 - s*)); -inf where eta = 0 and +inf where eta = 1.
+        log(s*/(1 - s*)); -inf where eta = 0 and +inf where eta = 1.  Near
+        s* = 1/2 it is accurate to about 1e-16 absolute, not relative (its
+        equation balances two O(1) logarithms there): ``s`` and
+        ``complement`` keep full relative accuracy.
     value : ndarray
         The minimal risk R(s*; eta).
     iterations : ndarray

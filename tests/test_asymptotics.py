@@ -353,3 +353,9 @@ def test_validation(call, exc, word):
     with pytest.raises(exc) as info:
         call()
     assert word in str(info.value)
+
+
+@pytest.mark.parametrize("h", [[1.0, 1.0], [0.0, 1.0], [-2.0, 2.0]])
+def test_loglog_slope_needs_two_distinct_nonzero_sizes(h):
+    with pytest.raises(ValueError, match="h "):
+        loglog_slope(h, [1.0, 2.0])

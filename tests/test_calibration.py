@@ -386,3 +386,15 @@ def test_alpha_for_rare_score():
         alpha_for_rare_score(0.0, 0.1)
     with pytest.raises(ValueError, match="loss"):
         alpha_for_rare_score(0.01, 0.1, loss="hinge")
+
+
+def test_alpha_for_rare_score_at_the_edges_of_double_precision():
+    # sigmoid: an alpha within rounding of 1 (or 0) is not a weight in (0, 1): a clear error, not 1.0 (or 0.0)
+    with pytest.raises(ValueError, match="within rounding of 1"):
+        alpha_for_rare_score(1e-300, 0.99, 5.0)
+    with pytest.raises(ValueError, match="within rounding of 0"):
+        alpha_for_rare_score(0.3, 1e-300, 1.0)
+    # softmax: weights beyond e^50 are found (the bracket widens up to e^700)
+    w = alpha_for_rare_score(1e-30, 0.5, gamma=2.0, loss="softmax")
+    q = minimizer([1e-30, 1.0 - 1e-30], 2.0, alpha=[w, 1.0]).q
+    assert 1e29 < w < 1e31 and q[0] == pytest.approx(0.5, rel=1e-12)
