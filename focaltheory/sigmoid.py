@@ -392,7 +392,8 @@ def sigmoid_minimizer(eta, gamma=2.0, alpha=0.25, *, maxiter=50):
     # Polish: exp(y) = (X exp(-D(y)))^(1/(1+gamma)) with X = exp(-|T|) formed as a
     # product of odds (no large logarithm), so the small odds keep ~eps relative
     # accuracy instead of ulp(|T|)/(1+gamma) (|T| reaches 690 at eta = 1e-300).
-    c = np.ones(shape) if A is None else np.broadcast_to((1.0 - A) / A, shape)
+    with np.errstate(over="ignore"):  # a subnormal alpha: c = inf, and the polish falls back below
+        c = np.ones(shape) if A is None else np.broadcast_to((1.0 - A) / A, shape)
     with np.errstate(all="ignore"):
         X = np.where(flip, (omet / et) * c, (et / omet) / c)
         D, *_ = _log_b_ratio(y, G)
@@ -466,7 +467,8 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
     ----------
     s : array_like
         Scores in [0, 1], any shape (e.g. detector outputs, one column per
-        class).  0 maps to 0 and 1 to 1.  With ``logits=True``, finite logits.
+        class).  0 maps to 0 and 1 to 1.  With ``logits=True``, logits (-inf
+        maps to 0 and +inf to 1).
     gamma : float or array_like, optional
         The focusing parameter used in training, >= 0 (default 2); broadcasts.
     alpha : float, array_like or None, optional
@@ -529,18 +531,27 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
     (1.0, True)
     """
     S = _as_real_array(s, "s")
-    _check_finite(S, "s")
+    if logits:
+        # logits -inf / +inf are the scores 0 / 1 (sigmoid_minimizer returns them for eta = 0 / 1)
+        if np.any(np.isnan(S)):
+            raise ValueError("s must not contain NaN")
+    else:
+        _check_finite(S, "s")
     G = _gamma(gamma)
     A = _sigmoid_alpha(alpha, strict=True)
     shape = _broadcast([("s", S), ("gamma", G), ("alpha", A)])
-    c = np.broadcast_to(1.0 if A is None else (1.0 - A) / A, shape)
-    with np.errstate(divide="ignore"):
+    # (a subnormal alpha overflows (1 - alpha) / alpha to inf, which the core handles)
+    with np.errstate(over="ignore", divide="ignore"):
+        c = np.broadcast_to(1.0 if A is None else (1.0 - A) / A, shape)
         cinv = np.broadcast_to(1.0 if A is None else A / (1.0 - A), shape)
     G = np.broadcast_to(G, shape)
     if logits:
         z = np.broadcast_to(S, shape)
-        e = np.exp(-np.abs(z))
-        eta, om = _posterior_core(z, e, G, c, cinv, True)
+        ends = np.isinf(z)
+        zs = np.where(ends, 0.0, z)
+        eta, om = _posterior_core(zs, np.exp(-np.abs(zs)), G, c, cinv, True)
+        eta = np.where(ends, (z > 0).astype(float), eta)
+        om = np.where(ends, (z < 0).astype(float), om)
     else:
         if np.any((S < 0) | (S > 1)):
             bad = float(S[(S < 0) | (S > 1)].flat[0])

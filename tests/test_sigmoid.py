@@ -351,8 +351,10 @@ def test_other_bad_input():
         sigmoid_minimizer(np.ones((3, 2)) / 2, 2.0, [0.25, 0.25, 0.25])
     with pytest.raises(ValueError, match="shape mismatch"):
         sigmoid_posterior(np.full(4, 0.5), [1.0, 2.0])
+    with pytest.raises(ValueError, match="s must not contain NaN"):
+        sigmoid_posterior_from_logits([0.0, np.nan])
     with pytest.raises(ValueError, match="s must be finite"):
-        sigmoid_posterior_from_logits([0.0, np.inf])
+        sigmoid_posterior([0.5, np.inf])  # scores (logits=False) must be finite
     with pytest.raises(TypeError, match="alpha"):
         sigmoid_minimizer(0.3, 2.0, "0.25")
     with pytest.raises(TypeError, match="eta"):
@@ -372,3 +374,20 @@ def test_risk_at_the_endpoints_for_gamma_zero():
         assert sigmoid_focal_risk(1.0, 1.0, gamma=0.0) == 0.0
         assert sigmoid_focal_risk(0.0, 0.0, gamma=0.0, alpha=None) == 0.0
         np.testing.assert_array_equal(sigmoid_focal_risk([0.0, 1.0], 0.3, gamma=[0.0, 2.0]), [np.inf, np.inf])
+
+
+def test_infinite_logits_round_trip_and_subnormal_alpha():
+    """The +-inf logits sigmoid_minimizer returns for eta in {0, 1} map back to 0 and 1; a subnormal alpha
+    (valid) warns about nothing."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = sigmoid_minimizer([0.0, 0.3, 1.0], 2.0)
+        eta, om = sigmoid_posterior(r.logit, logits=True, return_complement=True)
+        np.testing.assert_array_equal(eta[[0, 2]], [0.0, 1.0])
+        np.testing.assert_array_equal(om[[0, 2]], [1.0, 0.0])
+        assert eta[1] == pytest.approx(0.3, rel=1e-14)
+        s = sigmoid_minimizer(0.3, 2.0, 1e-310).s
+        assert 0 < s < 1e-100
+        assert sigmoid_posterior(s, 2.0, 1e-310) == pytest.approx(0.3, rel=1e-12)
