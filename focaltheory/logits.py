@@ -53,6 +53,10 @@ from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
 __all__ = ["focal_loss_grad_logits", "focal_loss_hvp_logits"]
 
 _REALMAX = np.finfo(np.float64).max
+_HALF_OVERFLOW = 2.0**1023
+# Lambda''(u) carries gamma**2, which overflows near gamma = 1.34e154: the Hessian-vector
+# product takes the ceiling of focaltheory.solver.minimizer (tested to a few 1e-14 at 1e150).
+_MAX_GAMMA_HVP = 1e150
 
 
 def _labels(y, batch_shape, K):
@@ -198,8 +202,10 @@ def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
 
     Parameters
     ----------
-    z, y, gamma, axis
+    z, y, axis
         As in :func:`focal_loss_grad_logits`.
+    gamma : float or array_like
+        Focusing parameter(s) >= 0 and at most 1e150, broadcastable to the batch shape.
     v : array_like
         Finite real direction(s), the same shape as ``z``.
 
@@ -207,6 +213,16 @@ def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     -------
     hv : ndarray
         :math:`\nabla^2_z L(z, y)\, v` for each sample, the shape of ``z``.
+
+    Raises
+    ------
+    TypeError
+        As in :func:`focal_loss_grad_logits`, or if ``v`` is not real.
+    ValueError
+        As in :func:`focal_loss_grad_logits`; also if ``gamma`` is above 1e150
+        (:math:`\Lambda''` carries :math:`\gamma^2`, which overflows near 1.3e154; the same
+        ceiling as :func:`focaltheory.solver.minimizer`), or ``v`` is not finite or not
+        shaped like ``z``.
 
     Notes
     -----
@@ -220,8 +236,13 @@ def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     :math:`\Lambda''(u) = s (1-s)^{\gamma+1}\,[1 + 2\gamma + \gamma\log s + \gamma^2 s\rho]`.
     The first factor changes sign (the focal loss is not convex in the logits for
     :math:`\gamma > 0`), so the product is ill-conditioned only where
-    :math:`\Lambda''(u)` crosses zero.  The closed form is proved against sympy's
-    direct Hessian by :func:`focaltheory.symbolic.verify_softmax_closed_form`.
+    :math:`\Lambda''(u)` crosses zero.  The factor :math:`v - \tau\cdot v` is evaluated as
+    :math:`\sum_j \tau_j (v_i - v_j)`, relative to the largest :math:`\tau_k` (:math:`b\cdot v`
+    is its label entry), so nothing cancels when :math:`\tau_k` is within eps of 1: a
+    saturated softmax (logit gaps of 30 and beyond) keeps its tiny curvature
+    :math:`\tau_k (1 - \tau_k)` to about 1e-14, and a constant ``v`` gives exactly 0.
+    The closed form is proved against sympy's direct Hessian by
+    :func:`focaltheory.symbolic.verify_softmax_closed_form`.
 
     Examples
     --------
@@ -237,6 +258,9 @@ def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     [0. 0.]
     """
     zt, yy, gam, ax, K = _prepare(z, y, gamma, axis)
+    if gam.size and float(gam.max()) > _MAX_GAMMA_HVP:
+        raise ValueError(f"gamma must be at most {_MAX_GAMMA_HVP:g} for the Hessian-vector product "
+                         f"(its second derivative squares gamma), got {float(gam.max())!r}")
     vv = _as_real_array(v, "v")
     _check_finite(vv, "v")
     if vv.shape != np.moveaxis(zt, -1, ax).shape:
@@ -247,10 +271,22 @@ def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     u, tau, onehot = _margin(zt, yy, K)
     d1 = _gen.logit_dloss(u, gam)
     d2 = _gen.logit_d2loss(u, gam)
-    vy = np.take_along_axis(vt, yy[..., None], axis=-1)[..., 0]
-    tv = np.sum(tau * vt, axis=-1)
+    # c_i = v_i - tau.v = sum_j tau_j (v_i - v_j), formed relative to v_k, k the largest tau:
+    # c_i = w_i - tau.w with w = v - v_k.  w_k = 0, so when tau_k is within eps of 1 the sum
+    # tau.w holds only the small terms and nothing cancels (v_i - tau.v would lose all of the
+    # complement 1 - tau_k below eps).  c_y = b.v (tau_y = 0); a constant v gives c = 0 exactly.
+    # Rows with |v| >= 2^1023 are halved first (exact but for subnormal entries) so that
+    # v_i - v_k cannot overflow; the product is doubled back.
+    big = np.max(np.abs(vt), axis=-1, keepdims=True) >= _HALF_OVERFLOW
+    vs = np.where(big, 0.5 * vt, vt)
+    k = np.argmax(tau, axis=-1)[..., None]
+    w = vs - np.take_along_axis(vs, k, axis=-1)
+    c = w - np.sum(tau * w, axis=-1, keepdims=True)
+    cy = np.take_along_axis(c, yy[..., None], axis=-1)
     b = onehot - tau
-    hv = (d2 * (vy - tv))[..., None] * b - d1[..., None] * tau * (vt - tv[..., None])
+    with np.errstate(over="ignore"):  # an overflowing product is reported below
+        hv = (d2[..., None] * cy) * b - d1[..., None] * (tau * c)
+        hv = np.where(big, 2.0 * hv, hv)
     _assert_finite(hv)
     return np.moveaxis(hv, -1, ax)
 

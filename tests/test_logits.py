@@ -99,6 +99,110 @@ def test_hessian_vector_product_matches_mpmath(z, y):
             assert np.max(np.abs(hv - ref)) <= 1e-12 * scale, (z, y, gv, hv, ref)
 
 
+def _mp_hvp_exact(z, y, gv, v, dps=400):
+    """Exact Hessian-vector product of L = f(p_y), f(p) = -(1-p)^gamma log p, p = softmax(z).
+
+    The chain rule on the full softmax (not the library's margin form):
+    grad p_y = p_y (e_y - p), (d^2 p_y) v = (e_y - p)(grad p_y . v) - p_y p (v - p.v), and
+    H v = f''(p_y) (grad p_y . v) grad p_y + f'(p_y) (d^2 p_y) v, with 1 - p_y summed from the
+    other classes.  At 400 digits every cancellation is resolved far below the double range
+    (the sums above lose at most the ~350 digits that separate 1 from exp(-800)).
+    """
+    with mpmath.workdps(dps):
+        zs = [mpmath.mpf(float(x)) for x in z]
+        vs = [mpmath.mpf(float(x)) for x in v]
+        g = mpmath.mpf(float(gv))
+        K = len(zs)
+        e = [mpmath.exp(x - max(zs)) for x in zs]
+        S = mpmath.fsum(e)
+        p = [x / S for x in e]
+        py = p[y]
+        q = mpmath.fsum(p[j] for j in range(K) if j != y)  # 1 - p_y
+        lp = mpmath.log(py)
+        f1 = -(q**g) / py
+        f2 = q**g / py**2
+        if g != 0:
+            f1 += g * q ** (g - 1) * lp
+            f2 += 2 * g * q ** (g - 1) / py
+            if g != 1:
+                f2 -= g * (g - 1) * q ** (g - 2) * lp
+        d = [q if i == y else -p[i] for i in range(K)]  # e_y - p
+        dpy = [py * di for di in d]
+        dv = mpmath.fsum(a * b for a, b in zip(dpy, vs))
+        pv = mpmath.fsum(a * b for a, b in zip(p, vs))
+        return [f2 * dpy[i] * dv + f1 * (d[i] * dv - py * p[i] * (vs[i] - pv)) for i in range(K)]
+
+
+def test_exact_hvp_reference_agrees_with_mpmath_diff():
+    # the closed-form reference below against mpmath differentiation of the loss itself
+    rng = np.random.default_rng(5)
+    with mpmath.workdps(50):
+        for z, y in _CASES[:5]:
+            for gv in (0.0, 0.5, 2.0, 5.0):
+                v = rng.normal(size=len(z))
+                exact = _mp_hvp_exact(z, y, gv, v)
+                for j, ref in enumerate(_mp_hvp(z, y, gv, v)):
+                    assert abs(exact[j] - ref) <= mpmath.mpf(10) ** -30 * max(abs(ref), 1), (z, y, gv, j)
+
+
+def _saturated_cases():
+    cases = [
+        ([30.0, 0.0, -5.0], 2, 0.0, [1.0, 0.0, 0.0]),  # audit: p0 (1 - p0) lost to 1e-3
+        ([50.0, -50.0, 0.0, -20.0], 3, 2.0, [1.0, -0.5, 0.25, 0.3]),  # audit: wrong sign
+    ]
+    for gap in (30.0, 50.0, 100.0, 300.0, 800.0):
+        for z in (
+            [0.0, -gap],
+            [gap, 0.0, -5.0],
+            [gap, -gap, 0.0, -20.0],
+            [0.0, -gap, 1.5 - gap, -2 * gap, 0.5 - gap],
+            [0.0, -1.0, -gap, -gap - 3.0],
+        ):
+            for y in range(len(z)):
+                for gv in (0.0, 0.5, 2.0, 5.0, 50.0):
+                    for v in ([1.0] + [0.0] * (len(z) - 1), [1.0, -0.5, 0.25, 0.3, -0.8][: len(z)]):
+                        cases.append((z, y, gv, v))
+    return cases
+
+
+def test_hvp_matches_high_precision_reference_when_softmax_saturates():
+    # tau_k within eps of 1 (logit gaps 30 to 800): v - tau.v used to cancel, losing the
+    # curvature tau_k (1 - tau_k) (1e-3 relative error at a gap of 30, wrong sign at 50)
+    for z, y, gv, v in _saturated_cases():
+        hv = focal_loss_hvp_logits(z, y, gv, v)
+        ref = _mp_hvp_exact(z, y, gv, v)
+        for j in range(len(z)):
+            _assert_close(float(hv[j]), ref[j], 1e-12, f"hv[{j}] z={z} y={y} gamma={gv} v={v}")
+        # shift invariance: a constant direction gives exactly 0
+        assert np.all(focal_loss_hvp_logits(z, y, gv, np.full(len(z), 0.7)) == 0.0)
+
+
+@pytest.mark.parametrize("z,y", _CASES)
+def test_hvp_matches_high_precision_reference_per_entry(z, y):
+    for gv in (0.0, 0.5, 2.0, 5.0, 50.0):
+        for v in ([1.0] + [0.0] * (len(z) - 1), [0.9, -1.3, 0.4, 2.1, -0.6][: len(z)]):
+            hv = focal_loss_hvp_logits(z, y, gv, v)
+            ref = _mp_hvp_exact(z, y, gv, v)
+            for j in range(len(z)):
+                _assert_close(float(hv[j]), ref[j], 1e-12, f"hv[{j}] z={z} y={y} gamma={gv} v={v}")
+
+
+def test_hvp_gamma_ceiling():
+    # Lambda'' carries gamma**2, which overflowed (FloatingPointError) from about 1.34e154
+    for g in (1.0000001e150, 1.35e154, 1e200, 1.7e308, [2.0, 1e151]):
+        with pytest.raises(ValueError, match=r"\bgamma\b.*1e\+150"):
+            focal_loss_hvp_logits([[0.0, -3.0], [1.0, 2.0]], [0, 1], g, [[1.0, 0.5], [0.0, 1.0]])
+    # the ceiling itself is accepted and accurate (1 - s ~ 1/gamma: the focal weight is O(1))
+    z, v = [0.0, -345.0, 1.0], [1.0, -0.3, 0.2]
+    hv = focal_loss_hvp_logits(z, 1, 1e150, v)
+    ref = _mp_hvp_exact(z, 1, 1e150, v, dps=600)
+    for j in range(3):
+        _assert_close(float(hv[j]), ref[j], 1e-11, f"hv[{j}] at gamma = 1e150")
+    # the gradient has no gamma**2 and keeps working above it
+    _, grad = focal_loss_grad_logits(z, 1, 1e200)
+    assert np.all(np.isfinite(grad))
+
+
 def test_gamma_zero_is_cross_entropy():
     rng = np.random.default_rng(7)
     z = rng.normal(scale=4.0, size=(50, 6))
