@@ -25,7 +25,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
-from .cli import _read_array, _values_or_input, _write_array
+from .cli import _read_array, _write_array
 from .inverse import inverse_minimizer
 from .sigmoid import _sigmoid_alpha, sigmoid_posterior
 
@@ -357,50 +357,5 @@ def _run_calibrate(args):
     else:
         import sys
 
-        np.savetxt(sys.stdout, np.atleast_1d(out), delimiter=",", fmt="%.17g")
+        np.savetxt(sys.stdout, np.atleast_2d(out), delimiter=",", fmt="%.17g")  # as --output FILE.csv
     return 0
-
-
-def _run_solve_sigmoid(args):
-    """``focaltheory solve --loss sigmoid``: per-class scores s* for posteriors eta."""
-    import json
-    import sys
-
-    from .sigmoid import sigmoid_minimizer
-
-    eta = _values_or_input(args, "posteriors eta")
-    alpha = _cli_alpha(args.alpha, "sigmoid")
-    res = sigmoid_minimizer(eta, args.gamma, alpha)
-    ok = bool(np.all(res.converged))
-    if args.input:
-        if args.output:
-            _write_array(args.output, res.s)
-        summary = {"values": int(eta.size), "gamma": args.gamma,
-                   "alpha": None if alpha is None else np.asarray(alpha).tolist(),
-                   "all_converged": ok, "max_residual": float(np.max(res.residual, initial=0.0)),
-                   "output": args.output}
-        if args.json:
-            summary["s"] = None if args.output else res.s.tolist()
-            print(json.dumps(summary))
-        else:
-            print(f"sigmoid focal minimizer for {summary['values']} posteriors at gamma = {args.gamma:g}, "
-                  f"alpha = {summary['alpha']}")
-            print(f"all converged: {ok}; max residual {summary['max_residual']:.2e}")
-            if args.output:
-                print(f"scores written to {args.output}")
-            else:
-                np.savetxt(sys.stdout, np.atleast_1d(res.s), fmt="%.17g", delimiter=",")
-        return 0 if ok else 1
-    rows = [{"class": i, "eta": float(e), "s": float(s), "one_minus_s": float(c), "logit": float(z)}
-            for i, (e, s, c, z) in enumerate(zip(eta, res.s, res.complement, res.logit))]
-    out = {"loss": "sigmoid", "gamma": args.gamma, "alpha": None if alpha is None else np.asarray(alpha).tolist(),
-           "classes": rows, "converged": ok, "max_residual": float(np.max(res.residual, initial=0.0))}
-    if args.json:
-        print(json.dumps(out))
-    else:
-        print(f"sigmoid focal loss minimizer at gamma = {args.gamma:g}, alpha = {out['alpha']}")
-        print(f"{'class':>5}  {'eta':>12}  {'s*':>12}  {'1 - s*':>12}  {'logit':>10}")
-        for r in rows:
-            print(f"{r['class']:>5}  {r['eta']:>12.6g}  {r['s']:>12.6g}  {r['one_minus_s']:>12.6g}  {r['logit']:>10.6g}")
-        print(f"converged: {ok}; max residual {out['max_residual']:.2e}")
-    return 0 if ok else 1

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -67,3 +68,93 @@ def test_console_entry_point_runs_as_module():
     bad = subprocess.run([sys.executable, "-m", "focaltheory", "solve", "--gamma", "2", "nan", "1"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.strip() == "focaltheory solve: error: p must be finite, found NaN"
+
+
+def _strict_json(text):
+    """json.loads that refuses the non-standard tokens Infinity, -Infinity and NaN."""
+    def refuse(token):
+        raise ValueError(f"non-standard JSON constant {token}")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_solve_weights_whose_sum_overflows(capsys):
+    # P.sum() overflows; the table must show the normalized p = 1/2, without a RuntimeWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["solve", "--gamma", "2", "1e308", "1e308"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[2].split() == ["0", "0.5", "0.5", "1.000000", "unchanged"]
+        assert lines[3].split() == ["1", "0.5", "0.5", "1.000000", "unchanged"]
+        assert main(["solve", "--gamma", "2", "--json", "1e308", "1.7e308"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    d = _strict_json(out)
+    np.testing.assert_allclose([c["p"] for c in d["classes"]], [1 / 2.7, 1.7 / 2.7], rtol=1e-15)
+    np.testing.assert_allclose([c["q"] for c in d["classes"]], minimizer([1.0, 1.7], 2).q, rtol=1e-14)
+    assert [c["effect"] for c in d["classes"]] == ["amplified", "suppressed"]
+
+
+def test_solve_ratio_overflow_is_inf_without_warning(capsys):
+    # q*/p overflows for a subnormal p: shown as inf (table) and "inf" (JSON), no RuntimeWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["solve", "--gamma", "60", "1", "5e-324"]) == 0
+        assert capsys.readouterr().out.splitlines()[3].split()[3] == "inf"
+        assert main(["solve", "--gamma", "60", "--json", "1", "5e-324"]) == 0
+    assert _strict_json(capsys.readouterr().out)["classes"][1]["ratio"] == "inf"
+
+
+def test_solve_json_non_finite_as_strings(tmp_path, capsys):
+    # a point mass has log lambda* = -inf: printed as the string "-inf", not the invalid token -Infinity
+    assert main(["solve", "--gamma", "2", "--json", "1", "0"]) == 0
+    d = _strict_json(capsys.readouterr().out)
+    assert d["log_lambda"] == "-inf" and d["lambda"] == 0.0 and float(d["log_lambda"]) == -np.inf
+    f = tmp_path / "p.npy"
+    np.save(f, np.array([[1.0, 0.0], [0.5, 0.5]]))
+    assert main(["solve", "--gamma", "2", "--json", "--input", str(f)]) == 0
+    d = _strict_json(capsys.readouterr().out)
+    assert d["log_lam"][0] == "-inf" and d["log_lam"][1] == float(minimizer([0.5, 0.5], 2).log_lam)
+
+
+def test_solve_csv_one_row_and_one_column(tmp_path, capsys):
+    # CSV: one distribution per row, also for one row (1 x K) and for one column (N x 1: N point masses)
+    row, col, out = tmp_path / "row.csv", tmp_path / "col.csv", tmp_path / "q.csv"
+    row.write_text("0.7,0.2,0.1\n")
+    col.write_text("0.1\n0.5\n0.9\n")
+    assert main(["solve", "--gamma", "2", "--input", str(row), "--output", str(out)]) == 0
+    assert "solved 1 distributions of 3 classes" in capsys.readouterr().out
+    assert out.read_text().count("\n") == 1
+    np.testing.assert_array_equal(np.loadtxt(out, delimiter=",", ndmin=2), minimizer([[0.7, 0.2, 0.1]], 2).q)
+    assert main(["solve", "--gamma", "2", "--input", str(col), "--output", str(out)]) == 0
+    assert "solved 3 distributions of 1 classes" in capsys.readouterr().out
+    assert out.read_text().split() == ["1", "1", "1"]
+    # a 1-D .npy file is one distribution, and is written to CSV as one row
+    one = tmp_path / "one.npy"
+    np.save(one, np.array([0.7, 0.2, 0.1]))
+    assert main(["solve", "--gamma", "2", "--input", str(one), "--output", str(out)]) == 0
+    assert out.read_text().count("\n") == 1 and out.read_text().count(",") == 2
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("", "has no rows"),
+    ("\n\n", "has no rows"),
+    ("# only a comment\n", "has no rows"),
+    (np.zeros((0, 3)), "has no rows"),
+    (np.zeros((3, 0)), "has no columns"),
+    (np.zeros(0), "has no values"),
+])
+@pytest.mark.parametrize("loss", ["softmax", "sigmoid"])
+def test_solve_empty_input_is_one_line_error(tmp_path, capsys, content, needle, loss):
+    if isinstance(content, str):
+        f = tmp_path / "empty.csv"
+        f.write_text(content)
+    else:
+        f = tmp_path / "empty.npy"
+        np.save(f, content)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code = main(["solve", "--loss", loss, "--gamma", "2", "--input", str(f), "--output", str(tmp_path / "o.csv")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.strip() == f"focaltheory solve: error: --input {str(f)!r} {needle}"
+    assert not (tmp_path / "o.csv").exists()

@@ -159,3 +159,61 @@ def test_no_traceback_from_the_console(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr and "probs must lie" in r.stderr
+
+
+def test_calibrate_csv_one_row_stays_one_row(tmp_path, capsys):
+    # a one-row CSV is one distribution (softmax) or one sample (sigmoid): the output is one row too
+    f, o = tmp_path / "row.csv", tmp_path / "out.csv"
+    f.write_text("0.5,0.3,0.2\n")
+    code, out, err = _run(["calibrate", str(f)], capsys)
+    assert code == 0 and err == "" and len(out.strip().splitlines()) == 1
+    got = _csv(out)
+    assert got.shape == (1, 3)
+    np.testing.assert_allclose(minimizer(got, 2.0).q, [[0.5, 0.3, 0.2]], rtol=1e-13)
+    code, out, err = _run(["calibrate", "--loss", "sigmoid", str(f), "--output", str(o)], capsys)
+    assert code == 0 and o.read_text().count("\n") == 1
+    np.testing.assert_array_equal(np.loadtxt(o, delimiter=",", ndmin=2),
+                                  sigmoid_posterior(np.array([[0.5, 0.3, 0.2]]), 2.0, 0.25))
+    code, out, err = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--input", str(f)], capsys)
+    assert code == 0 and len(out.strip().splitlines()) == 3  # two summary lines, then one row of 3 scores
+    assert _csv(out.strip().splitlines()[-1]).shape == (1, 3)
+
+
+def test_calibrate_softmax_one_column_csv_is_one_class_rows(tmp_path, capsys):
+    # one column = a batch of one-class distributions (each must be 1; logits give 1)
+    f = tmp_path / "col.csv"
+    f.write_text("3.0\n-1.0\n")
+    code, out, _ = _run(["calibrate", "--logits", str(f)], capsys)
+    assert code == 0 and out.split() == ["1", "1"]
+
+
+def test_solve_loss_sigmoid_json_is_strict(capsys, tmp_path):
+    def refuse(token):
+        raise ValueError(f"non-standard JSON constant {token}")
+
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "0", "0.3", "1"], capsys)
+    assert code == 0
+    d = json.loads(out, parse_constant=refuse)
+    assert [r["logit"] for r in d["classes"]][::2] == ["-inf", "inf"]
+    assert [r["s"] for r in d["classes"]][::2] == [0.0, 1.0]
+    f = tmp_path / "eta.csv"
+    f.write_text("0,0.3,1\n")
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "--input", str(f)], capsys)
+    d = json.loads(out, parse_constant=refuse)
+    assert code == 0 and d["values"] == 3
+    np.testing.assert_array_equal(d["s"], sigmoid_minimizer(np.array([[0.0, 0.3, 1.0]]), 2.0, 0.25).s.tolist())
+
+
+def test_json_help_documents_non_finite_numbers(capsys):
+    assert main(["solve", "--help"]) == 0
+    assert '"inf", "-inf", "nan"' in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("content", ["", "\n"])
+def test_calibrate_empty_csv_one_line_even_under_W_error(tmp_path, content):
+    f = tmp_path / "empty.csv"
+    f.write_text(content)
+    r = subprocess.run([sys.executable, "-W", "error", "-m", "focaltheory", "calibrate", str(f)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == f"focaltheory calibrate: error: FILE {str(f)!r} has no rows\n"
