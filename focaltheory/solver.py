@@ -387,6 +387,24 @@ def _at(x, flat):
     return x.ravel().take(flat)
 
 
+# exp(c) of a tiny class's carrier overflows above this; q / P = e^c can exceed it
+# when P lies below the double range (alpha-weighted stand-ins, see _reweight)
+_MAX_EXP_ARG = 700.0
+
+
+def _scaled_odds(P, Pexp, tiny, arg, z):
+    """The odds e = exp(-|z|), for tiny classes P 2**Pexp exp(c) (c = arg), when exp(c) would overflow.
+
+    exp(c) is taken as exp(c - k log 2) 2**k with k a whole number (log 2 split
+    as in Cody and Waite, so the reduction is exact to an ulp of c), and 2**k
+    joins P's exponent: no overflow, and no digit lost.
+    """
+    k = np.where(tiny & (arg > _MAX_EXP_ARG), np.floor(arg / _LN2_HI) - 900.0, 0.0)
+    ex = np.exp((arg - k * _LN2_HI) - k * _LN2_LO)
+    k = k.astype(np.int64)
+    return np.where(tiny, np.ldexp(P * ex, k if Pexp is None else Pexp + k), ex)
+
+
 def _newton_parts(sys, tiny, c, u, precise):
     """Evaluate the KKT system at the iterate (c, u) and its Newton step.
 
@@ -403,8 +421,12 @@ def _newton_parts(sys, tiny, c, u, precise):
     any_tiny = tiny.any()
     if any_tiny:
         z = np.where(tiny, c + logP, c)
-        ex = np.exp(np.where(tiny, c, -np.abs(z)))
-        e = np.where(tiny, _value(P * ex, sys.Pexp), ex)
+        arg = np.where(tiny, c, -np.abs(z))
+        if float(arg.max()) <= _MAX_EXP_ARG:
+            ex = np.exp(arg)
+            e = np.where(tiny, _value(P * ex, sys.Pexp), ex)
+        else:
+            e = _scaled_odds(P, sys.Pexp, tiny, arg, z)
     else:
         z, e = c, None
     e, lp1, qv, omq, neg = _k._logit_parts(z, e)

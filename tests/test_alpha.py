@@ -206,3 +206,18 @@ def test_weighted_minimizer_when_alpha_times_p_underflows():
     ref2 = minimizer_mp([1, mp.mpf("1e-320")], 2, dps=50)
     got2 = minimizer([1.0, 1e-300], 2.0, alpha=[1.0, 1e-20]).q
     assert _rel(got2[1], ref2.q[1]) < 1e-13
+
+
+@pytest.mark.parametrize("alpha", [[1e300, 1e-300], [1e200, 1e-300], [1e-300, 1e250, 1.0]])
+def test_weights_that_put_a_class_far_below_the_double_range(alpha):
+    """alpha P can put a class at 1e-600 of the largest, where its Q*/P reaches e^767: the solver's carrier
+    exp(c) is scaled by a power of 2 instead of overflowing (it raised FloatingPointError)."""
+    P = [0.5] * len(alpha)
+    res = minimizer(P, 2.0, alpha=alpha)
+    ref = minimizer_mp([mp.mpf(p) * mp.mpf(a) for p, a in zip(P, alpha)], 2.0, dps=40)
+    assert bool(res.converged)
+    for got, want in zip(res.q, ref.q):
+        if want < np.finfo(float).tiny:  # below the double range: rounded like any double result
+            assert abs(got - float(want)) <= 2 * 5e-324
+        else:
+            assert abs(mp.mpf(float(got)) / want - 1) < 1e-13
