@@ -6,6 +6,29 @@ from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class
 
 __all__ = ["focal_loss", "focal_entropy"]
 
+# Above this gamma, (1 - q)**gamma is corrected for the rounding of 1 - q, which
+# gamma multiplies (relative error up to gamma eps / 2: 3e-13 at gamma = 5000).
+# Below it the plain power is within ~1e-14 and costs nothing more.
+_CORRECT_GAMMA = 100.0
+
+
+def _pow_complement(q, g):
+    """(1 - q)**g elementwise, to a few ulp at every g (q in [0, 1], g >= 0, broadcasting).
+
+    With r = fl(1 - q) and d = (1 - q) - r (exact: r - 1 is exact for q <= 1/2,
+    and d = 0 above), (1 - q)**g = r**g exp(g log1p(d / r)) = r**g exp(g d / r)
+    to second order in |d / r| <= eps / 2.  Applied where g > _CORRECT_GAMMA
+    only (per element, so the other elements keep their bits).
+    """
+    r = 1.0 - q
+    out = np.power(r, g)
+    big = g > _CORRECT_GAMMA
+    if np.any(big):
+        d = -q - (r - 1.0)
+        rel = np.where(r > 0, d / np.where(r > 0, r, 1.0), 0.0)
+        out = np.where(big, out * np.exp(g * rel), out)
+    return out
+
 
 def focal_loss(q, gamma):
     r"""The focal loss of a predicted probability for the observed class.
@@ -27,7 +50,10 @@ def focal_loss(q, gamma):
     -----
     At gamma = 0 this is the log loss :math:`-\log q`.  For every gamma >= 0,
     :math:`l_\gamma` is strictly decreasing and strictly convex on (0, 1].
-    Computed in float64 (float32 input is promoted).
+    Computed in float64 (float32 input is promoted).  Above gamma = 100 the
+    power is corrected for the rounding of 1 - q, which gamma would
+    otherwise multiply (3e-13 relative at gamma = 5000): a few ulp at every
+    gamma.
 
     References
     ----------
@@ -51,7 +77,7 @@ def focal_loss(q, gamma):
     except ValueError:
         raise ValueError(f"gamma with shape {g.shape} is not broadcastable against q with shape {qa.shape}") from None
     with np.errstate(divide="ignore"):
-        out = -np.power(1.0 - qa, g) * np.log(qa)
+        out = -_pow_complement(qa, g) * np.log(qa)
     out = out + 0.0  # turn -0.0 at q = 1 into 0.0
     return out[()] if out.ndim == 0 else out
 
@@ -114,7 +140,7 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
         raise ValueError(f"p and q are not broadcastable: shapes {P.shape} and {Q.shape} (class axis last)") from None
     batch = _broadcast_gamma(g, shape[:-1])
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = P * np.power(1.0 - Q, g[..., None]) * np.log(Q)
+        terms = P * _pow_complement(Q, g[..., None]) * np.log(Q)
         if alpha is not None:
             # a class of weight 0 does not count, whatever Q puts there (0 * inf = 0)
             A = _class_weights(alpha, np.moveaxis(P, -1, ax).shape, ax)

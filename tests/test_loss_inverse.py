@@ -156,3 +156,23 @@ def test_inverse_with_subnormal_class_weights():
     assert P[2] == 1.0 and 0 < P[1] < P[0] < 1e-318
     ref = inverse_minimizer(q, 2.0) / np.array([1.0, 2.0, 1.0])  # up to normalization
     assert P[0] / P[1] == pytest.approx(ref[0] / ref[1], rel=1e-3)  # subnormal P carries few digits
+
+
+@pytest.mark.parametrize("gamma", [300.0, 1000.0, 5000.0])
+def test_focal_loss_and_entropy_at_large_gamma_against_mpmath(gamma):
+    """(1 - q)**gamma with the rounding of 1 - q corrected: a few ulp, not gamma eps / 2 (3e-13 at 5000)."""
+    rng = np.random.default_rng(int(gamma))
+    q = np.concatenate([10 ** rng.uniform(-300, -3, 40), rng.uniform(0.001, 0.5, 40), [0.07986945731853928]])
+    got = focal_loss(q, gamma)
+    with mpmath.workdps(50):
+        for a, b in zip(q, got):
+            ref = -(1 - mpmath.mpf(a)) ** gamma * mpmath.log(mpmath.mpf(a))
+            if ref > 1e-300:
+                assert abs(mpmath.mpf(float(b)) / ref - 1) < 2e-15
+        P = np.array([0.3, 0.7])
+        Q = np.array([0.07986945731853928, 1 - 0.07986945731853928])
+        ref = sum(-mpmath.mpf(p) * (1 - mpmath.mpf(x)) ** gamma * mpmath.log(mpmath.mpf(x)) for p, x in zip(P, Q))
+        assert abs(mpmath.mpf(float(focal_entropy(P, Q, gamma))) / ref - 1) < 2e-15
+    # the correction is per element: an element at gamma <= 100 keeps the plain power's bits
+    both = focal_loss([0.3, 0.3], [2.0, gamma])
+    assert both[0] == focal_loss(0.3, 2.0) == -(0.7**2.0) * np.log(0.3)
