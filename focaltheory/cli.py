@@ -226,7 +226,7 @@ def _run_solve_sigmoid(args):
             if args.output:
                 print(f"scores written to {args.output}")
             else:
-                np.savetxt(sys.stdout, np.atleast_1d(res.s), fmt="%.17g", delimiter=",")
+                np.savetxt(sys.stdout, np.atleast_2d(res.s), fmt="%.17g", delimiter=",")  # as --output FILE.csv
         return 0 if ok else 1
     rows = [{"class": i, "eta": float(e), "s": float(s), "one_minus_s": float(c), "logit": float(z)}
             for i, (e, s, c, z) in enumerate(zip(eta, res.s, res.complement, res.logit))]
