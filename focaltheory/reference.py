@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -97,7 +98,7 @@ def _gamma_mp(gamma):
 
 
 def _sequence(p, name):
-    if isinstance(p, (str, bytes)) or isinstance(p, (numbers.Number, mpmath.mpf)):
+    if isinstance(p, (str, bytes, Mapping)) or isinstance(p, (numbers.Number, mpmath.mpf)):
         raise TypeError(f"{name} must be a sequence of numbers, got a {type(p).__name__}")
     if isinstance(p, np.ndarray):
         if p.ndim != 1:
@@ -403,7 +404,11 @@ def _solve_class_mp(L, gamma, tol, w0=None, chart0=None):
         guess = w0
     w = min(max(guess, lo), hi)
     chart = _chart_v if is_v else _chart_u
-    for _ in range(10 * mp.prec):
+    # bisection may be needed all the way down from the bracket's width
+    # (about |L| / gamma in the v chart: 1e300 at gamma = 1e-300)
+    width = hi - lo
+    budget = 10 * mp.prec + (int(mp.log(width, 2)) + 1 if width > 1 else 0)
+    for _ in range(budget):
         f, d = chart(w, gamma)[2:4]
         f -= L
         if (f < 0) if is_v else (f > 0):
@@ -474,8 +479,14 @@ class ReferenceResult:
     certificate : mpf
         max over the support of ``|Phat(x)/P(x) - 1|``, where ``Phat`` is the
         inverse map ``Phat ∝ 1/g(q)`` applied to the returned ``q`` (with its
-        complements) and ``P`` the normalized input.  Of order ``10**-dps``
-        when the solve is right.
+        complements) and ``P`` the normalized input, or ``|sum q - 1|``
+        if larger.  Of order ``10**-dps`` when the solve is right at moderate
+        gamma; the inverse map magnifies the rounding of q by the problem's
+        sensitivity, so a correctly rounded answer shows up to about
+        ``gamma 10**-dps`` at large gamma, and beyond gamma ~ ``10**(dps/2)``
+        it carries no information.  :func:`minimizer_mp` raises rather than
+        return an answer whose certificate exceeds ``(1 + gamma) 10**(-dps/2)``
+        where that bound is below 1.
     complement : tuple of mpf
         ``1 - q`` for every class, computed without cancellation (for a class
         with q near 1, ``q`` itself rounds to 1 but this stays exact).
@@ -527,8 +538,22 @@ def _inverse_qc(q, c, gamma, mult=None):
 
 
 def _certificate(p, q, c, gamma, mult=None):
+    """max(|Phat/P - 1| over the support, |sum q - 1|): the inverse map of (q, c), and the simplex.
+
+    The inverse map alone cannot see a common factor on q at gamma = 0 (it
+    normalizes), hence the constraint, formed with the complement of a class
+    above 1/2 (no cancellation against 1).
+    """
+    mult = [1] * len(q) if mult is None else mult
+    big = [i for i, (x, cx) in enumerate(zip(q, c)) if x > cx]
+    if big:
+        m = big[0]
+        rest = mp.fsum(k * x for i, (k, x) in enumerate(zip(mult, q)) if i != m) + (mult[m] - 1) * q[m]
+        off = abs(rest - c[m])
+    else:
+        off = abs(mp.fsum(k * x for k, x in zip(mult, q)) - 1)
     phat = _inverse_qc(q, c, gamma, mult)
-    dev = mp.zero
+    dev = off
     for a, b in zip(p, phat):
         if a == 0:
             if b != 0:
@@ -677,6 +702,12 @@ def minimizer_mp(p, gamma, dps=50):
             c_out = tuple(+x for x in c)
             P_out = tuple(+x for x in P)
         cert = _certificate([P[i] for i in rep], [q_out[i] for i in rep], [c_out[i] for i in rep], g, mult_r)
+        # a wrong answer is not returned silently; beyond gamma ~ 10**(dps/2) the rounding of q, times
+        # gamma in the exponent of the inverse map, leaves the certificate nothing to say
+        bound = (1 + g) * mp.mpf(10) ** (-dps / 2)
+        if bound < 1 and cert > bound:
+            raise ArithmeticError(f"minimizer_mp did not converge (certificate {mp.nstr(cert, 3)} at dps={dps}); "
+                                  "please report this input")
         with mp.workdps(dps):
             return ReferenceResult(q=q_out, log_lam=+ell, value=+value, dps=dps,
                                    certificate=+cert, complement=c_out, p=P_out)
@@ -691,6 +722,27 @@ def _unit_interval(q, name):
     if not 0 <= v <= 1:
         raise ValueError(f"{name} must lie in [0, 1], got {mpmath.nstr(v, 8)}")
     return v
+
+
+def _unit_and_complement(q, name):
+    """(q, 1 - q) at the working precision, 1 - q formed from q as given, not from q rounded.
+
+    An mpf carrying more digits than the working precision (``1 - mpf(2)**-400``)
+    or a long decimal string (``"0.999...9"``) would otherwise round to 1
+    first and lose its complement.  Floats, ints and Fractions are exact anyway.
+    """
+    if isinstance(q, mpmath.mpf):
+        x = _unit_interval(q, name)
+        return x, +mp.fsub(1, q, exact=True)
+    if isinstance(q, str):
+        with mp.workdps(mp.dps + len(q.strip()) + 20):  # enough for 1 - q to keep the working digits
+            x = _unit_interval(q, name)
+            c = 1 - x
+        return +x, +c
+    x = _unit_interval(q, name)
+    if isinstance(q, Fraction):
+        return x, mp.mpf((1 - q).numerator) / (1 - q).denominator
+    return x, 1 - x
 
 
 def focal_loss_mp(q, gamma, dps=50):
@@ -716,8 +768,8 @@ def focal_loss_mp(q, gamma, dps=50):
     dps = _dps(dps)
     with mp.workdps(dps + _GUARD):
         g = _gamma_mp(gamma)
-        x = _unit_interval(q, "q")
-        val = _focal_loss_qc(x, 1 - x, g)
+        x, c = _unit_and_complement(q, "q")
+        val = _focal_loss_qc(x, c, g)
     with mp.workdps(dps):
         return +val
 
@@ -737,13 +789,13 @@ def g_mp(q, gamma, dps=50):
     dps = _dps(dps)
     with mp.workdps(dps + _GUARD):
         g = _gamma_mp(gamma)
-        x = _unit_interval(q, "q")
+        x, c = _unit_and_complement(q, "q")
         if x == 0:
             val = mp.inf
-        elif x == 1:
+        elif c == 0:
             val = mp.zero if g > 0 else mp.one
         else:
-            val = mp.exp(_log_g_mp(x, 1 - x, g))
+            val = mp.exp(_log_g_mp(x, c, g))
     with mp.workdps(dps):
         return +val
 
@@ -764,13 +816,13 @@ def phi_mp(p, gamma, dps=50):
     dps = _dps(dps)
     with mp.workdps(dps + _GUARD):
         g = _gamma_mp(gamma)
-        x = _unit_interval(p, "p")
+        x, c = _unit_and_complement(p, "p")
         if x == 0 or g == 0:
             val = mp.one
-        elif x == 1:
+        elif c == 0:
             val = mp.zero
         else:
-            val = mp.exp(mp.log(x) + _log_g_mp(x, 1 - x, g))
+            val = mp.exp(mp.log(x) + _log_g_mp(x, c, g))
     with mp.workdps(dps):
         return +val
 

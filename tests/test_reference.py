@@ -546,3 +546,45 @@ def test_dominance_beyond_the_working_precision(gamma):
         assert abs(r.complement[0] / p1 - 1) < mpmath.mpf("1e-38")
         assert abs(r.value / exact - 1) < mpmath.mpf("1e-38")
     assert r.certificate < mpmath.mpf("1e-38")
+
+
+@pytest.mark.parametrize("p,gamma,dps", [(["1", "1e-40"], "1e-300", 15), (["1", "2e-3"], "1e-250", 10),
+                                         (["1", "1e-25", "3e-66"], "1e-300", 10)])
+def test_tiny_gamma_low_precision(p, gamma, dps):
+    """At gamma <= 1e-250 the chart of the large class spans ~|L|/gamma = 1e300: its bisection gets the
+    iterations that width needs (it stopped after 10 prec and returned an unconverged class, and the
+    fallback converged to a wrong log lambda*: certificate 0.47).  Q* = P + O(gamma) here."""
+    r = minimizer_mp(p, gamma, dps=dps)
+    with mpmath.workdps(dps + 20):
+        w = [mpmath.mpf(x) for x in p]
+        P = [x / mpmath.fsum(w) for x in w]
+        for a, b in zip(r.q, P):
+            assert abs(a / b - 1) < mpmath.mpf(10) ** (2 - dps)
+    assert abs(r.log_lam) < mpmath.mpf(10) ** (2 - dps) and r.certificate < mpmath.mpf(10) ** (2 - dps)
+
+
+def test_certificate_sees_the_simplex_and_guards_the_answer(monkeypatch):
+    """q scaled by 1 + 1e-15 is not a minimizer although the inverse map (which normalizes) cannot tell at
+    gamma = 0; a certificate above (1 + gamma) 10**(-dps/2) is an error, not an answer."""
+    with mpmath.workdps(40):
+        P = [mpmath.mpf("0.3"), mpmath.mpf("0.7")]
+        q = [x * (1 + mpmath.mpf("1e-15")) for x in P]
+        assert R._certificate(P, q, [1 - x for x in q], mpmath.mpf(0)) >= mpmath.mpf("0.9e-15")
+        assert R._certificate(P, P, [1 - x for x in P], mpmath.mpf(0)) < mpmath.mpf("1e-38")
+    monkeypatch.setattr(R, "_certificate", lambda *a, **k: mpmath.mpf("1e-3"))
+    with pytest.raises(ArithmeticError, match="certificate"):
+        minimizer_mp([0.3, 0.7], 2.0, dps=20)
+
+
+def test_scalar_references_keep_the_complement_of_the_input():
+    """1 - q is formed from q as given: an mpf or a decimal string within 1e-120 of 1 keeps it."""
+    with mpmath.workdps(200):
+        q = 1 - mpmath.mpf(2) ** -400
+        c = mpmath.mpf(2) ** -400
+        # gamma = 1: g(q) = c/q - log q = c (1 + 1/q) + O(c^2), and l(q) = -c log q = c^2 (1 + O(c))
+        assert abs(R.g_mp(q, 1, dps=20) / (c * (1 + 1 / q)) - 1) < mpmath.mpf("1e-18")
+        assert abs(R.focal_loss_mp(q, 1, dps=20) / (c * c) - 1) < mpmath.mpf("1e-18")
+    s = "0." + "9" * 300  # gamma = 1/2: g = c^(-1/2) (c/q - log(q) / 2) = 1.5 c^(1/2) (1 + O(c)), c = 1e-300
+    assert abs(R.g_mp(s, 0.5, dps=20) / mpmath.mpf("1.5e-150") - 1) < mpmath.mpf("1e-18")
+    with pytest.raises(TypeError, match="p must be a sequence"):
+        minimizer_mp({1: 2.0}, 2.0)
