@@ -150,8 +150,13 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
             # per row (a row's result must not depend on its batch)
             Cg = np.where(exact, _exact_gamma_log_ratio(Q, G, r, is_r, big, pos & (frac > 0) & ~is_r), Cg)
         # 1 - q_r = 0 only for a point mass: the other classes get weight 0
-        w = np.where(pos & (frac > 0) | is_r, (Q / qr) * Cg * (Br / B), 0.0)
+        keep = pos & (frac > 0) | is_r
+        w = np.where(keep, (Q / qr) * Cg * (Br / B), 0.0)
     if alpha is not None:
+        # a weight below the double range before alpha divides it back (alpha P_x / alpha_r P_r
+        # ~ 1e-400 while P_x is normal): those rows are formed from logs instead (relative
+        # accuracy ~|log w| eps there)
+        lost = keep & (w == 0)
         ax_now = ax_out % Q.ndim  # the class axis of the (broadcast) result
         A = np.broadcast_to(_class_weights(alpha, np.moveaxis(Q, -1, ax_now).shape, ax_now), w.shape)
         if np.any((A == 0) & pos):
@@ -164,5 +169,12 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         e = np.where(live, ew - eA, 0)
         emax = np.max(np.where(live, e, np.iinfo(e.dtype).min), axis=-1, keepdims=True)
         w = np.where(live, np.ldexp(mw / mA, e - emax), 0.0)
+        rows = np.any(lost, axis=-1, keepdims=True)
+        if np.any(rows):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lw = np.log(Q / qr) + G * np.where(is_r | ~pos, 0.0, L) + np.log(Br / B) - np.log(np.where(A > 0, A, 1.0))
+                lw = np.where(keep, lw, -np.inf)
+                lw = lw - np.max(lw, axis=-1, keepdims=True)
+            w = np.where(rows, np.exp(lw), w)
     P = w / w.sum(axis=-1, keepdims=True)
     return np.moveaxis(P, -1, ax_out)

@@ -227,6 +227,9 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     rows = P.reshape(N, K)
     if Pexp is not None:
         Pexp = np.broadcast_to(Pexp, batch + (K,)).reshape(N, K)
+    # With alpha the value is written times 2**E (Z = Zs 2**E): the terms of the
+    # normalized problem can lie below the double range where Z H does not
+    Vexp = None if scale is None else Pexp + np.broadcast_to(scale[1], batch).reshape(N)[:, None]
     gam = np.broadcast_to(g, batch).reshape(N)
 
     q = np.empty((N, K))
@@ -243,7 +246,10 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         for start in range(0, N, step):
             sl = slice(start, min(N, start + step))
             _solve_rows(rows[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
-                        iterations[sl], converged[sl], residual[sl], None if Pexp is None else Pexp[sl])
+                        iterations[sl], converged[sl], residual[sl], None if Pexp is None else Pexp[sl],
+                        None if Vexp is None else Vexp[sl])
+    if scale is not None and not np.isfinite(value.sum()) and np.isfinite(q.sum()):
+        raise ValueError("alpha is so large that the weighted minimal focal-entropy overflows double precision")
     # (q is in [0, 1] and value, residual >= 0: their sums are finite exactly when they are)
     if not (np.isfinite(q.sum()) and np.isfinite(value.sum()) and np.isfinite(residual.sum())):
         raise FloatingPointError("minimizer produced a non-finite result: please report this input")  # pragma: no cover
@@ -253,11 +259,12 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     value = value.reshape(batch)
     if scale is not None:
         # the weighted risk is Z times the reweighted one, lambda* likewise;
-        # Z = Zs 2**E is applied as such (exp(log Z) would cost |log Z| ulp)
+        # Z = Zs 2**E is applied as such (exp(log Z) would cost |log Z| ulp),
+        # 2**E already inside the value (see Vexp)
         Zs, E = scale
         log_lam = log_lam + (np.log(Zs) + E * np.log(2.0))
         with np.errstate(over="ignore", under="ignore"):
-            value = np.ldexp(value * Zs, np.broadcast_to(E, value.shape))
+            value = value * Zs
         if not np.all(np.isfinite(value)):
             raise ValueError("alpha is so large that the weighted minimal focal-entropy overflows double precision")
     return MinimizerResult(
@@ -509,10 +516,11 @@ def _merit_floor(s, G, u, support):
     return _rowsum(np.where(support, mag, 0.0) ** 2) * (64 * _EPS) ** 2
 
 
-def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out, res_out, Pexp=None):
+def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out, res_out, Pexp=None, Vexp=None):
     """Solve a chunk of rows, writing into the *_out arrays (views of the result).
 
-    The distribution is P * 2**Pexp (Pexp None: P itself), see _reweight.
+    The distribution is P * 2**Pexp (Pexp None: P itself), see _reweight; the
+    value is written as the sum of the terms with P * 2**Vexp (Vexp None: Pexp).
     """
     out = (q_out, loglam_out, value_out, it_out, conv_out, res_out)
     support = P > 0
@@ -534,7 +542,21 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
             lq[r, dom] = np.log1p(-others)
             omp = 1.0 - Pt
             omp[r, dom] = others
-            value_out[t] = 0.0 - (Pt * lq * np.power(omp, gt)).sum(axis=1)
+            if Vexp is None:
+                value_out[t] = 0.0 - (Pt * lq * np.power(omp, gt)).sum(axis=1)
+            else:
+                # terms times 2**E (see minimizer): log P from the stand-ins (P itself may lie
+                # below the range), and the largest class's -P log1p(-others) ~ P others taken
+                # as P times the others' scaled terms where others underflows
+                Pv = _value(P[t], Vexp[t])
+                lq = np.where(Pt > 0, lq, np.where(P[t] > 0, _log_hi_lo(P[t], Pexp[t])[0], 0.0))
+                prod = Pv * lq * np.power(omp, gt)
+                ov = Pv.copy()
+                ov[r, dom] = 0.0
+                ov = ov.sum(axis=1)
+                under = others < 1e-150  # log1p(-others) = -others to double precision
+                prod[r, dom] = np.where(under, -P[t][r, dom] * ov * np.power(others, gam[t]), prod[r, dom])
+                value_out[t] = 0.0 - prod.sum(axis=1)
         # gamma = 0: lambda = 1; point mass with gamma > 0: lambda = g(1) = 0
         loglam_out[t] = np.where(gam[t] == 0, 0.0, -np.inf)
         it_out[t] = 0
@@ -545,7 +567,8 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
     if act.size == 0:
         return
     sl = _as_slice(act, P.shape[0])  # usually every row: no copies
-    sys = _System(P[sl], gam[sl], Pexp=None if Pexp is None else Pexp[sl], support=support[sl])
+    sys = _System(P[sl], gam[sl], Pexp=None if Pexp is None else Pexp[sl], support=support[sl],
+                  Vexp=None if Vexp is None else Vexp[sl])
     z0, u0 = _initial_guess(sys)
     fast = min(maxiter, _FAST_ITERS)
     left = _newton(sys, act, z0, u0, fast, final=fast == maxiter, it0=0, out=out)
@@ -570,8 +593,9 @@ class _System:
     ever need.  ``support`` (P > 0) is taken from the caller when it has it.
     """
 
-    def __init__(self, P, gam, logP=None, logP_lo=None, Pexp=None, _derived=None, support=None):
+    def __init__(self, P, gam, logP=None, logP_lo=None, Pexp=None, _derived=None, support=None, Vexp=None):
         self.P, self.Pexp = P, Pexp
+        self.Vexp = Pexp if Vexp is None else Vexp  # the exponents the value's terms take (see _solve_rows)
         if logP is None:
             logP, logP_lo = _log_hi_lo(P, Pexp)
         self.logP, self.logP_lo = logP, logP_lo
@@ -598,7 +622,8 @@ class _System:
         """The system restricted to some rows (index array or boolean mask)."""
         return _System(self.P[idx], self.gam[idx], self.logP[idx], self.logP_lo[idx],
                        None if self.Pexp is None else self.Pexp[idx],
-                       (self.support[idx], self.dom[idx], self.n[idx]))
+                       (self.support[idx], self.dom[idx], self.n[idx]),
+                       Vexp=None if self.Vexp is None else self.Vexp[idx])
 
 
 def _newton(sys, rows, z0, u, maxiter, final, it0, out):
@@ -758,13 +783,24 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     GL1 = L1 * sys.G_at(wr)  # gamma log(1 - q)
     mag = np.exp(GL1)
     mag *= mlq
+    low = None
     if not sys.full or mag.min() < 1e-290:  # (off the support mag is unused, maybe NaN)
+        low = mag < 1e-290
         with np.errstate(divide="ignore"):
-            mag = np.where(mag < 1e-290, np.exp(GL1 + np.log(mlq)), mag)
+            lmag = GL1 + np.log(mlq)
+            mag = np.where(low, np.exp(lmag), mag)
     # one summation for every row (einsum's dot product rounds differently
     # from its sum of the products), so that the value does not depend on
     # the batch
-    terms = _value(sys.P[wr] * mag, None if sys.Pexp is None else sys.Pexp[wr])
+    if sys.Vexp is None:
+        terms = _value(sys.P[wr] * mag, None)
+    else:
+        V = sys.Vexp[wr]
+        terms = np.ldexp(sys.P[wr] * mag, V)
+        if low is not None and low.any():
+            # mag below the range where its product with 2**V is not: 2**V joins the exponent
+            # (log 2 split as in Cody and Waite)
+            terms = np.where(low, sys.P[wr] * np.exp((lmag + V * _LN2_HI) + V * _LN2_LO), terms)
     value_out[dst] = _rowsum(terms if sys.full else np.where(support, terms, 0.0))
     it_out[dst] = iterations
     conv_out[dst] = okw

@@ -221,3 +221,20 @@ def test_weights_that_put_a_class_far_below_the_double_range(alpha):
             assert abs(got - float(want)) <= 2 * 5e-324
         else:
             assert abs(mp.mpf(float(got)) / want - 1) < 1e-13
+
+
+@pytest.mark.parametrize("gamma,alpha", [(1.0, [1e200, 1e-200]), (0.5, [1e200, 1e-200]), (3.0, [1e250, 1e-150]),
+                                         (0.0, [6.0409255989722165e262, 4.29125085357808e-108])])
+def test_weighted_value_when_the_normalized_terms_lie_below_the_double_range(gamma, alpha):
+    """Z H where H (the reweighted problem's value, ~1e-400) underflows but Z H is a normal double: the terms
+    are summed times 2**E (Z = Zs 2**E) instead of underflowing to 0 first; the round trip through the
+    inverse map keeps the class whose weighted ratio is below the range (it returned 0 there)."""
+    P = np.array([0.5, 0.5]) if gamma else np.array([4.1448886416951953e-69, 5.825160014553372e-136])
+    P = P / P.sum()
+    res = minimizer(P, gamma, alpha=alpha)
+    ref = minimizer_mp([mp.mpf(p) * mp.mpf(a) for p, a in zip(P, alpha)], gamma, dps=40)
+    want = ref.value * mp.fsum(mp.mpf(p) * mp.mpf(a) for p, a in zip(P, alpha))  # Z H of the reweighted problem
+    assert 1e-300 < want < 1e300
+    assert abs(mp.mpf(float(res.value)) / want - 1) < 1e-13
+    if gamma:
+        np.testing.assert_allclose(inverse_minimizer(res.q, gamma, alpha=alpha), P, rtol=1e-12, atol=0)
