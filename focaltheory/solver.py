@@ -412,6 +412,34 @@ def _scaled_odds(P, Pexp, tiny, arg, z):
     return np.where(tiny, np.ldexp(P * ex, k if Pexp is None else Pexp + k), ex)
 
 
+# Below this the other classes' total (and so 1 - q of the largest) is near or
+# below the double range: see _scaled_others
+_UNDER_OTHERS = 1e-280
+
+
+def _scaled_others(sys, z, qo, others, omq_m):
+    """The constraint's q (the largest class zeroed), their sum and 1 - q_m, times 2**s per row.
+
+    Where every other class lies below the double range (possible through alpha,
+    see _reweight), q and 1 - q_m underflow and log(others / (1 - q_m)) is 0/0.
+    Those rows take q_x = exp(z_x) (they are tiny: z << 0) and 1 - q_m =
+    exp(-z_m) / (1 + exp(-z_m)), all divided by the largest other q: the
+    constraint and the Newton weights q_x (1 - q_x) / others only see ratios.
+    """
+    rows = others < _UNDER_OTHERS
+    zr, sup = z[rows], sys.support[rows]
+    flat = np.arange(zr.shape[0]) * zr.shape[1] + sys.dom[rows]
+    zo = np.where(sup, zr, -np.inf)
+    np.put(zo, flat, -np.inf)
+    zmax = zo.max(axis=1)
+    qs = np.exp(zo - zmax[:, None])
+    zm = _at(zr, flat)
+    qo, others, omq_m = qo.copy(), others.copy(), omq_m.copy()
+    qo[rows], others[rows] = qs, _rowsum(qs)
+    omq_m[rows] = np.exp(-zm - zmax) / (1.0 + np.exp(-np.abs(zm)))
+    return qo, others, omq_m
+
+
 def _newton_parts(sys, tiny, c, u, precise):
     """Evaluate the KKT system at the iterate (c, u) and its Newton step.
 
@@ -465,7 +493,10 @@ def _newton_parts(sys, tiny, c, u, precise):
     qo = qv.copy()
     np.put(qo, sys.flat, 0.0)
     others = _rowsum(qo)
-    R = np.log(others / _at(omq, sys.flat))
+    omq_m = _at(omq, sys.flat)
+    if any_tiny and float(others.min()) < _UNDER_OTHERS:
+        qo, others, omq_m = _scaled_others(sys, z, qo, others, omq_m)
+    R = np.log(others / omq_m)
     dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, sys.flat, None if sys.full else support)
     # Newton's direction is a descent direction for the plain sum of squares
     merit = _rowdot(F, F) + R * R
@@ -787,7 +818,8 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     if not sys.full or mag.min() < 1e-290:  # (off the support mag is unused, maybe NaN)
         low = mag < 1e-290
         with np.errstate(divide="ignore"):
-            lmag = GL1 + np.log(mlq)
+            # -log q = log1p(e) underflows to 0 for z > 745 (1 - q below the range): its log is -z
+            lmag = GL1 + np.where((mlq == 0) & (z > 0), -z, np.log(mlq))
             mag = np.where(low, np.exp(lmag), mag)
     # one summation for every row (einsum's dot product rounds differently
     # from its sum of the products), so that the value does not depend on

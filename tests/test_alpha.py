@@ -238,3 +238,17 @@ def test_weighted_value_when_the_normalized_terms_lie_below_the_double_range(gam
     assert abs(mp.mpf(float(res.value)) / want - 1) < 1e-13
     if gamma:
         np.testing.assert_allclose(inverse_minimizer(res.q, gamma, alpha=alpha), P, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("P,gamma,alpha", [([0.5, 0.5], 0.1, [1e200, 1e-200]),
+                                           ([0.92491, 0.57161], 0.081, [1.99e273, 3.39e-197])])
+def test_weights_whose_minimizer_has_classes_below_the_double_range(P, gamma, alpha):
+    """Q* of the weighted class is ~1e-364: the constraint log(others / (1 - q_m)) is formed from scaled
+    q's (it was 0/0, and the solve raised FloatingPointError)."""
+    P = np.array(P) / np.sum(P)
+    res = minimizer(P, gamma, alpha=alpha)
+    w = [mp.mpf(p) * mp.mpf(a) for p, a in zip(P, alpha)]
+    ref = minimizer_mp(w, gamma, dps=40)
+    assert bool(res.converged) and ref.q[1] < 1e-320 and res.q[0] == 1.0 and res.q[1] == 0.0
+    assert abs(res.log_lam - (ref.log_lam + mp.log(mp.fsum(w)))) < 1e-13 * abs(res.log_lam)
+    assert abs(mp.mpf(float(res.value)) / (ref.value * mp.fsum(w)) - 1) < 1e-13
