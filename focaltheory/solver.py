@@ -53,6 +53,10 @@ class MinimizerResult:
         log_lam is -inf: the only non-finite output.
     value : ndarray
         The minimal focal-entropy H_g(P) = H_g(P, Q*) in nats, batch shape.
+        Its relative accuracy is about gamma |log(1 - q)| eps for the largest
+        q (gamma multiplies the rounding of log(1 - q)): up to ~5e-13 just
+        below gamma = 300, and ~1e-14 above, where it is taken at the exact
+        last step.
     iterations : ndarray
         Newton iterations used, batch shape (0 for gamma = 0 and point masses),
         counting the exact last step taken above gamma = 300 (see Notes).  A
