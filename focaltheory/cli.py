@@ -81,16 +81,6 @@ def _print_json(obj):
 _JSON_HELP = 'machine-readable output (one JSON object; non-finite numbers as the strings "inf", "-inf", "nan")'
 
 
-def _normalized(P):
-    """P / sum(P) for finite nonnegative weights with a positive sum, also when the sum overflows."""
-    with np.errstate(over="ignore"):
-        total = P.sum()
-    if not np.isfinite(total):  # rescale by the largest weight first (as the library does)
-        P = P / P.max()
-        total = P.sum()
-    return P / total
-
-
 def _values_or_input(args, what):
     """The values given on the command line, or the array of --input (checked for consistency)."""
     if args.input is None and not args.p:
@@ -134,6 +124,7 @@ def _add_solve(sub):
 
 def _run_solve(args):
     from . import minimizer
+    from ._validation import _distribution
 
     if args.loss == "sigmoid":
         return _run_solve_sigmoid(args)
@@ -167,7 +158,8 @@ def _run_solve(args):
                 np.savetxt(sys.stdout, res.q, fmt="%.17g", delimiter=",")
         return 0 if res.converged.all() else 1
 
-    p = _normalized(P)  # the weights were validated by minimizer
+    # normalized as the library does it (also when the weights' sum overflows)
+    p = _distribution(P, "weights of P", -1)[0]
     q = res.q
     with np.errstate(over="ignore"):  # q*/p may overflow for a subnormal p: shown as inf
         rows = [
