@@ -252,8 +252,16 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
             _solve_rows(rows[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
                         iterations[sl], converged[sl], residual[sl], None if Pexp is None else Pexp[sl],
                         None if Vexp is None else Vexp[sl])
-    if scale is not None and not np.isfinite(value.sum()) and np.isfinite(q.sum()):
-        raise ValueError("alpha is so large that the weighted minimal focal-entropy overflows double precision")
+    if scale is not None:
+        # the weighted risk is Z times the reweighted one, lambda* likewise;
+        # Z = Zs 2**E is applied as such (exp(log Z) would cost |log Z| ulp),
+        # 2**E already inside the value (see Vexp)
+        Zs, E = (np.broadcast_to(x, batch).reshape(N) for x in scale)
+        log_lam += np.log(Zs) + E * np.log(2.0)
+        with np.errstate(over="ignore", under="ignore"):
+            value *= Zs
+        if not np.isfinite(value.sum()) and np.isfinite(q.sum()):
+            raise ValueError("alpha is so large that the weighted minimal focal-entropy overflows double precision")
     # (q is in [0, 1] and value, residual >= 0: their sums are finite exactly when they are)
     if not (np.isfinite(q.sum()) and np.isfinite(value.sum()) and np.isfinite(residual.sum())):
         raise FloatingPointError("minimizer produced a non-finite result: please report this input")  # pragma: no cover
@@ -261,16 +269,6 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     q = np.moveaxis(q.reshape(batch + (K,)), -1, ax_out)
     log_lam = log_lam.reshape(batch)
     value = value.reshape(batch)
-    if scale is not None:
-        # the weighted risk is Z times the reweighted one, lambda* likewise;
-        # Z = Zs 2**E is applied as such (exp(log Z) would cost |log Z| ulp),
-        # 2**E already inside the value (see Vexp)
-        Zs, E = scale
-        log_lam = log_lam + (np.log(Zs) + E * np.log(2.0))
-        with np.errstate(over="ignore", under="ignore"):
-            value = value * Zs
-        if not np.all(np.isfinite(value)):
-            raise ValueError("alpha is so large that the weighted minimal focal-entropy overflows double precision")
     return MinimizerResult(
         q=q,
         log_lam=log_lam,
@@ -432,7 +430,7 @@ def _scaled_others(sys, z, qo, others, omq_m):
     """
     rows = others < _UNDER_OTHERS
     zr, sup = z[rows], sys.support[rows]
-    flat = np.arange(zr.shape[0]) * zr.shape[1] + sys.dom[rows]
+    flat = sys.flat_of(rows)
     zo = np.where(sup, zr, -np.inf)
     np.put(zo, flat, -np.inf)
     zmax = zo.max(axis=1)
@@ -577,21 +575,22 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
             lq[r, dom] = np.log1p(-others)
             omp = 1.0 - Pt
             omp[r, dom] = others
-            if Vexp is None:
-                value_out[t] = 0.0 - (Pt * lq * np.power(omp, gt)).sum(axis=1)
-            else:
+            Pv = Pt
+            if Vexp is not None:
                 # terms times 2**E (see minimizer): log P from the stand-ins (P itself may lie
-                # below the range), and the largest class's -P log1p(-others) ~ P others taken
-                # as P times the others' scaled terms where others underflows
+                # below the range)
                 Pv = _value(P[t], Vexp[t])
                 lq = np.where(Pt > 0, lq, np.where(P[t] > 0, _log_hi_lo(P[t], Pexp[t])[0], 0.0))
-                prod = Pv * lq * np.power(omp, gt)
+            prod = Pv * lq * np.power(omp, gt)
+            if Vexp is not None:
+                # the largest class's -P log1p(-others) ~ P others, taken as P times the
+                # others' scaled terms where others underflows
                 ov = Pv.copy()
                 ov[r, dom] = 0.0
                 ov = ov.sum(axis=1)
                 under = others < 1e-150  # log1p(-others) = -others to double precision
                 prod[r, dom] = np.where(under, -P[t][r, dom] * ov * np.power(others, gam[t]), prod[r, dom])
-                value_out[t] = 0.0 - prod.sum(axis=1)
+            value_out[t] = 0.0 - prod.sum(axis=1)
         # gamma = 0: lambda = 1; point mass with gamma > 0: lambda = g(1) = 0
         loglam_out[t] = np.where(gam[t] == 0, 0.0, -np.inf)
         it_out[t] = 0
@@ -648,6 +647,13 @@ class _System:
         self.support, self.dom, self.n = _derived  # support, the largest class, support sizes
         self.full = bool(self.support.all())
         self.flat = np.arange(P.shape[0]) * P.shape[1] + self.dom  # flat indices of the largest classes (see _at)
+
+    def flat_of(self, idx):
+        """The flat indices (see _at) of the largest classes of the rows ``idx``, within those rows alone."""
+        if isinstance(idx, slice) and idx == slice(None):
+            return self.flat
+        dom = self.dom[idx]
+        return np.arange(dom.size) * self.P.shape[1] + dom
 
     def G_at(self, idx):
         """gamma for some rows, broadcastable against their classes."""
@@ -829,7 +835,7 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     # from its sum of the products), so that the value does not depend on
     # the batch
     if sys.Vexp is None:
-        terms = _value(sys.P[wr] * mag, None)
+        terms = sys.P[wr] * mag
     else:
         V = sys.Vexp[wr]
         terms = np.ldexp(sys.P[wr] * mag, V)
@@ -883,7 +889,7 @@ def _polish(sys, s, wr):
     rest = (sys.logP_lo[wr] + T_l) - lq_l + np.log1p(G * qq * (-lq_h / cc))
     F = np.where(tiny, s["F"][wr], s3 + ((e1 + e2 + e3) + rest))
     # the constraint: sum of the other classes against 1 - q_m, in double-double
-    flat = sys.flat if isinstance(wr, slice) else np.arange(x.shape[0]) * x.shape[1] + sys.dom[wr]
+    flat = sys.flat_of(wr)
     oh, ol = _at(np.where(neg, yh, x), flat), _at(np.where(neg, yl, 0.0), flat)
     qh, ql = np.where(tiny, 0.0, qq), np.where(tiny, q, np.where(neg, 0.0, yl))
     np.put(qh, flat, 0.0)
