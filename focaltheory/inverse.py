@@ -144,7 +144,8 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         # log1p((q_x - q_r) / (1 - q_x)) when 1 - q_r is taken as such,
         # the log of the ratio otherwise
         L = np.where(big, np.log(np.where(frac > 0, frac, 1.0)), np.log1p((Q - qr) / omq))
-        Cg = np.exp(G * np.where(is_r | ~pos, 0.0, L))
+        GL = G * np.where(is_r | ~pos, 0.0, L)
+        Cg = np.exp(GL)
         exact = G > _EXACT_GAMMA
         if np.any(exact):
             # per row (a row's result must not depend on its batch)
@@ -172,7 +173,7 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         rows = np.any(lost, axis=-1, keepdims=True)
         if np.any(rows):
             with np.errstate(divide="ignore", invalid="ignore"):
-                lw = np.log(Q / qr) + G * np.where(is_r | ~pos, 0.0, L) + np.log(Br / B) - np.log(np.where(A > 0, A, 1.0))
+                lw = np.log(Q / qr) + GL + np.log(Br / B) - np.log(np.where(A > 0, A, 1.0))
                 lw = np.where(keep, lw, -np.inf)
                 lw = lw - np.max(lw, axis=-1, keepdims=True)
             w = np.where(rows, np.exp(lw), w)
