@@ -214,7 +214,8 @@ def _free_start_bullet(sp, slsqp):
     parts = [f"within {err:g}: {us(err):.2f} us ({fs[err]['iterations_mean']:.1f} iterations)"
              for err in sorted(e for e in fs if e is not None)]
     step = us(1e-4) - us(1e-8) if 1e-4 in fs and 1e-8 in fs else float("nan")
-    return [f"- Free start (the minimizer handed its own answer plus noise as the start, at no cost; 1e6 x 10, gamma = 2): "
+    size = f"{_n(sp['headline']['N'])} x {sp['headline']['K']}"
+    return [f"- Free start (the minimizer handed its own answer plus noise as the start, at no cost; {size}, gamma = 2): "
             + "; ".join(parts) + f"; from its own start {us(None):.2f} us ({fs[None]['iterations_mean']:.1f} iterations). "
             f"1000x SLSQP allows {budget:.2f} us per distribution, so a start would have to come within about 1e-8 "
             f"of the answer for less than {budget - us(1e-8):.2f} us, where one Newton iteration costs {step:.2f} us."]
@@ -270,6 +271,11 @@ def _flat(rows):
     return out
 
 
+def _fmt_load(x):
+    """A load-average triple as '(a, b, c)', also when read back from JSON as a list."""
+    return str(tuple(x)) if x is not None else "n/a"
+
+
 def write_results_md(path, acc, sp, meta):
     """benchmarks/RESULTS.md for a published run."""
     fig_dir = "figures"
@@ -288,7 +294,7 @@ Command (from the repository root):
 
 Machine: {meta['machine']['cpu']}, {meta['machine']['cores']} cores, Python {meta['machine']['python']},
 NumPy {meta['machine']['numpy']}, SciPy {meta['machine']['scipy']}.  Load average (1, 5, 15 min) at start
-{meta['load_start']}, at end {meta['load_end']}{meta['load_note']}.
+{_fmt_load(meta['load_start'])}, at end {_fmt_load(meta['load_end'])}{meta['load_note']}.
 Timings are medians over {meta['config']['repeats']} repeats with (min-max) in parentheses; every ratio is
 taken within one repeat, all in one process.
 
@@ -435,6 +441,8 @@ def main(argv=None):
                     shutil.copy(os.path.join(out, f), os.path.join(fig, f))
             write_results_md(os.path.join(HERE, "RESULTS.md"), acc, sp, meta)
             log(f"published: {os.path.join(HERE, 'RESULTS.md')} and {fig}/")
+    if name != "full":
+        log(f"\npreset {name!r} is smoke-sized: its numbers check the pipeline; the goals are read on the full run")
     log(f"\ndone in {meta['seconds']:.0f} s (load average now {meta['load_end']})")
     return 0
 

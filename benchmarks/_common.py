@@ -38,7 +38,7 @@ class Config:
         Decimal digits of the mpmath reference.
     slsqp_max_K, trust_max_K : int
         Largest K on which SLSQP / trust-constr are run in the accuracy grid
-        (SLSQP's dense QP took minutes per solve at K = 1000).
+        (SLSQP's dense QP takes minutes per solve at K = 1000).
     md_iters : int
         Fixed iteration budget of the mirror-descent baseline.
     speed_N : list of int
