@@ -12,7 +12,7 @@ and prints the summary.  ``--publish`` also copies the figures to
 ``benchmarks/figures/`` and writes ``benchmarks/RESULTS.md`` (for a full run).
 
 The full run keeps its sizes (batches up to 1e6 x 10, five repeats);
-``--quick`` is a smoke-sized run (every section once, batches up to 1e5,
+``--quick`` is a smoke-sized run (every section once, batches up to 5e4,
 two repeats, under 30 s on 2 cores) whose numbers are not the published ones.
 
 The figures need matplotlib (the ``bench`` extra).  Without it a plain or
@@ -354,7 +354,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=DESCRIPTION, epilog=EPILOG,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true",
-                    help="smoke-sized run: every section once, batches up to 1e5, two repeats (under 30 s)")
+                    help="smoke-sized run: every section once, batches up to 5e4, two repeats (under 30 s)")
     ap.add_argument("--preset", choices=sorted(PRESETS), help="explicit preset (overrides --quick); 'tiny' is for tests")
     ap.add_argument("--out", default=os.path.join(HERE, "results"), help="results folder (default benchmarks/results)")
     ap.add_argument("--only", choices=["accuracy", "speed"], help="run one part only")
