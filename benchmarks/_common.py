@@ -2,14 +2,16 @@
 
 import csv
 import json
-import math
 import os
 import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-__all__ = ["Config", "PRESETS", "time_call", "spread", "family", "accuracy_cases", "write_json", "write_csv"]
+from focaltheory._jsonio import dumps, json_safe
+
+__all__ = ["Config", "PRESETS", "time_call", "spread", "family", "accuracy_cases", "write_json", "read_json",
+           "write_csv"]
 
 
 @dataclass
@@ -36,7 +38,7 @@ class Config:
         Decimal digits of the mpmath reference.
     slsqp_max_K, trust_max_K : int
         Largest K on which SLSQP / trust-constr are run in the accuracy grid
-        (SLSQP's dense QP took minutes per solve at K = 1000).
+        (SLSQP's dense QP takes minutes per solve at K = 1000).
     md_iters : int
         Fixed iteration budget of the mirror-descent baseline.
     speed_N : list of int
@@ -89,27 +91,28 @@ class Config:
 
 PRESETS = {
     "full": Config(),
+    # a smoke-sized run: every section once, small batches, two repeats (seconds, not minutes)
     "quick": Config(
         name="quick",
         acc_K=[2, 10, 100],
-        acc_gammas=[0.1, 1.0, 2.0, 10.0, 100.0, 1000.0],
+        acc_gammas=[0.1, 1.0, 10.0, 1000.0],
         rare=[1e-8],
         binary=[1e-4, 1e-12],
         draws=1,
         dps=30,
         slsqp_max_K=10,
-        trust_max_K=100,
+        trust_max_K=10,
         md_iters=300,
-        speed_N=[100, 1000, 10_000, 100_000, 1_000_000],
+        speed_N=[100, 1000, 10_000, 50_000],
         speed_K=[2, 10, 100, 1000, 10_000],
         gamma_N=10_000,
-        gammas=[0.1, 1.0, 2.0, 10.0, 100.0, 1000.0],
-        floor_N=1_000_000,
-        repeats=3,
-        slsqp_count=15,
-        trust_count=4,
+        gammas=[0.1, 1.0, 10.0, 100.0, 1000.0],
+        floor_N=50_000,
+        repeats=2,
+        slsqp_count=10,
+        trust_count=3,
         md_N=2000,
-        min_time=0.1,
+        min_time=0.02,
     ),
     # for the smoke test only: seconds, not minutes
     "tiny": Config(
@@ -233,33 +236,32 @@ def accuracy_cases(cfg, seed=12345):
     return cases
 
 
-def _clean(x):
-    """JSON-safe: numpy scalars to Python, non-finite floats to strings."""
+def write_json(path, obj):
+    """Write ``obj`` as indented strict JSON (non-finite floats as "inf", "-inf", "nan")."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        f.write(dumps(obj, indent=1))
+
+
+def _restore_nonfinite(x):
+    """The strings "inf", "-inf", "nan" of :func:`write_json` back to floats."""
     if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _clean(x.tolist())
-    if isinstance(x, (np.floating, float)):
-        x = float(x)
-        return x if math.isfinite(x) else str(x)
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, np.bool_):
-        return bool(x)
+        return {k: _restore_nonfinite(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_restore_nonfinite(v) for v in x]
+    if isinstance(x, str) and x in ("inf", "-inf", "nan"):
+        return float(x)
     return x
 
 
-def write_json(path, obj):
-    """Write ``obj`` as indented JSON (non-finite floats as strings "inf"/"nan")."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(_clean(obj), f, indent=1)
+def read_json(path):
+    """Read a file written by :func:`write_json`, non-finite floats restored."""
+    with open(path) as f:
+        return _restore_nonfinite(json.load(f))
 
 
 def write_csv(path, rows):
-    """Write a list of flat dicts as CSV (columns from the first row)."""
+    """Write a list of flat dicts as CSV (columns from the first row; values as in :func:`write_json`)."""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     if not rows:
         open(path, "w").close()
@@ -268,4 +270,4 @@ def write_csv(path, rows):
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         for r in rows:
-            w.writerow({k: _clean(v) for k, v in r.items()})
+            w.writerow(json_safe(r))

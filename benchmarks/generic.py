@@ -131,8 +131,8 @@ def solve_trust_constr(p, gamma, *, gtol=1e-14, xtol=1e-16, maxiter=1000):
     matrix) are supplied; the simplex is the linear equality constraint
     sum(q) = 1, and the objective is +inf outside the open orthant (so the
     trust region rejects such steps).  No bounds are passed: with bounds,
-    trust-constr switches to its interior-point method, which took 20 s to
-    3 min per distribution at K = 100 here and often stopped far from the
+    trust-constr switches to its interior-point method, which takes 20 s to
+    3 min per distribution at K = 100 on 2 cores and often stops far from the
     minimizer; the equality-constrained SQP path is both faster and more
     accurate.
 

@@ -162,9 +162,10 @@ def run_speed(cfg, log=print, seed=2024):
     Pmd = P[: cfg.md_N]
     for r in range(cfg.repeats):
         # each timed call follows an untimed call of the same function: the
-        # first large call after a different one pays for fresh pages (seen:
-        # focal_entropy 0.6 s right after the minimizer, 0.18 s warm), which
-        # would flatter whichever function is measured second
+        # first large call after a different one pays for fresh pages (at
+        # 1e6 x 10, focal_entropy right after the minimizer takes about three
+        # times as long as warm), which would flatter whichever function is
+        # measured second
         minimizer(P, GAMMA)
         t0 = time.perf_counter()
         minimizer(P, GAMMA)
