@@ -21,12 +21,12 @@ References
 import numbers
 
 import numpy as np
-from scipy.optimize import brentq
 from scipy.special import lambertw
 
-from ._validation import _as_real_array, _check_finite, _gamma
-from .regimes import _threshold_newton_step, gamma_for_threshold
-from .sigmoid import _sigmoid_alpha, sigmoid_minimizer, sigmoid_posterior
+from ._threshold import _threshold_newton_step
+from ._validation import _as_real_array, _check_finite, _gamma, _sigmoid_alpha
+from .regimes import gamma_for_threshold
+from .sigmoid import sigmoid_minimizer, sigmoid_posterior
 from .solver import minimizer
 
 __all__ = ["crossover_gamma", "gamma_for_rare_score", "alpha_for_rare_score"]
@@ -263,6 +263,8 @@ def gamma_for_rare_score(prior, target, *, loss="sigmoid", alpha=0.25, others=No
             f"no gamma in [0, {gmax:g}] lifts the score of a class with prior {prior:g} to {target:g}: "
             f"the best is {scores[best]:.6g} at gamma = {grid[best]:.4g}"
         )
+    from scipy.optimize import brentq  # scipy.optimize is slow to import: only where a root is refined
+
     i = int(above[0])
     f = lambda g: float(_rare_score(prior, g, loss, alpha, P)) - target  # noqa: E731
     return float(brentq(f, grid[i - 1], grid[i], xtol=1e-14, rtol=1e-13))
@@ -329,6 +331,8 @@ def alpha_for_rare_score(prior, target, gamma=2.0, *, loss="sigmoid", others=Non
             raise ValueError(f"the alpha that gives a score of {target:g} at prior {prior:g} is within rounding "
                              f"of {a:g}: no weight in (0, 1) that a double can hold reaches it")
         return a
+    from scipy.optimize import brentq  # scipy.optimize is slow to import: only where a root is refined
+
     P = _rare_distribution(prior, others)
     K = P.size
 
