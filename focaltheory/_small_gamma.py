@@ -3,8 +3,8 @@
 To first order in gamma the minimizer is ``Q* = P + gamma P (f(P) - S)`` and
 ``log lambda* = gamma S``, with ``f(p) = log(1-p) - p log p / (1-p)`` and
 ``S = sum_x P(x) f(P(x))`` (derived symbolically in
-:func:`focaltheory.asymptotics.derive_small_gamma`; see the theory document,
-section theory-asymptotics).  The numeric term lives here, apart from the
+:func:`focaltheory.asymptotics.derive_small_gamma`; docs/theory.md, section
+theory-asymptotics).  The numeric term lives here, apart from the
 sympy derivations, so that :mod:`focaltheory.regimes` can use it at tiny gamma
 without importing sympy.
 """

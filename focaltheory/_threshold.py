@@ -7,7 +7,7 @@ branch of the same equation).  With ``beta(p) = p log p / (1 - p) <= 0``,
     log phi_gamma(p) / gamma = log1p(-p) - beta * log1p(x) / x,   x = -gamma beta,
 
 a form that has no root at gamma = 0 and stays accurate as gamma -> 0 and as
-p -> 1/2 (see the theory document, section theory-regimes).
+p -> 1/2 (docs/theory.md, section theory-regimes).
 """
 
 import numpy as np

@@ -413,7 +413,7 @@ def derive_large_gamma():
     ``log P - e/m + log log n = ell0``; ``sum e = 0`` fixes
     ``ell0 = mean log P + log log n`` and ``e = m (log P - mean log P)``.
     Order eps^1 is linear in d and quadratic in e; ``sum d = 0`` fixes ell1.
-    Result (confirming THEORY.md 7):
+    Result (see the theory document (Asymptotics)):
     ``d = e (1 - (n-1)/log n) - (e^2 - mean e^2)/(2m)``,
     ``ell1 = (n-1)/log n - mean e^2/(2 m^2)``.  In particular
     ``gamma (Q*(x) - Q*(y)) -> e_x - e_y = m log(P(x)/P(y))``.
@@ -750,8 +750,9 @@ def binary_lambda_below_one():
 
     Together: ``A(u) + A(v) > 1``, i.e. ``lambda* < 1``: a binary problem is
     never in the over-suppression regime, and its rare class is always
-    amplified (THEORY.md 6 confirmed; the ``e^x >= 1 + x`` proof it mentions
-    is step 1).  Equality in step 3 at ``u = v`` recovers ``phi(1/2) < 1``.
+    amplified (the binary case in the theory document (Regimes); its
+    ``e^x >= 1 + x`` argument is step 1).  Equality in
+    step 3 at ``u = v`` recovers ``phi(1/2) < 1``.
 
     Examples
     --------

@@ -16,6 +16,10 @@ References
 .. [2] T.-Y. Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
 .. [3] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the
        Focal-Entropy", AISTATS 2026, arXiv:2603.02533.
+.. [4] D.-B. Wang, L. Feng, M.-L. Zhang, "Rethinking Calibration of Deep
+       Neural Networks: Do Not Be Afraid of Overconfidence", NeurIPS 2021
+       (the "inverse focal loss", weight ``(1+q)^gamma``: a different loss
+       from the negative-gamma branch of :func:`crossover_gamma`).
 """
 
 import numbers
@@ -57,8 +61,13 @@ def crossover_gamma(p, *, allow_negative=False):
         Probabilities in (0, 1/2] (in (0, 1) with ``allow_negative``).
     allow_negative : bool, optional
         For 1/2 < p < 1 return the (negative) root of the other branch: the
-        "inverse focal" loss with gamma < 0 that has p as its crossover.
-        Without it such p raise ValueError.
+        gamma < 0 at which the same loss ``-(1-q)^gamma log q``, continued to
+        negative gamma, has p as its crossover.  Its weight
+        ``(1-q)^gamma = (1-q)^-|gamma|`` grows as q -> 1, so it stresses the
+        well-classified examples; it is not the "inverse focal loss" of
+        Wang, Feng and Zhang (NeurIPS 2021), whose weight is ``(1+q)^gamma``
+        with gamma > 0 and which this module does not treat.  Without
+        `allow_negative` such p raise ValueError.
 
     Returns
     -------
@@ -91,7 +100,8 @@ def crossover_gamma(p, *, allow_negative=False):
       (Mukhoti et al.'s rule: p = 0.2 gives 4.8506, p = 1/e gives exactly 1).
     * For 1/2 < p < 1, :math:`\kappa < -1`: the roles swap, the trivial root is
       on :math:`W_{-1}` and the other root, on :math:`W_0`, is negative:
-      no focal loss (gamma >= 0) has a crossover above 1/2.
+      no focal loss (gamma >= 0) has a crossover above 1/2; only the
+      negative-gamma continuation ``-(1-q)^gamma log q``, gamma < 0, does.
     * Degenerate cases: p = 1/2 (:math:`\kappa = -1`, the branch point) is the
       double root gamma = 0, returned as 0 (the limit of p_gamma as gamma -> 0);
       p -> 0 needs gamma -> infinity (gamma ~ s/p with s growing slowly,
@@ -226,9 +236,9 @@ def gamma_for_rare_score(prior, target, *, loss="sigmoid", alpha=0.25, others=No
     out of reach for a class with posterior below 1 - alpha.  Softmax loss:
     the score is Q*(x) of the focal-entropy minimizer; as gamma -> infinity it
     tends to 1/n, n the support size, and it need not be monotone in gamma
-    (over-suppression, THEORY item 6), hence the scan: the score is evaluated
-    on a grid of gamma (one vectorized call) and the first crossing is refined
-    with Brent's method.
+    (over-suppression: see the theory document (Regimes)), hence the scan:
+    the score is evaluated on a grid of gamma (one vectorized call) and the
+    first crossing is refined with Brent's method.
 
     Examples
     --------

@@ -107,8 +107,8 @@ def threshold(gamma):
     * gamma -> inf: with ``s = gamma p``, ``1 + s log(gamma/s) ~ e**s``, so
       ``p_gamma ~ s/gamma`` with s growing like ``log log gamma``.
 
-    Values: p_2 = 0.29763655..., p_5 = 0.19680273... (THEORY.md's 0.2976 and
-    0.1968 confirmed).
+    Values: p_2 = 0.29763655..., p_5 = 0.19680273... (the 0.2976 and 0.1968
+    quoted in the theory document (Regimes)).
 
     References
     ----------
@@ -302,8 +302,9 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     and ``p_gamma`` from :func:`threshold`, for each class x:
 
     * ``"absent"``: P(x) = 0 (then Q*(x) = 0).
-    * ``"unchanged"``: ``|Q*(x)/P(x) - 1| <= rtol`` (all classes when
-      gamma = 0, uniform P, the fixed points of THEORY.md 5).
+    * ``"unchanged"``: ``|Q*(x)/P(x) - 1| <= rtol`` (all classes at
+      gamma = 0 and for uniform P, the fixed points of the minimizer map:
+      see the theory document (Properness)).
     * ``"amplified"``: ``Q*(x) > P(x)``, equivalently
       ``phi(P(x)) > lambda*``.
     * ``"over-suppressed"``: ``Q*(x) < P(x)`` and ``P(x) < p_gamma``.  Then
