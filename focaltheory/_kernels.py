@@ -20,7 +20,7 @@ gives g = (1-q)^gamma / q * (1 + gamma k) with k = q (-log q) / (1 - q), so
 The split keeps every large term (z_eff, which the solver sums with log P and
 log lambda) apart from the small ones, so nothing large cancels inside.
 
-Since issue 3 these kernels are GENERATED: their expressions live in
+These kernels are GENERATED: their expressions live in
 focaltheory/symbolic.py (``kernel_forms``), where each is proved equal to the
 log-derivative of l(q) = -(1-q)^gamma log q by sympy, and they are printed into
 focaltheory/_generated.py by ``python -m focaltheory.symbolic --write``.  This

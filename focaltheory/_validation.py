@@ -119,3 +119,32 @@ def _class_weights(alpha, shape, ax, name="alpha"):
     except ValueError:
         raise ValueError(f"{name} with shape {a.shape} is not broadcastable to the input's shape {shape}") from None
     return np.moveaxis(a, ax, -1)
+
+
+def _sigmoid_alpha(alpha, *, strict, name="alpha"):
+    """Validate torchvision's alpha: None or -1 (no weighting) or values in [0, 1].
+
+    Returns ``None`` (no weighting) or a float64 array.  With ``strict`` the
+    endpoints 0 and 1 are refused: they put zero weight on one of the two
+    terms, so the score no longer depends on the posterior.
+    """
+    if alpha is None:
+        return None
+    if isinstance(alpha, (str, bytes)):
+        raise TypeError(f"{name} must be a real number in [0, 1], None or -1, got a {type(alpha).__name__}")
+    a = _as_real_array(alpha, name)
+    if a.ndim == 0 and a == -1:
+        return None
+    _check_finite(a, name)
+    if np.any((a < 0) | (a > 1)):
+        bad = float(a[(a < 0) | (a > 1)].flat[0])
+        raise ValueError(
+            f"{name} must lie in [0, 1] (None or -1 disable the weighting, as in torchvision), got {bad!r}"
+        )
+    if strict and np.any((a == 0) | (a == 1)):
+        raise ValueError(
+            f"{name} = 0 or 1 puts zero weight on one term of the sigmoid focal loss: the minimizing score is "
+            "0 (alpha = 0) or 1 (alpha = 1) whatever the posterior, so neither the minimizer nor its inverse "
+            "is informative; use 0 < alpha < 1"
+        )
+    return a

@@ -54,6 +54,7 @@ import numpy as np
 import sympy as sp
 from mpmath import mp
 
+from ._small_gamma import _f_small_gamma, _pf_small_gamma
 from ._validation import _distribution, _gamma
 
 __all__ = [
@@ -313,27 +314,6 @@ def derive_small_gamma():
     return {"g1": g1, "f": f, "D1": D1, "Lambda1": Lam1sol}
 
 
-def _f_small_gamma(P, xp):
-    """f(p) = log(1-p) - p log p/(1-p), with f = 0 contribution at p = 0 handled by caller."""
-    return xp.log1p(-P) - P * xp.log(P) / (1 - P)
-
-
-def _pf_small_gamma(P):
-    """P f(P) per class (numpy, class axis last), 0 off the support and for a point mass.
-
-    The complement 1 - P of a class above 1/2 is the sum of the others, so a
-    class within eps of 1 (P rounding to 1) keeps its term: P f(P) =
-    P log(1-P) - P^2 log(P)/(1-P), with log P = log1p(-(1-P)).
-    """
-    big = P > 0.5
-    others = np.where(big, 0.0, P).sum(axis=-1, keepdims=True)
-    c = np.where(big, others, 1.0 - P)
-    inner = (P > 0) & (c > 0)
-    Ps, cs = np.where(inner, P, 0.5), np.where(inner, c, 0.5)
-    logP = np.where(big, np.log1p(-np.where(big, cs, 0.5)), np.log(Ps))
-    return np.where(inner, Ps * np.log(cs) - Ps * Ps * logP / cs, 0.0)
-
-
 def small_gamma_expansion(p, gamma, order=1, dps=None):
     r"""First-order expansion of the minimizer in gamma: ``Q* ~ P + gamma D1``.
 
@@ -433,7 +413,7 @@ def derive_large_gamma():
     ``log P - e/m + log log n = ell0``; ``sum e = 0`` fixes
     ``ell0 = mean log P + log log n`` and ``e = m (log P - mean log P)``.
     Order eps^1 is linear in d and quadratic in e; ``sum d = 0`` fixes ell1.
-    Result (confirming THEORY.md 7):
+    Result (see the theory document (Asymptotics)):
     ``d = e (1 - (n-1)/log n) - (e^2 - mean e^2)/(2m)``,
     ``ell1 = (n-1)/log n - mean e^2/(2 m^2)``.  In particular
     ``gamma (Q*(x) - Q*(y)) -> e_x - e_y = m log(P(x)/P(y))``.
@@ -770,8 +750,9 @@ def binary_lambda_below_one():
 
     Together: ``A(u) + A(v) > 1``, i.e. ``lambda* < 1``: a binary problem is
     never in the over-suppression regime, and its rare class is always
-    amplified (THEORY.md 6 confirmed; the ``e^x >= 1 + x`` proof it mentions
-    is step 1).  Equality in step 3 at ``u = v`` recovers ``phi(1/2) < 1``.
+    amplified (the binary case in the theory document (Regimes); its
+    ``e^x >= 1 + x`` argument is step 1).  Equality in
+    step 3 at ``u = v`` recovers ``phi(1/2) < 1``.
 
     Examples
     --------

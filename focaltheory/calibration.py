@@ -27,7 +27,8 @@ from scipy.optimize import minimize_scalar
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
 from .cli import _read_array, _write_array
 from .inverse import inverse_minimizer
-from .sigmoid import _sigmoid_alpha, sigmoid_posterior
+from ._validation import _sigmoid_alpha
+from .sigmoid import sigmoid_posterior
 
 __all__ = ["FocalCalibrator"]
 

@@ -16,17 +16,21 @@ References
 .. [2] T.-Y. Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
 .. [3] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the
        Focal-Entropy", AISTATS 2026, arXiv:2603.02533.
+.. [4] D.-B. Wang, L. Feng, M.-L. Zhang, "Rethinking Calibration of Deep
+       Neural Networks: Do Not Be Afraid of Overconfidence", NeurIPS 2021
+       (the "inverse focal loss", weight ``(1+q)^gamma``: a different loss
+       from the negative-gamma branch of :func:`crossover_gamma`).
 """
 
 import numbers
 
 import numpy as np
-from scipy.optimize import brentq
 from scipy.special import lambertw
 
-from ._validation import _as_real_array, _check_finite, _gamma
-from .regimes import _threshold_newton_step, gamma_for_threshold
-from .sigmoid import _sigmoid_alpha, sigmoid_minimizer, sigmoid_posterior
+from ._threshold import _threshold_newton_step
+from ._validation import _as_real_array, _check_finite, _gamma, _sigmoid_alpha
+from .regimes import gamma_for_threshold
+from .sigmoid import sigmoid_minimizer, sigmoid_posterior
 from .solver import minimizer
 
 __all__ = ["crossover_gamma", "gamma_for_rare_score", "alpha_for_rare_score"]
@@ -57,8 +61,13 @@ def crossover_gamma(p, *, allow_negative=False):
         Probabilities in (0, 1/2] (in (0, 1) with ``allow_negative``).
     allow_negative : bool, optional
         For 1/2 < p < 1 return the (negative) root of the other branch: the
-        "inverse focal" loss with gamma < 0 that has p as its crossover.
-        Without it such p raise ValueError.
+        gamma < 0 at which the same loss ``-(1-q)^gamma log q``, continued to
+        negative gamma, has p as its crossover.  Its weight
+        ``(1-q)^gamma = (1-q)^-|gamma|`` grows as q -> 1, so it stresses the
+        well-classified examples; it is not the "inverse focal loss" of
+        Wang, Feng and Zhang (NeurIPS 2021), whose weight is ``(1+q)^gamma``
+        with gamma > 0 and which this module does not treat.  Without
+        `allow_negative` such p raise ValueError.
 
     Returns
     -------
@@ -91,7 +100,8 @@ def crossover_gamma(p, *, allow_negative=False):
       (Mukhoti et al.'s rule: p = 0.2 gives 4.8506, p = 1/e gives exactly 1).
     * For 1/2 < p < 1, :math:`\kappa < -1`: the roles swap, the trivial root is
       on :math:`W_{-1}` and the other root, on :math:`W_0`, is negative:
-      no focal loss (gamma >= 0) has a crossover above 1/2.
+      no focal loss (gamma >= 0) has a crossover above 1/2; only the
+      negative-gamma continuation ``-(1-q)^gamma log q``, gamma < 0, does.
     * Degenerate cases: p = 1/2 (:math:`\kappa = -1`, the branch point) is the
       double root gamma = 0, returned as 0 (the limit of p_gamma as gamma -> 0);
       p -> 0 needs gamma -> infinity (gamma ~ s/p with s growing slowly,
@@ -226,9 +236,9 @@ def gamma_for_rare_score(prior, target, *, loss="sigmoid", alpha=0.25, others=No
     out of reach for a class with posterior below 1 - alpha.  Softmax loss:
     the score is Q*(x) of the focal-entropy minimizer; as gamma -> infinity it
     tends to 1/n, n the support size, and it need not be monotone in gamma
-    (over-suppression, THEORY item 6), hence the scan: the score is evaluated
-    on a grid of gamma (one vectorized call) and the first crossing is refined
-    with Brent's method.
+    (over-suppression: see the theory document (Regimes)), hence the scan:
+    the score is evaluated on a grid of gamma (one vectorized call) and the
+    first crossing is refined with Brent's method.
 
     Examples
     --------
@@ -263,6 +273,8 @@ def gamma_for_rare_score(prior, target, *, loss="sigmoid", alpha=0.25, others=No
             f"no gamma in [0, {gmax:g}] lifts the score of a class with prior {prior:g} to {target:g}: "
             f"the best is {scores[best]:.6g} at gamma = {grid[best]:.4g}"
         )
+    from scipy.optimize import brentq  # scipy.optimize is slow to import: only where a root is refined
+
     i = int(above[0])
     f = lambda g: float(_rare_score(prior, g, loss, alpha, P)) - target  # noqa: E731
     return float(brentq(f, grid[i - 1], grid[i], xtol=1e-14, rtol=1e-13))
@@ -329,6 +341,8 @@ def alpha_for_rare_score(prior, target, gamma=2.0, *, loss="sigmoid", others=Non
             raise ValueError(f"the alpha that gives a score of {target:g} at prior {prior:g} is within rounding "
                              f"of {a:g}: no weight in (0, 1) that a double can hold reaches it")
         return a
+    from scipy.optimize import brentq  # scipy.optimize is slow to import: only where a root is refined
+
     P = _rare_distribution(prior, others)
     K = P.size
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import lambertw
 
+from ._small_gamma import _pf_small_gamma
+from ._threshold import _threshold_G, _threshold_newton_step
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _distribution, _gamma
 from .reference import _np_solve_charts
 
@@ -54,26 +56,6 @@ ABSENT = "absent"
 # ---------------------------------------------------------------------------
 # threshold
 # ---------------------------------------------------------------------------
-
-def _log1p_ratio(x):
-    """log1p(x)/x, equal to 1 at x = 0, accurate for tiny |x|."""
-    small = np.abs(x) < 1e-5
-    safe = np.where(small, 1.0, x)
-    return np.where(small, 1.0 - x / 2.0 + x * x / 3.0, np.log1p(safe) / safe)
-
-
-def _threshold_G(t, gamma, p=None):
-    """log(phi(p))/gamma at p = exp(t); positive below p_gamma, negative above.
-
-    log phi = gamma log1p(-p) + log1p(-gamma beta),  beta = p log p/(1-p) <= 0, so
-    log phi / gamma = log1p(-p) - beta * [log1p(x)/x]_{x = -gamma beta}.
-    Pass p as well when it is known exactly (exp(t) loses ulp(t) relative accuracy).
-    """
-    if p is None:
-        p = np.exp(t)
-    beta = p * t / (1.0 - p)
-    return np.log1p(-p) - beta * _log1p_ratio(-gamma * beta), p, beta
-
 
 def threshold(gamma):
     r"""The threshold p_gamma: the root in (0, 1) of ``phi(p) = 1``.
@@ -125,8 +107,8 @@ def threshold(gamma):
     * gamma -> inf: with ``s = gamma p``, ``1 + s log(gamma/s) ~ e**s``, so
       ``p_gamma ~ s/gamma`` with s growing like ``log log gamma``.
 
-    Values: p_2 = 0.29763655..., p_5 = 0.19680273... (THEORY.md's 0.2976 and
-    0.1968 confirmed).
+    Values: p_2 = 0.29763655..., p_5 = 0.19680273... (the 0.2976 and 0.1968
+    quoted in the theory document (Regimes)).
 
     References
     ----------
@@ -166,22 +148,6 @@ def threshold(gamma):
         p = np.clip(p - step, plo, phi_)
     out = np.where(g == 0, 0.5, p)
     return float(out) if scalar else out
-
-
-def _threshold_newton_step(gam, p, beta):
-    """One Newton step on h(gamma) = log(phi_gamma(p))/gamma = log1p(-p) - beta log1p(x)/x.
-
-    x = -gamma beta, beta = p log p / (1 - p); h has no root at gamma = 0 and
-    stays well conditioned as p -> 1/2.  h' = -beta^2 m is written so that
-    beta^2 cannot underflow.
-    """
-    xx = -gam * beta
-    h = np.log1p(-p) - beta * _log1p_ratio(xx)
-    small = np.abs(xx) < 1e-4
-    safe = np.where(small, 1.0, xx)
-    m = np.where(small, 0.5 - 2.0 * xx / 3.0 + 0.75 * xx * xx,
-                 (np.log1p(safe) - safe / (1.0 + safe)) / (safe * safe))
-    return gam + (h / beta) / (beta * m)
 
 
 def gamma_for_threshold(p):
@@ -336,8 +302,9 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     and ``p_gamma`` from :func:`threshold`, for each class x:
 
     * ``"absent"``: P(x) = 0 (then Q*(x) = 0).
-    * ``"unchanged"``: ``|Q*(x)/P(x) - 1| <= rtol`` (all classes when
-      gamma = 0, uniform P, the fixed points of THEORY.md 5).
+    * ``"unchanged"``: ``|Q*(x)/P(x) - 1| <= rtol`` (all classes at
+      gamma = 0 and for uniform P, the fixed points of the minimizer map:
+      see the theory document (Properness)).
     * ``"amplified"``: ``Q*(x) > P(x)``, equivalently
       ``phi(P(x)) > lambda*``.
     * ``"over-suppressed"``: ``Q*(x) < P(x)`` and ``P(x) < p_gamma``.  Then
@@ -474,8 +441,6 @@ _SMALL_GAMMA = 1e-8
 
 def _first_order_coefficient(P):
     """sum_x P f(P), f(p) = log(1-p) - p log p / (1-p): log lambda* and S - 1 are gamma times it, + O(gamma^2)."""
-    from .asymptotics import _pf_small_gamma
-
     return _pf_small_gamma(P).sum(axis=-1)
 
 

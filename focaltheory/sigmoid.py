@@ -44,7 +44,7 @@ import numpy as np
 
 from . import _kernels as _k
 from ._generated import logit_loss as _logit_loss
-from ._validation import _as_real_array, _check_finite, _gamma
+from ._validation import _as_real_array, _check_finite, _gamma, _sigmoid_alpha
 
 __all__ = [
     "sigmoid_focal_risk",
@@ -60,35 +60,6 @@ _EPS = np.finfo(np.float64).eps
 # ---------------------------------------------------------------------------
 # validation
 # ---------------------------------------------------------------------------
-
-def _sigmoid_alpha(alpha, *, strict, name="alpha"):
-    """Validate torchvision's alpha: None or -1 (no weighting) or values in [0, 1].
-
-    Returns ``None`` (no weighting) or a float64 array.  With ``strict`` the
-    endpoints 0 and 1 are refused: they put zero weight on one of the two
-    terms, so the score no longer depends on the posterior.
-    """
-    if alpha is None:
-        return None
-    if isinstance(alpha, (str, bytes)):
-        raise TypeError(f"{name} must be a real number in [0, 1], None or -1, got a {type(alpha).__name__}")
-    a = _as_real_array(alpha, name)
-    if a.ndim == 0 and a == -1:
-        return None
-    _check_finite(a, name)
-    if np.any((a < 0) | (a > 1)):
-        bad = float(a[(a < 0) | (a > 1)].flat[0])
-        raise ValueError(
-            f"{name} must lie in [0, 1] (None or -1 disable the weighting, as in torchvision), got {bad!r}"
-        )
-    if strict and np.any((a == 0) | (a == 1)):
-        raise ValueError(
-            f"{name} = 0 or 1 puts zero weight on one term of the sigmoid focal loss: the minimizing score is "
-            "0 (alpha = 0) or 1 (alpha = 1) whatever the posterior, so neither the minimizer nor its inverse "
-            "is informative; use 0 < alpha < 1"
-        )
-    return a
-
 
 def _unit(x, name, *, open_ok=True):
     arr = _as_real_array(x, name)

@@ -2,7 +2,8 @@
 
 Each expansion is checked three ways:
 * the sympy derivation reproduces the closed form written out here by hand
-  (the claims of THEORY.md 7, or their correction);
+  (the expansions of docs/theory.md, section theory-asymptotics, or their
+  correction);
 * against minimizer_mp, the error of the expansion decays at the predicted
   rate: the least-squares log-log slope on a grid is asserted within a stated
   tolerance of the predicted order;
@@ -46,7 +47,7 @@ def _in_band(slope, predicted, tol):
 def test_small_probability_derivation_matches_theory():
     d = derive_small_probability()
     P, lam, gam = sp.Symbol("P", positive=True), sp.Symbol("lambda", positive=True), sp.Symbol("gamma", positive=True)
-    claim = 1 / lam + gam * P * (sp.log(lam / P) - 1) / lam**2  # THEORY.md 7
+    claim = 1 / lam + gam * P * (sp.log(lam / P) - 1) / lam**2  # docs/theory.md, theory-asymptotics
     assert sp.simplify(sp.expand_log(d["ratio"] - claim, force=True)) == 0
     assert d["solution"] == {sp.Symbol("a"): -gam, sp.Symbol("b"): -gam}
     q = sp.Symbol("q", positive=True)
@@ -102,7 +103,7 @@ def test_small_probability_double_path_matches_mp():
 def test_small_gamma_derivation_matches_theory():
     d = derive_small_gamma()
     P, S = sp.Symbol("P", positive=True), sp.Symbol("S")
-    f = sp.log(1 - P) - P * sp.log(P) / (1 - P)  # THEORY.md 7
+    f = sp.log(1 - P) - P * sp.log(P) / (1 - P)  # docs/theory.md, theory-asymptotics
     assert sp.simplify(d["f"] - f) == 0
     assert sp.simplify(d["D1"] - P * (f - S)) == 0
     assert d["Lambda1"] == S
@@ -155,10 +156,10 @@ def test_large_gamma_derivation_matches_theory():
     e, logP, mlogP, me2 = sp.symbols("e logP mean_logP mean_e2")
     m = 1 - 1 / n
     assert sp.simplify(d["e"] - m * (logP - mlogP)) == 0
-    # THEORY.md 7's d_x: confirmed
+    # the d_x of docs/theory.md, section theory-asymptotics: confirmed
     assert sp.simplify(d["d"] - (e * (1 - (n - 1) / sp.log(n)) - (e**2 - me2) / (2 * m))) == 0
     assert sp.simplify(d["ell0"] - (mlogP + sp.log(sp.log(n)))) == 0
-    # the next term of log lambda* (not in THEORY.md)
+    # the next term of log lambda*, beyond the O(1) form
     assert sp.simplify(d["ell1"] - ((n - 1) / sp.log(n) - me2 / (2 * m**2))) == 0
 
 
@@ -200,7 +201,7 @@ def test_large_gamma_slope_q(large_gamma_errors):
 
 
 def test_large_gamma_slope_log_lambda(large_gamma_errors):
-    """With ell1/gamma the log lambda* error is O(gamma^-2); THEORY's O(1) form leaves O(1/gamma)."""
+    """With ell1/gamma the log lambda* error is O(gamma^-2); the O(1) form alone leaves O(1/gamma)."""
     E = large_gamma_errors
     s = loglog_slope(E["gs"], E["l2"])
     assert _in_band(s, -2.0, 0.03), s

@@ -315,7 +315,7 @@ def test_crossover_gamma_against_mpmath_and_theory():
         worst = max(worst, float(abs(g - ref) / ref))
     # measured 1.1e-15
     assert worst < 1e-13
-    assert abs(crossover_gamma(0.2) - 4.8506) < 5e-5  # THEORY item 6 / Mukhoti et al.
+    assert abs(crossover_gamma(0.2) - 4.8506) < 5e-5  # Mukhoti et al. (NeurIPS 2020)
     assert abs(crossover_gamma(np.exp(-1)) - 1.0) < 1e-15  # gamma = 1 <-> p = 1/e
     assert crossover_gamma(0.5) == 0.0
 
@@ -341,6 +341,31 @@ def test_crossover_gamma_negative_branch():
     assert mixed[0] == crossover_gamma(0.2) and mixed[1] < 0
 
 
+def test_crossover_gamma_negative_branch_is_the_focal_form_at_negative_gamma():
+    """The gamma < 0 root is the same loss -(1-q)^gamma log q continued to negative gamma, whose weight
+    (1-q)^gamma grows with q; the documentation says so and keeps it apart from the "inverse focal loss"
+    of Wang et al., whose weight (1+q)^gamma has no crossover at these p."""
+    doc = crossover_gamma.__doc__
+    assert "negative gamma" in doc and "(1+q)^gamma" in doc and "Wang" in doc
+    assert '"inverse focal" loss with gamma < 0' not in doc
+    p = 0.7
+    g = float(crossover_gamma(p, allow_negative=True))
+    with mp.workdps(40):
+        P, G = mp.mpf(p), mp.mpf(g)
+        # phi_gamma(p) = p g_gamma(p) = 1 for l(q) = -(1-q)^gamma log q at this gamma < 0
+        phi = (1 - P) ** (G - 1) * ((1 - P) - G * P * mp.log(P))
+        assert abs(phi - 1) < 1e-13
+        # the weight (1-q)^gamma increases with q: the confident examples weigh more
+        w = [(1 - mp.mpf(q)) ** G for q in ("0.1", "0.5", "0.9")]
+        assert w[0] < w[1] < w[2]
+        # with the weight (1+q)^b, b > 0, p g(p) = (1+p)^b - b p (1+p)^(b-1) log p > 1: no crossover
+        for b in ("0.5", "1", "2", "5"):
+            b = mp.mpf(b)
+            for x in ("0.55", "0.7", "0.9"):
+                x = mp.mpf(x)
+                assert (1 + x) ** b - b * x * (1 + x) ** (b - 1) * mp.log(x) > 1
+
+
 def test_crossover_gamma_bad_input():
     for bad in (0.0, 1.0, -0.1, np.nan):
         with pytest.raises(ValueError, match="p"):
@@ -360,7 +385,7 @@ def test_gamma_for_rare_score_sigmoid_and_softmax():
     # the limit is 1/2: unreachable target
     with pytest.raises(ValueError, match="best"):
         gamma_for_rare_score(0.01, 0.6, loss="sigmoid", alpha=0.25)
-    # softmax, binary: rare classes are always amplified (THEORY item 6)
+    # softmax, binary: rare classes are always amplified (docs/theory.md, theory-regimes)
     g2 = gamma_for_rare_score(0.01, 0.05, loss="softmax", alpha=None)
     assert abs(minimizer([0.01, 0.99], g2).q[0] - 0.05) < 1e-12
     # the inverse map confirms it at the answer: P = inverse_minimizer(Q*)

@@ -2,7 +2,7 @@
 
 Reference values come from mpmath (threshold_mp, minimizer_mp, or the textbook
 formulas written out here), from closed forms, or from figures stated in
-THEORY.md / Mukhoti et al.
+docs/theory.md (section theory-regimes) and by Mukhoti et al. (NeurIPS 2020).
 """
 
 import math
@@ -66,7 +66,7 @@ def test_threshold_closed_forms_and_limits():
     assert threshold(1.0) == pytest.approx(math.exp(-1), rel=2e-16)
     assert threshold(0.0) == 0.5 and isinstance(threshold(0.0), float)
     assert abs(threshold(1e-10) - 0.5) < 1e-9
-    # THEORY 6 figures: gamma = 2 about 0.2976, gamma = 5 about 0.1968
+    # docs/theory.md, theory-regimes: gamma = 2 about 0.2976, gamma = 5 about 0.1968
     assert abs(threshold(2.0) - 0.2976) < 5e-5
     assert abs(threshold(5.0) - 0.1968) < 5e-5
     # phi(p_gamma) = 1 with the textbook phi
@@ -104,7 +104,7 @@ def test_gamma_for_threshold_inverts_threshold():
 
 
 def test_gamma_for_threshold_known_values():
-    # THEORY 6 / Mukhoti et al.: p = 0.2 gives gamma of about 4.8506 (they round up to 5)
+    # Mukhoti et al. (NeurIPS 2020): p = 0.2 gives gamma of about 4.8506 (they round up to 5)
     assert abs(gamma_for_threshold(0.2) - 4.8506) < 5e-5
     assert gamma_for_threshold(math.exp(-1)) == pytest.approx(1.0, rel=1e-15)
     assert gamma_for_threshold(float(threshold(2.0))) == pytest.approx(2.0, rel=1e-13)
@@ -251,7 +251,7 @@ def test_criterion_agrees_with_lambda_on_a_batch():
 
 
 def test_uniform_over_suppressed_iff_one_over_K_below_threshold():
-    """THEORY 6: uniform P on K classes has lambda* = phi(1/K) > 1 iff 1/K < p_gamma."""
+    """docs/theory.md, theory-regimes: uniform P on K classes has lambda* = phi(1/K) > 1 iff 1/K < p_gamma."""
     Ks = np.array([2, 3, 4, 5, 8, 20])
     for gamma in (0.5, 1.0, 2.0, 5.0):
         pg = threshold(gamma)
@@ -296,7 +296,7 @@ def test_over_suppression_fast_on_large_batch():
 
 
 def test_theory_phi_derivative_and_single_peak():
-    """THEORY 6: phi'(p) = -gamma (1-p)^(gamma-2) psi(p), psi = 2(1-p) + (1 - gamma p) log p, psi concave."""
+    """docs/theory.md, theory-regimes: phi'(p) = -gamma (1-p)^(gamma-2) psi(p), psi = 2(1-p) + (1 - gamma p) log p, psi concave."""
     import sympy as sp
 
     p, g = sp.symbols("p gamma", positive=True)
@@ -348,3 +348,77 @@ def test_gamma_for_threshold_beyond_the_double_range():
         g = gamma_for_threshold([4.9e-308, 4.8e-308, 1e-310, 5e-324, 0.2])
     assert np.isfinite(g[0]) and g[0] > 1e308 and threshold(g[0]) == pytest.approx(4.9e-308, rel=1e-13)
     assert np.all(np.isinf(g[1:4])) and g[4] == pytest.approx(4.8506, abs=5e-5)
+
+
+def test_tiny_gamma_first_order_term_against_the_mpmath_expansion():
+    """Below gamma = 1e-8, log lambda* is gamma sum_x P f(P), f(p) = log(1-p) - p log p/(1-p): the numpy
+    sum (regimes, over_suppression) against the same term at 450 digits (small_gamma_expansion with dps),
+    on 400 random distributions of 2 to 12 classes, some with classes of 1e-200 or within 1e-15 of 1.
+    (450 digits: a class of 1e-200 beside one of 1 - 1e-200 leaves the large class the term
+    log(1e-200) + 1, which fewer digits would round away by rounding its P to 1.)"""
+    from focaltheory.asymptotics import small_gamma_expansion
+
+    rng = np.random.default_rng(0)
+    gamma = 1e-10
+    worst = 0.0
+    for i in range(400):
+        K = int(rng.integers(2, 13))
+        p = rng.dirichlet(np.full(K, 0.5))
+        if i % 4 == 1:
+            p[0] = 1e-200
+        elif i % 4 == 2:
+            p = np.concatenate([[1.0 - 1e-15], np.full(K - 1, 1e-15 / (K - 1))])
+        p = p / p.sum()
+        _, ll_mp = small_gamma_expansion(list(p), gamma, dps=450)
+        got = (float(regimes(p, gamma).log_lam), float(over_suppression(p, gamma).log_lam))
+        with mp.workdps(450):
+            P = [mp.mpf(float(x)) / mp.fsum(mp.mpf(float(y)) for y in p) for x in p]
+            # the size of the two terms of each P f(P) (they cancel near P = 1/2, where f vanishes)
+            scale = gamma * mp.fsum(abs(x * mp.log1p(-x)) + abs(x * x * mp.log(x) / (1 - x)) for x in P if 0 < x < 1)
+            for v in got:
+                worst = max(worst, float(abs(v - ll_mp) / scale))
+    # measured 3.4e-16: an ulp or two of the terms
+    assert worst < 1e-14, worst
+
+
+def test_over_suppression_at_tiny_gamma_does_not_import_sympy():
+    """The first-order term used below gamma = 1e-8 is plain numpy: neither sympy nor the asymptotics module
+    (whose derivations are sympy) is loaded by importing the package and calling over_suppression there."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = (
+        "import sys, focaltheory\n"
+        "o = focaltheory.over_suppression([0.5, 0.3, 0.2], 1e-10)\n"
+        "r = focaltheory.regimes([0.5, 0.3, 0.2], 1e-10)\n"
+        "assert o.log_lam > 0 and r.log_lam == o.log_lam, (o.log_lam, r.log_lam)\n"
+        "print(sorted(m for m in ('sympy', 'focaltheory.asymptotics') if m in sys.modules))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_threshold_sigmoid_and_small_gamma_helpers_are_not_imported_from_public_modules():
+    """Helpers shared by several modules live in private modules: no module of the package imports a
+    private name from regimes, sigmoid, asymptotics or design."""
+    import ast
+    import pathlib
+
+    import focaltheory
+
+    public = {"regimes", "sigmoid", "asymptotics", "design"}
+    found = []
+    for path in pathlib.Path(focaltheory.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in public:
+                found += [(path.name, node.module, a.name) for a in node.names if a.name.startswith("_")]
+    assert found == []
+    # and the shared helpers are where their users find them
+    from focaltheory._small_gamma import _pf_small_gamma
+    from focaltheory._threshold import _threshold_newton_step
+    from focaltheory._validation import _sigmoid_alpha
+
+    assert callable(_pf_small_gamma) and callable(_threshold_newton_step) and callable(_sigmoid_alpha)

@@ -95,12 +95,12 @@ def test_the_proof_rejects_a_wrong_form():
     assert S._exact_branch_zero(right, S.dg_expr())
 
 
-def test_derivatives_match_the_closed_forms_of_the_theory_note():
+def test_derivatives_match_the_closed_forms_of_the_theory_document():
     q, g = S.q, S.gamma
     t = (1 - q) / q
-    # THEORY item 1: l'' = (1-q)^(gamma-2) [t^2 + 2 gamma t - gamma (1-gamma) log(1+t)]
+    # docs/theory.md, theory-loss: l'' = (1-q)^(gamma-2) [t^2 + 2 gamma t - gamma (1-gamma) log(1+t)]
     l2 = (1 - q) ** (g - 2) * (t**2 + 2 * g * t - g * (1 - g) * sp.log(1 + t))
-    # item 6: phi' = -gamma (1-p)^(gamma-2) psi, psi = 2(1-p) + (1 - gamma p) log p
+    # docs/theory.md, theory-regimes: phi' = -gamma (1-p)^(gamma-2) psi, psi = 2(1-p) + (1 - gamma p) log p
     dphi = -g * (1 - q) ** (g - 2) * (2 * (1 - q) + (1 - g * q) * sp.log(q))
     with mpmath.workdps(40):
         for qv in (0.01, 0.3, 0.77):
@@ -133,7 +133,7 @@ def test_simplex_hessian_against_mpmath_partials():
                 order = tuple(int(k == i) + int(k == j) for k in range(2))
                 ref = mpmath.diff(Hg, tuple(Qv), order)
                 assert abs(mpmath.mpf(str(Hs[i, j])) - ref) < 1e-30 * abs(ref)
-    # positive definite on the simplex (strict convexity of l, THEORY item 1)
+    # positive definite on the simplex (strict convexity of l, docs/theory.md, theory-loss)
     assert all(ev > 0 for ev in np.linalg.eigvalsh(np.array(Hs.tolist(), dtype=float)))
 
 
@@ -296,7 +296,7 @@ def test_kernels_beyond_the_range_of_exp_minus_z(z, gv):
 
 
 # ---------------------------------------------------------------------------
-# independent spot values (THEORY.md items 2 and 6)
+# independent spot values (docs/theory.md, sections theory-loss and theory-regimes)
 # ---------------------------------------------------------------------------
 def test_phi_peak_and_threshold_at_gamma_one():
     p = math.exp(-2.0)
