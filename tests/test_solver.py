@@ -332,14 +332,14 @@ _LARGE_GAMMA_CASE = ([0.26899828608592846, 0.33282609068468477, 0.39817562322938
 
 
 def test_exact_last_step_at_large_gamma_and_the_check_refutes_its_absence(monkeypatch):
-    import focaltheory.solver as solver
+    import focaltheory._constants as constants
 
     p, gamma = _LARGE_GAMMA_CASE
     ref = minimizer_mp(p, gamma, dps=40)
     res = minimizer(p, gamma)
     assert bool(res.converged) and _rel_err(res.q, ref.q) <= 4 * np.finfo(float).eps
     # the same check refutes the solver without its exact last step
-    monkeypatch.setattr(solver, "_EXACT_GAMMA", np.inf)
+    monkeypatch.setattr(constants, "_EXACT_GAMMA", np.inf)  # the solver reads it from there at each call
     plain = minimizer(p, gamma)
     assert _rel_err(plain.q, ref.q) > RTOL_Q
 
