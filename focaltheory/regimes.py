@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import lambertw
 
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _distribution, _gamma
-from .reference import _np_solve_charts
+from ._charts import _np_solve_charts
 
 __all__ = [
     "threshold",

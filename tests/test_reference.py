@@ -2,7 +2,7 @@
 
 Expected values come from formulas written out here, in the test, with mpmath
 (the focal loss, g, the inverse map), from closed forms, or from figures
-stated in THEORY.md; never from the code under test.
+stated in the theory document (docs/theory.md); never from the code under test.
 """
 
 import math
@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from mpmath import mp
 
-from focaltheory import reference as R
 from focaltheory.reference import (
     ReferenceResult,
     focal_loss_mp,
@@ -24,6 +23,10 @@ from focaltheory.reference import (
     phi_mp,
     threshold_mp,
 )
+from focaltheory.reference import _minimizer as reference_minimizer
+from focaltheory.reference._inverse import _certificate
+from focaltheory.reference._minimizer import _nested_mp
+from focaltheory.reference._scalar import _chart_u, _chart_v
 
 # ---------------------------------------------------------------------------
 # independent formulas (the textbook definitions, evaluated at high precision)
@@ -51,7 +54,7 @@ def _rel(a, b):
 CASES = [
     (["0.7", "0.2", "0.1"], 2),
     ([0.7, 0.2, 0.09, 0.01], 1),
-    (["1"] * 99 + ["1e-8"], 2),  # THEORY 6: over-suppression
+    (["1"] * 99 + ["1e-8"], 2),  # over-suppression (docs/theory.md, section theory-regimes)
     ([1] * 10, 2),  # uniform
     ([1] * 50, 5),  # uniform, over-suppressed
     (["0.5", "0.5", "1e-300"], 2),
@@ -129,7 +132,7 @@ def test_kkt_conditions_hold_with_the_textbook_formula(solved, i):
 
 
 def test_uniform_closed_form():
-    """Uniform P is its own minimizer and lambda* = phi(1/K) (THEORY 6)."""
+    """Uniform P is its own minimizer and lambda* = phi(1/K) (docs/theory.md, section theory-regimes)."""
     for K, gamma in [(10, 2), (50, 5), (3, "0.5")]:
         r = minimizer_mp([1] * K, gamma)
         with mp.workdps(60):
@@ -181,7 +184,7 @@ def test_value_is_minimal_against_perturbations():
 
 
 def test_theory_over_suppression_example():
-    """THEORY 6: 99 classes of ~1/99 plus 1e-8 at gamma 2: lambda* = 1.0718, shrink 6.7%."""
+    """docs/theory.md, section theory-regimes: 99 classes of ~1/99 plus 1e-8 at gamma 2: lambda* = 1.0718, shrink 6.7%."""
     r = minimizer_mp(["1"] * 99 + ["1e-8"], 2)
     assert abs(float(r.lam) - 1.0718) < 5e-5
     shrink = 1 - r.q[-1] / r.p[-1]
@@ -189,7 +192,7 @@ def test_theory_over_suppression_example():
 
 
 def test_theory_large_gamma_figures():
-    """THEORY 7: gamma (Q*(x) - Q*(y)) for P = (0.7, 0.2, 0.09, 0.01), x, y the first two."""
+    """docs/theory.md, section theory-asymptotics: gamma (Q*(x) - Q*(y)) for P = (0.7, 0.2, 0.09, 0.01), x, y the first two."""
     P = [0.7, 0.2, 0.09, 0.01]
     for gamma, expected in [(10, 0.760), (50, 0.896), (1000, 0.937)]:
         r = minimizer_mp(P, gamma, dps=30)
@@ -199,8 +202,8 @@ def test_theory_large_gamma_figures():
 
 
 def test_theory_fixed_points():
-    """THEORY 5: non-uniform fixed points (a, b x (K-1)) with phi(a) = phi(b)."""
-    # tolerance: half a unit in the last digit printed in THEORY.md
+    """docs/theory.md, section theory-properness: non-uniform fixed points (a, b x (K-1)) with phi(a) = phi(b)."""
+    # tolerance: half a unit in the last digit printed in docs/theory.md
     for gamma, K, a_claim, b_claim, tol in [
         (1, 4, 0.0099165153, 0.3300278282, 5e-11),
         (2, 5, 0.01348139, 0.24662965, 5e-9),
@@ -239,10 +242,10 @@ def test_fallback_solver_agrees_with_newton():
             w = [mp.mpf(x) for x in p]
             s = mp.fsum(w)
             logp = [mp.log(x / s) for x in w]
-            ell, charts, ws = R._nested_mp(logp, [1] * len(p), mp.mpf(gamma), mp.mpf(10) ** -55)
+            ell, charts, ws = _nested_mp(logp, [1] * len(p), mp.mpf(gamma), mp.mpf(10) ** -55)
             assert abs(ell - r.log_lam) <= mp.mpf("1e-48") * max(1, abs(ell))
             for v, x, q in zip(charts, ws, r.q):
-                qq = R._chart_v(x, mp.mpf(gamma))[0] if v else R._chart_u(x, mp.mpf(gamma))[0]
+                qq = _chart_v(x, mp.mpf(gamma))[0] if v else _chart_u(x, mp.mpf(gamma))[0]
                 assert _rel(qq, q) < mp.mpf("1e-48")
 
 
@@ -298,7 +301,7 @@ def test_helper_values_and_limits():
     with mp.workdps(40):
         assert _rel(focal_loss_mp("0.5", 2, dps=30), mp.log(2) / 4) < mp.mpf("1e-29")
         assert _rel(g_mp("0.5", 1, dps=30), 1 + mp.log(2)) < mp.mpf("1e-29")
-        # THEORY 6: at gamma = 1 the peak of phi is 1 + e^-2 at p = e^-2
+        # docs/theory.md, section theory-regimes: at gamma = 1 the peak of phi is 1 + e^-2 at p = e^-2
         assert _rel(phi_mp(mp.exp(-2), 1, dps=30), 1 + mp.exp(-2)) < mp.mpf("1e-29")
     assert phi_mp(0, 3) == 1 and phi_mp(1, 3) == 0 and phi_mp("0.3", 0) == 1
 
@@ -311,7 +314,7 @@ def test_threshold_mp():
             t = threshold_mp(gamma)
             assert abs(float(t) - claim) < 5e-5
             assert _rel(t * _g_direct(t, gamma), 1) < mp.mpf("1e-48")
-        # as gamma -> 0 the threshold tends to 1/2 (THEORY 6)
+        # as gamma -> 0 the threshold tends to 1/2 (docs/theory.md, section theory-regimes)
         assert abs(threshold_mp("1e-12") - mp.mpf(1) / 2) < mp.mpf("1e-11")
 
 
@@ -503,7 +506,7 @@ def test_double_solver_random_sweep_against_reference():
 
 
 def _regime_cases():
-    """Sequences approaching each limit of the asymptotics module (issue 4)."""
+    """Sequences approaching each limit of the asymptotics module."""
     cases = []
     for eps in [1e-5, 1e-50, 1e-150, 1e-300]:  # P(x) -> 0 with the rest fixed
         for gamma in [2.0, 1000.0, 5000.0]:
@@ -569,9 +572,9 @@ def test_certificate_sees_the_simplex_and_guards_the_answer(monkeypatch):
     with mpmath.workdps(40):
         P = [mpmath.mpf("0.3"), mpmath.mpf("0.7")]
         q = [x * (1 + mpmath.mpf("1e-15")) for x in P]
-        assert R._certificate(P, q, [1 - x for x in q], mpmath.mpf(0)) >= mpmath.mpf("0.9e-15")
-        assert R._certificate(P, P, [1 - x for x in P], mpmath.mpf(0)) < mpmath.mpf("1e-38")
-    monkeypatch.setattr(R, "_certificate", lambda *a, **k: mpmath.mpf("1e-3"))
+        assert _certificate(P, q, [1 - x for x in q], mpmath.mpf(0)) >= mpmath.mpf("0.9e-15")
+        assert _certificate(P, P, [1 - x for x in P], mpmath.mpf(0)) < mpmath.mpf("1e-38")
+    monkeypatch.setattr(reference_minimizer, "_certificate", lambda *a, **k: mpmath.mpf("1e-3"))
     with pytest.raises(ArithmeticError, match="certificate"):
         minimizer_mp([0.3, 0.7], 2.0, dps=20)
 
@@ -582,9 +585,9 @@ def test_scalar_references_keep_the_complement_of_the_input():
         q = 1 - mpmath.mpf(2) ** -400
         c = mpmath.mpf(2) ** -400
         # gamma = 1: g(q) = c/q - log q = c (1 + 1/q) + O(c^2), and l(q) = -c log q = c^2 (1 + O(c))
-        assert abs(R.g_mp(q, 1, dps=20) / (c * (1 + 1 / q)) - 1) < mpmath.mpf("1e-18")
-        assert abs(R.focal_loss_mp(q, 1, dps=20) / (c * c) - 1) < mpmath.mpf("1e-18")
+        assert abs(g_mp(q, 1, dps=20) / (c * (1 + 1 / q)) - 1) < mpmath.mpf("1e-18")
+        assert abs(focal_loss_mp(q, 1, dps=20) / (c * c) - 1) < mpmath.mpf("1e-18")
     s = "0." + "9" * 300  # gamma = 1/2: g = c^(-1/2) (c/q - log(q) / 2) = 1.5 c^(1/2) (1 + O(c)), c = 1e-300
-    assert abs(R.g_mp(s, 0.5, dps=20) / mpmath.mpf("1.5e-150") - 1) < mpmath.mpf("1e-18")
+    assert abs(g_mp(s, 0.5, dps=20) / mpmath.mpf("1.5e-150") - 1) < mpmath.mpf("1e-18")
     with pytest.raises(TypeError, match="p must be a sequence"):
         minimizer_mp({1: 2.0}, 2.0)
