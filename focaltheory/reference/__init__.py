@@ -6,8 +6,11 @@ elsewhere in focaltheory.  It shares no code with the double-precision solver
 variables and solved with mpmath at an explicit number of decimal digits
 ``dps``, inside :func:`mpmath.workdps` (the global ``mp.dps`` is never
 changed).  Its layers: functions of one probability (``_scalar``: l, g, phi,
-the threshold), the inverse map (``_inverse``), the minimizer
-(``_minimizer``), and the parsing of inputs (``_parse``).
+log g in its two charts, the threshold), the inversion of g for one class
+(``_class``), the minimizer (``_minimizer``), the inverse map and the
+certificate (``_inverse``), and the parsing of inputs (``_parse``).  Every
+public function takes its precision ``dps`` explicitly; the private helpers
+work at the precision their caller has set.
 
 Notation
 --------
