@@ -28,26 +28,7 @@ from focaltheory.reference._inverse import _certificate
 from focaltheory.reference._minimizer import _nested_mp
 from focaltheory.reference._scalar import _chart_u, _chart_v
 
-# ---------------------------------------------------------------------------
-# independent formulas (the textbook definitions, evaluated at high precision)
-# ---------------------------------------------------------------------------
-
-
-def _g_direct(q, gamma):
-    q = mp.mpf(q)
-    return (1 - q) ** (gamma - 1) * ((1 - q) / q - gamma * mp.log(q))
-
-
-def _loss_direct(q, gamma):
-    return -((1 - q) ** gamma) * mp.log(q)
-
-
-def _rel(a, b):
-    a, b = mp.mpf(a), mp.mpf(b)
-    if a == b:
-        return mp.zero
-    return abs(a - b) / max(abs(a), abs(b))
-
+from _mp import g_direct, loss_direct, rel_mp
 
 # Cases spanning the regimes: amplification, over-suppression, tiny entries
 # (down to 1e-1000), entries near 1, huge and tiny gamma, ties, zeros.
@@ -88,14 +69,14 @@ def test_dps50_agrees_with_dps80_to_45_digits(solved, i):
     assert a.dps == 50 and b.dps == 80
     with mp.workdps(90):
         for x, y in zip(a.q, b.q):
-            assert _rel(x, y) <= mp.mpf("1e-45")
+            assert rel_mp(x, y) <= mp.mpf("1e-45")
         for x, y in zip(a.complement, b.complement):
-            assert _rel(x, y) <= mp.mpf("1e-45")
+            assert rel_mp(x, y) <= mp.mpf("1e-45")
         if mp.isfinite(b.log_lam):
             assert abs(a.log_lam - b.log_lam) <= mp.mpf("1e-45") * max(1, abs(b.log_lam))
         else:
             assert a.log_lam == b.log_lam == mp.ninf
-        assert _rel(a.value, b.value) <= mp.mpf("1e-45")
+        assert rel_mp(a.value, b.value) <= mp.mpf("1e-45")
     assert a.certificate <= mp.mpf("1e-45")
     assert b.certificate <= mp.mpf("1e-75")
 
@@ -120,14 +101,14 @@ def test_kkt_conditions_hold_with_the_textbook_formula(solved, i):
         )
         if gamma == 0:
             for k in support:
-                assert _rel(res.q[k], P[k]) <= mp.mpf("1e-78")
+                assert rel_mp(res.q[k], P[k]) <= mp.mpf("1e-78")
             return
         if len(support) == 1:
             assert res.q[support[0]] == 1 and res.log_lam == mp.ninf and res.value == 0
             return
         for k in support:
             qk = 1 - res.complement[k] if res.q[k] > 0.5 else res.q[k]
-            lhs = mp.log(P[k]) + mp.log(_g_direct(qk, gamma))
+            lhs = mp.log(P[k]) + mp.log(g_direct(qk, gamma))
             assert abs(lhs - res.log_lam) <= mp.mpf("1e-70") * max(1, abs(res.log_lam))
 
 
@@ -138,7 +119,7 @@ def test_uniform_closed_form():
         with mp.workdps(60):
             gm = mp.mpf(gamma)
             lam = (1 - mp.mpf(1) / K) ** (gm - 1) * ((1 - mp.mpf(1) / K) + gm * mp.log(K) / K)
-            assert all(_rel(x, mp.mpf(1) / K) < mp.mpf("1e-48") for x in r.q)
+            assert all(rel_mp(x, mp.mpf(1) / K) < mp.mpf("1e-48") for x in r.q)
             assert abs(r.log_lam - mp.log(lam)) < mp.mpf("1e-48")
 
 
@@ -148,12 +129,12 @@ def test_recovers_a_prescribed_minimizer_through_the_inverse_map():
     with mp.workdps(400):  # 1 - 1e-300 is representable at 400 digits
         Q = [mp.mpf("1e-300"), mp.mpf("2e-300"), mp.mpf("0.25"), mp.mpf("0.125")]
         Q.append(1 - mp.fsum(Q))
-        w = [1 / _g_direct(x, gamma) for x in Q]
+        w = [1 / g_direct(x, gamma) for x in Q]
         P = [mp.nstr(x / mp.fsum(w), 120) for x in w]
         r = minimizer_mp(P, gamma, dps=60)
         for x, y in zip(r.q, Q):
-            assert _rel(x, y) < mp.mpf("1e-58")
-        assert _rel(r.complement[-1], 1 - Q[-1]) < mp.mpf("1e-58")
+            assert rel_mp(x, y) < mp.mpf("1e-58")
+        assert rel_mp(r.complement[-1], 1 - Q[-1]) < mp.mpf("1e-58")
 
 
 def test_dominant_class_complement_is_exact():
@@ -163,11 +144,11 @@ def test_dominant_class_complement_is_exact():
     with mp.workdps(60):
         # q_small = c_big and P_small g(q_small) = P_big g(1 - c_big), checked at 700 digits
         c = r.complement[0]
-        assert _rel(c, r.q[1]) < mp.mpf("1e-49")
+        assert rel_mp(c, r.q[1]) < mp.mpf("1e-49")
     with mp.workdps(700):
-        lhs = mp.mpf("1e-300") / (1 + mp.mpf("1e-300")) * _g_direct(r.q[1], mp.mpf("0.5"))
-        rhs = 1 / (1 + mp.mpf("1e-300")) * _g_direct(1 - c, mp.mpf("0.5"))
-        assert _rel(lhs, rhs) < mp.mpf("1e-48")
+        lhs = mp.mpf("1e-300") / (1 + mp.mpf("1e-300")) * g_direct(r.q[1], mp.mpf("0.5"))
+        rhs = 1 / (1 + mp.mpf("1e-300")) * g_direct(1 - c, mp.mpf("0.5"))
+        assert rel_mp(lhs, rhs) < mp.mpf("1e-48")
 
 
 def test_value_is_minimal_against_perturbations():
@@ -175,8 +156,8 @@ def test_value_is_minimal_against_perturbations():
     r = minimizer_mp(p, gamma)
     with mp.workdps(60):
         P = [mp.mpf(x) for x in p]
-        H = lambda Q: mp.fsum(a * _loss_direct(b, gamma) for a, b in zip(P, Q))
-        assert _rel(H(r.q), r.value) < mp.mpf("1e-48")
+        H = lambda Q: mp.fsum(a * loss_direct(b, gamma) for a, b in zip(P, Q))
+        assert rel_mp(H(r.q), r.value) < mp.mpf("1e-48")
         for d in ([1, -1, 0], [0, 1, -1], [1, 0, -1], [-2, 1, 1]):
             for h in (mp.mpf("1e-3"), mp.mpf("1e-8")):
                 Q = [x + h * di for x, di in zip(r.q, d)]
@@ -209,13 +190,13 @@ def test_theory_fixed_points():
         (2, 5, 0.01348139, 0.24662965, 5e-9),
     ]:
         with mp.workdps(50):
-            phi = lambda p: p * _g_direct(p, gamma)
+            phi = lambda p: p * g_direct(p, gamma)
             a = mp.findroot(lambda a: phi(a) - phi((1 - a) / (K - 1)), a_claim)
             b = (1 - a) / (K - 1)
             assert abs(float(a) - a_claim) < tol and abs(float(b) - b_claim) < tol
             r = minimizer_mp([a] + [b] * (K - 1), gamma, dps=40)
-            assert _rel(r.q[0], a) < mp.mpf("1e-38")
-            assert _rel(r.q[1], b) < mp.mpf("1e-38")
+            assert rel_mp(r.q[0], a) < mp.mpf("1e-38")
+            assert rel_mp(r.q[1], b) < mp.mpf("1e-38")
 
 
 def test_gamma_zero_returns_p_and_lambda_one():
@@ -224,7 +205,7 @@ def test_gamma_zero_returns_p_and_lambda_one():
     assert [mpmath.nstr(x, 20) for x in r.q] == ["0.2", "0.3", "0.5", "0.0"]
     with mp.workdps(60):
         H = -(mp.mpf("0.2") * mp.log("0.2") + mp.mpf("0.3") * mp.log("0.3") + mp.mpf("0.5") * mp.log("0.5"))
-        assert _rel(r.value, H) < mp.mpf("1e-49")
+        assert rel_mp(r.value, H) < mp.mpf("1e-49")
 
 
 def test_point_mass():
@@ -246,7 +227,7 @@ def test_fallback_solver_agrees_with_newton():
             assert abs(ell - r.log_lam) <= mp.mpf("1e-48") * max(1, abs(ell))
             for v, x, q in zip(charts, ws, r.q):
                 qq = _chart_v(x, mp.mpf(gamma))[0] if v else _chart_u(x, mp.mpf(gamma))[0]
-                assert _rel(qq, q) < mp.mpf("1e-48")
+                assert rel_mp(qq, q) < mp.mpf("1e-48")
 
 
 def test_large_K_is_fast_and_certified():
@@ -263,7 +244,7 @@ def test_large_K_is_fast_and_certified():
         P = [mp.mpf(float(x)) for x in p]
         S = mp.fsum(P)
         for k in rng.choice(10_000, 20, replace=False):
-            lhs = mp.log(P[k] / S) + mp.log(_g_direct(r.q[k], 2))
+            lhs = mp.log(P[k] / S) + mp.log(g_direct(r.q[k], 2))
             assert abs(lhs - r.log_lam) < mp.mpf("1e-47")
 
 
@@ -278,7 +259,7 @@ def test_self_agreement_random_exponents(exps, gamma):
     b = minimizer_mp(p, gamma, dps=80)
     with mp.workdps(90):
         for x, y in zip(a.q, b.q):
-            assert _rel(x, y) <= mp.mpf("1e-45")
+            assert rel_mp(x, y) <= mp.mpf("1e-45")
         assert abs(a.log_lam - b.log_lam) <= mp.mpf("1e-45") * max(1, abs(b.log_lam))
     assert a.certificate < mp.mpf("1e-45")
 
@@ -291,29 +272,29 @@ def test_self_agreement_random_exponents(exps, gamma):
 def test_g_is_minus_the_derivative_of_the_loss():
     for q, gamma in [("0.3", 2), ("0.9", "0.5"), ("1e-5", 3), ("0.5", 0)]:
         with mp.workdps(40):
-            d = mp.diff(lambda t: _loss_direct(t, mp.mpf(gamma)), mp.mpf(q))
-            assert _rel(g_mp(q, gamma, dps=30), -d) < mp.mpf("1e-28")
+            d = mp.diff(lambda t: loss_direct(t, mp.mpf(gamma)), mp.mpf(q))
+            assert rel_mp(g_mp(q, gamma, dps=30), -d) < mp.mpf("1e-28")
 
 
 def test_helper_values_and_limits():
     assert g_mp(0, 2) == mp.inf and g_mp(1, 2) == 0 and g_mp(1, 0) == 1 and g_mp(1, "0.5") == 0
     assert focal_loss_mp(0, 2) == mp.inf and focal_loss_mp(1, 2) == 0
     with mp.workdps(40):
-        assert _rel(focal_loss_mp("0.5", 2, dps=30), mp.log(2) / 4) < mp.mpf("1e-29")
-        assert _rel(g_mp("0.5", 1, dps=30), 1 + mp.log(2)) < mp.mpf("1e-29")
+        assert rel_mp(focal_loss_mp("0.5", 2, dps=30), mp.log(2) / 4) < mp.mpf("1e-29")
+        assert rel_mp(g_mp("0.5", 1, dps=30), 1 + mp.log(2)) < mp.mpf("1e-29")
         # docs/theory.md, section theory-regimes: at gamma = 1 the peak of phi is 1 + e^-2 at p = e^-2
-        assert _rel(phi_mp(mp.exp(-2), 1, dps=30), 1 + mp.exp(-2)) < mp.mpf("1e-29")
+        assert rel_mp(phi_mp(mp.exp(-2), 1, dps=30), 1 + mp.exp(-2)) < mp.mpf("1e-29")
     assert phi_mp(0, 3) == 1 and phi_mp(1, 3) == 0 and phi_mp("0.3", 0) == 1
 
 
 def test_threshold_mp():
     with mp.workdps(60):
-        assert _rel(threshold_mp(1, dps=50), mp.exp(-1)) < mp.mpf("1e-49")
+        assert rel_mp(threshold_mp(1, dps=50), mp.exp(-1)) < mp.mpf("1e-49")
         assert threshold_mp(0) == mp.mpf(1) / 2
         for gamma, claim in [(2, 0.2976), (5, 0.1968)]:
             t = threshold_mp(gamma)
             assert abs(float(t) - claim) < 5e-5
-            assert _rel(t * _g_direct(t, gamma), 1) < mp.mpf("1e-48")
+            assert rel_mp(t * g_direct(t, gamma), 1) < mp.mpf("1e-48")
         # as gamma -> 0 the threshold tends to 1/2 (docs/theory.md, section theory-regimes)
         assert abs(threshold_mp("1e-12") - mp.mpf(1) / 2) < mp.mpf("1e-11")
 
@@ -322,13 +303,13 @@ def test_inverse_minimizer_mp():
     assert inverse_minimizer_mp([0, 1, 0], 2) == (0, 1, 0)
     with mp.workdps(60):
         got = inverse_minimizer_mp(["0.25", "0.75"], 2)
-        w = [1 / _g_direct(mp.mpf("0.25"), 2), 1 / _g_direct(mp.mpf("0.75"), 2)]
-        assert all(_rel(a, b / mp.fsum(w)) < mp.mpf("1e-49") for a, b in zip(got, w))
+        w = [1 / g_direct(mp.mpf("0.25"), 2), 1 / g_direct(mp.mpf("0.75"), 2)]
+        assert all(rel_mp(a, b / mp.fsum(w)) < mp.mpf("1e-49") for a, b in zip(got, w))
     # the complement of the largest entry is the sum of the others: exact at q = 1 - 1e-300
     r = minimizer_mp(["1", "1e-300"], 2)
     back = inverse_minimizer_mp(r.q, 2)
     with mp.workdps(60):
-        assert _rel(back[1], mp.mpf("1e-300")) < mp.mpf("1e-48")
+        assert rel_mp(back[1], mp.mpf("1e-300")) < mp.mpf("1e-48")
 
 
 @pytest.mark.parametrize(
