@@ -81,7 +81,7 @@ class _Evaluation:
     kk: np.ndarray  # the k term of log g (see focaltheory._kernels)
     h: np.ndarray  # d log g / dz
     u: np.ndarray  # the iterate's u, per row
-    u_noise: np.ndarray  # rounding of du in units of u, per row (see _noise)
+    u_noise: np.ndarray  # the constraint's rounding in du, n / |sum w| in units of eps, per row
     tiny: np.ndarray  # the classes carried relative to P (and those off the support)
 
 
