@@ -165,7 +165,10 @@ def test_value_is_minimal_against_perturbations():
 
 
 def test_theory_over_suppression_example():
-    """docs/theory.md, section theory-regimes: 99 classes of ~1/99 plus 1e-8 at gamma 2: lambda* = 1.0718, shrink 6.7%."""
+    """99 classes of ~1/99 plus 1e-8 at gamma 2: lambda* = 1.0718, shrink 6.7%.
+
+    (docs/theory.md, section theory-regimes.)
+    """
     r = minimizer_mp(["1"] * 99 + ["1e-8"], 2)
     assert abs(float(r.lam) - 1.0718) < 5e-5
     shrink = 1 - r.q[-1] / r.p[-1]
@@ -173,7 +176,10 @@ def test_theory_over_suppression_example():
 
 
 def test_theory_large_gamma_figures():
-    """docs/theory.md, section theory-asymptotics: gamma (Q*(x) - Q*(y)) for P = (0.7, 0.2, 0.09, 0.01), x, y the first two."""
+    """gamma (Q*(x) - Q*(y)) for P = (0.7, 0.2, 0.09, 0.01), x, y the first two.
+
+    (docs/theory.md, section theory-asymptotics.)
+    """
     P = [0.7, 0.2, 0.09, 0.01]
     for gamma, expected in [(10, 0.760), (50, 0.896), (1000, 0.937)]:
         r = minimizer_mp(P, gamma, dps=30)
@@ -183,8 +189,8 @@ def test_theory_large_gamma_figures():
 
 
 def test_theory_fixed_points():
-    """docs/theory.md, section theory-properness: non-uniform fixed points (a, b x (K-1)) with phi(a) = phi(b)."""
-    # tolerance: half a unit in the last digit printed in docs/theory.md
+    """Non-uniform fixed points (a, b x (K-1)) with phi(a) = phi(b) (docs/theory.md, section theory-properness)."""
+    # tolerance: half a unit in the last digit printed there
     for gamma, K, a_claim, b_claim, tol in [
         (1, 4, 0.0099165153, 0.3300278282, 5e-11),
         (2, 5, 0.01348139, 0.24662965, 5e-9),
@@ -572,3 +578,17 @@ def test_scalar_references_keep_the_complement_of_the_input():
     assert abs(g_mp(s, 0.5, dps=20) / mpmath.mpf("1.5e-150") - 1) < mpmath.mpf("1e-18")
     with pytest.raises(TypeError, match="p must be a sequence"):
         minimizer_mp({1: 2.0}, 2.0)
+
+
+def test_importing_regimes_does_not_import_mpmath():
+    """The double-precision chart solves regimes uses live outside the mpmath reference."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    code = "import focaltheory.regimes, sys; print('mpmath' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.strip() == "False"
