@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import _dd
-from .solver import _EXACT_GAMMA  # above it, gamma log(1 - q) is formed exactly
+from ._constants import _EXACT_GAMMA  # above it, gamma log(1 - q) is formed exactly
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _gamma, _normalize_axis
 
 __all__ = ["inverse_minimizer"]

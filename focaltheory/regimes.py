@@ -30,7 +30,7 @@ from scipy.special import lambertw
 from ._small_gamma import _pf_small_gamma
 from ._threshold import _threshold_G, _threshold_newton_step
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _distribution, _gamma
-from .reference import _np_solve_charts
+from ._charts import _np_solve_charts
 
 __all__ = [
     "threshold",

@@ -2,7 +2,7 @@
 
 Expected values come from formulas written out here, in the test, with mpmath
 (the focal loss, g, the inverse map), from closed forms, or from figures
-stated in THEORY.md; never from the code under test.
+stated in the theory document (docs/theory.md); never from the code under test.
 """
 
 import math
@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from mpmath import mp
 
-from focaltheory import reference as R
 from focaltheory.reference import (
     ReferenceResult,
     focal_loss_mp,
@@ -24,34 +23,19 @@ from focaltheory.reference import (
     phi_mp,
     threshold_mp,
 )
+from focaltheory.reference import _minimizer as reference_minimizer
+from focaltheory.reference._inverse import _certificate
+from focaltheory.reference._minimizer import _nested_mp
+from focaltheory.reference._scalar import _chart_u, _chart_v
 
-# ---------------------------------------------------------------------------
-# independent formulas (the textbook definitions, evaluated at high precision)
-# ---------------------------------------------------------------------------
-
-
-def _g_direct(q, gamma):
-    q = mp.mpf(q)
-    return (1 - q) ** (gamma - 1) * ((1 - q) / q - gamma * mp.log(q))
-
-
-def _loss_direct(q, gamma):
-    return -((1 - q) ** gamma) * mp.log(q)
-
-
-def _rel(a, b):
-    a, b = mp.mpf(a), mp.mpf(b)
-    if a == b:
-        return mp.zero
-    return abs(a - b) / max(abs(a), abs(b))
-
+from _mp import g_direct, loss_direct, rel_mp
 
 # Cases spanning the regimes: amplification, over-suppression, tiny entries
 # (down to 1e-1000), entries near 1, huge and tiny gamma, ties, zeros.
 CASES = [
     (["0.7", "0.2", "0.1"], 2),
     ([0.7, 0.2, 0.09, 0.01], 1),
-    (["1"] * 99 + ["1e-8"], 2),  # THEORY 6: over-suppression
+    (["1"] * 99 + ["1e-8"], 2),  # over-suppression (docs/theory.md, section theory-regimes)
     ([1] * 10, 2),  # uniform
     ([1] * 50, 5),  # uniform, over-suppressed
     (["0.5", "0.5", "1e-300"], 2),
@@ -85,14 +69,14 @@ def test_dps50_agrees_with_dps80_to_45_digits(solved, i):
     assert a.dps == 50 and b.dps == 80
     with mp.workdps(90):
         for x, y in zip(a.q, b.q):
-            assert _rel(x, y) <= mp.mpf("1e-45")
+            assert rel_mp(x, y) <= mp.mpf("1e-45")
         for x, y in zip(a.complement, b.complement):
-            assert _rel(x, y) <= mp.mpf("1e-45")
+            assert rel_mp(x, y) <= mp.mpf("1e-45")
         if mp.isfinite(b.log_lam):
             assert abs(a.log_lam - b.log_lam) <= mp.mpf("1e-45") * max(1, abs(b.log_lam))
         else:
             assert a.log_lam == b.log_lam == mp.ninf
-        assert _rel(a.value, b.value) <= mp.mpf("1e-45")
+        assert rel_mp(a.value, b.value) <= mp.mpf("1e-45")
     assert a.certificate <= mp.mpf("1e-45")
     assert b.certificate <= mp.mpf("1e-75")
 
@@ -117,25 +101,25 @@ def test_kkt_conditions_hold_with_the_textbook_formula(solved, i):
         )
         if gamma == 0:
             for k in support:
-                assert _rel(res.q[k], P[k]) <= mp.mpf("1e-78")
+                assert rel_mp(res.q[k], P[k]) <= mp.mpf("1e-78")
             return
         if len(support) == 1:
             assert res.q[support[0]] == 1 and res.log_lam == mp.ninf and res.value == 0
             return
         for k in support:
             qk = 1 - res.complement[k] if res.q[k] > 0.5 else res.q[k]
-            lhs = mp.log(P[k]) + mp.log(_g_direct(qk, gamma))
+            lhs = mp.log(P[k]) + mp.log(g_direct(qk, gamma))
             assert abs(lhs - res.log_lam) <= mp.mpf("1e-70") * max(1, abs(res.log_lam))
 
 
 def test_uniform_closed_form():
-    """Uniform P is its own minimizer and lambda* = phi(1/K) (THEORY 6)."""
+    """Uniform P is its own minimizer and lambda* = phi(1/K) (docs/theory.md, section theory-regimes)."""
     for K, gamma in [(10, 2), (50, 5), (3, "0.5")]:
         r = minimizer_mp([1] * K, gamma)
         with mp.workdps(60):
             gm = mp.mpf(gamma)
             lam = (1 - mp.mpf(1) / K) ** (gm - 1) * ((1 - mp.mpf(1) / K) + gm * mp.log(K) / K)
-            assert all(_rel(x, mp.mpf(1) / K) < mp.mpf("1e-48") for x in r.q)
+            assert all(rel_mp(x, mp.mpf(1) / K) < mp.mpf("1e-48") for x in r.q)
             assert abs(r.log_lam - mp.log(lam)) < mp.mpf("1e-48")
 
 
@@ -145,12 +129,12 @@ def test_recovers_a_prescribed_minimizer_through_the_inverse_map():
     with mp.workdps(400):  # 1 - 1e-300 is representable at 400 digits
         Q = [mp.mpf("1e-300"), mp.mpf("2e-300"), mp.mpf("0.25"), mp.mpf("0.125")]
         Q.append(1 - mp.fsum(Q))
-        w = [1 / _g_direct(x, gamma) for x in Q]
+        w = [1 / g_direct(x, gamma) for x in Q]
         P = [mp.nstr(x / mp.fsum(w), 120) for x in w]
         r = minimizer_mp(P, gamma, dps=60)
         for x, y in zip(r.q, Q):
-            assert _rel(x, y) < mp.mpf("1e-58")
-        assert _rel(r.complement[-1], 1 - Q[-1]) < mp.mpf("1e-58")
+            assert rel_mp(x, y) < mp.mpf("1e-58")
+        assert rel_mp(r.complement[-1], 1 - Q[-1]) < mp.mpf("1e-58")
 
 
 def test_dominant_class_complement_is_exact():
@@ -160,11 +144,11 @@ def test_dominant_class_complement_is_exact():
     with mp.workdps(60):
         # q_small = c_big and P_small g(q_small) = P_big g(1 - c_big), checked at 700 digits
         c = r.complement[0]
-        assert _rel(c, r.q[1]) < mp.mpf("1e-49")
+        assert rel_mp(c, r.q[1]) < mp.mpf("1e-49")
     with mp.workdps(700):
-        lhs = mp.mpf("1e-300") / (1 + mp.mpf("1e-300")) * _g_direct(r.q[1], mp.mpf("0.5"))
-        rhs = 1 / (1 + mp.mpf("1e-300")) * _g_direct(1 - c, mp.mpf("0.5"))
-        assert _rel(lhs, rhs) < mp.mpf("1e-48")
+        lhs = mp.mpf("1e-300") / (1 + mp.mpf("1e-300")) * g_direct(r.q[1], mp.mpf("0.5"))
+        rhs = 1 / (1 + mp.mpf("1e-300")) * g_direct(1 - c, mp.mpf("0.5"))
+        assert rel_mp(lhs, rhs) < mp.mpf("1e-48")
 
 
 def test_value_is_minimal_against_perturbations():
@@ -172,8 +156,8 @@ def test_value_is_minimal_against_perturbations():
     r = minimizer_mp(p, gamma)
     with mp.workdps(60):
         P = [mp.mpf(x) for x in p]
-        H = lambda Q: mp.fsum(a * _loss_direct(b, gamma) for a, b in zip(P, Q))
-        assert _rel(H(r.q), r.value) < mp.mpf("1e-48")
+        H = lambda Q: mp.fsum(a * loss_direct(b, gamma) for a, b in zip(P, Q))
+        assert rel_mp(H(r.q), r.value) < mp.mpf("1e-48")
         for d in ([1, -1, 0], [0, 1, -1], [1, 0, -1], [-2, 1, 1]):
             for h in (mp.mpf("1e-3"), mp.mpf("1e-8")):
                 Q = [x + h * di for x, di in zip(r.q, d)]
@@ -181,7 +165,10 @@ def test_value_is_minimal_against_perturbations():
 
 
 def test_theory_over_suppression_example():
-    """THEORY 6: 99 classes of ~1/99 plus 1e-8 at gamma 2: lambda* = 1.0718, shrink 6.7%."""
+    """99 classes of ~1/99 plus 1e-8 at gamma 2: lambda* = 1.0718, shrink 6.7%.
+
+    (docs/theory.md, section theory-regimes.)
+    """
     r = minimizer_mp(["1"] * 99 + ["1e-8"], 2)
     assert abs(float(r.lam) - 1.0718) < 5e-5
     shrink = 1 - r.q[-1] / r.p[-1]
@@ -189,7 +176,10 @@ def test_theory_over_suppression_example():
 
 
 def test_theory_large_gamma_figures():
-    """THEORY 7: gamma (Q*(x) - Q*(y)) for P = (0.7, 0.2, 0.09, 0.01), x, y the first two."""
+    """gamma (Q*(x) - Q*(y)) for P = (0.7, 0.2, 0.09, 0.01), x, y the first two.
+
+    (docs/theory.md, section theory-asymptotics.)
+    """
     P = [0.7, 0.2, 0.09, 0.01]
     for gamma, expected in [(10, 0.760), (50, 0.896), (1000, 0.937)]:
         r = minimizer_mp(P, gamma, dps=30)
@@ -199,20 +189,20 @@ def test_theory_large_gamma_figures():
 
 
 def test_theory_fixed_points():
-    """THEORY 5: non-uniform fixed points (a, b x (K-1)) with phi(a) = phi(b)."""
-    # tolerance: half a unit in the last digit printed in THEORY.md
+    """Non-uniform fixed points (a, b x (K-1)) with phi(a) = phi(b) (docs/theory.md, section theory-properness)."""
+    # tolerance: half a unit in the last digit printed there
     for gamma, K, a_claim, b_claim, tol in [
         (1, 4, 0.0099165153, 0.3300278282, 5e-11),
         (2, 5, 0.01348139, 0.24662965, 5e-9),
     ]:
         with mp.workdps(50):
-            phi = lambda p: p * _g_direct(p, gamma)
+            phi = lambda p: p * g_direct(p, gamma)
             a = mp.findroot(lambda a: phi(a) - phi((1 - a) / (K - 1)), a_claim)
             b = (1 - a) / (K - 1)
             assert abs(float(a) - a_claim) < tol and abs(float(b) - b_claim) < tol
             r = minimizer_mp([a] + [b] * (K - 1), gamma, dps=40)
-            assert _rel(r.q[0], a) < mp.mpf("1e-38")
-            assert _rel(r.q[1], b) < mp.mpf("1e-38")
+            assert rel_mp(r.q[0], a) < mp.mpf("1e-38")
+            assert rel_mp(r.q[1], b) < mp.mpf("1e-38")
 
 
 def test_gamma_zero_returns_p_and_lambda_one():
@@ -221,7 +211,7 @@ def test_gamma_zero_returns_p_and_lambda_one():
     assert [mpmath.nstr(x, 20) for x in r.q] == ["0.2", "0.3", "0.5", "0.0"]
     with mp.workdps(60):
         H = -(mp.mpf("0.2") * mp.log("0.2") + mp.mpf("0.3") * mp.log("0.3") + mp.mpf("0.5") * mp.log("0.5"))
-        assert _rel(r.value, H) < mp.mpf("1e-49")
+        assert rel_mp(r.value, H) < mp.mpf("1e-49")
 
 
 def test_point_mass():
@@ -239,11 +229,11 @@ def test_fallback_solver_agrees_with_newton():
             w = [mp.mpf(x) for x in p]
             s = mp.fsum(w)
             logp = [mp.log(x / s) for x in w]
-            ell, charts, ws = R._nested_mp(logp, [1] * len(p), mp.mpf(gamma), mp.mpf(10) ** -55)
+            ell, charts, ws = _nested_mp(logp, [1] * len(p), mp.mpf(gamma), mp.mpf(10) ** -55)
             assert abs(ell - r.log_lam) <= mp.mpf("1e-48") * max(1, abs(ell))
             for v, x, q in zip(charts, ws, r.q):
-                qq = R._chart_v(x, mp.mpf(gamma))[0] if v else R._chart_u(x, mp.mpf(gamma))[0]
-                assert _rel(qq, q) < mp.mpf("1e-48")
+                qq = _chart_v(x, mp.mpf(gamma))[0] if v else _chart_u(x, mp.mpf(gamma))[0]
+                assert rel_mp(qq, q) < mp.mpf("1e-48")
 
 
 def test_large_K_is_fast_and_certified():
@@ -260,7 +250,7 @@ def test_large_K_is_fast_and_certified():
         P = [mp.mpf(float(x)) for x in p]
         S = mp.fsum(P)
         for k in rng.choice(10_000, 20, replace=False):
-            lhs = mp.log(P[k] / S) + mp.log(_g_direct(r.q[k], 2))
+            lhs = mp.log(P[k] / S) + mp.log(g_direct(r.q[k], 2))
             assert abs(lhs - r.log_lam) < mp.mpf("1e-47")
 
 
@@ -275,7 +265,7 @@ def test_self_agreement_random_exponents(exps, gamma):
     b = minimizer_mp(p, gamma, dps=80)
     with mp.workdps(90):
         for x, y in zip(a.q, b.q):
-            assert _rel(x, y) <= mp.mpf("1e-45")
+            assert rel_mp(x, y) <= mp.mpf("1e-45")
         assert abs(a.log_lam - b.log_lam) <= mp.mpf("1e-45") * max(1, abs(b.log_lam))
     assert a.certificate < mp.mpf("1e-45")
 
@@ -288,30 +278,30 @@ def test_self_agreement_random_exponents(exps, gamma):
 def test_g_is_minus_the_derivative_of_the_loss():
     for q, gamma in [("0.3", 2), ("0.9", "0.5"), ("1e-5", 3), ("0.5", 0)]:
         with mp.workdps(40):
-            d = mp.diff(lambda t: _loss_direct(t, mp.mpf(gamma)), mp.mpf(q))
-            assert _rel(g_mp(q, gamma, dps=30), -d) < mp.mpf("1e-28")
+            d = mp.diff(lambda t: loss_direct(t, mp.mpf(gamma)), mp.mpf(q))
+            assert rel_mp(g_mp(q, gamma, dps=30), -d) < mp.mpf("1e-28")
 
 
 def test_helper_values_and_limits():
     assert g_mp(0, 2) == mp.inf and g_mp(1, 2) == 0 and g_mp(1, 0) == 1 and g_mp(1, "0.5") == 0
     assert focal_loss_mp(0, 2) == mp.inf and focal_loss_mp(1, 2) == 0
     with mp.workdps(40):
-        assert _rel(focal_loss_mp("0.5", 2, dps=30), mp.log(2) / 4) < mp.mpf("1e-29")
-        assert _rel(g_mp("0.5", 1, dps=30), 1 + mp.log(2)) < mp.mpf("1e-29")
-        # THEORY 6: at gamma = 1 the peak of phi is 1 + e^-2 at p = e^-2
-        assert _rel(phi_mp(mp.exp(-2), 1, dps=30), 1 + mp.exp(-2)) < mp.mpf("1e-29")
+        assert rel_mp(focal_loss_mp("0.5", 2, dps=30), mp.log(2) / 4) < mp.mpf("1e-29")
+        assert rel_mp(g_mp("0.5", 1, dps=30), 1 + mp.log(2)) < mp.mpf("1e-29")
+        # docs/theory.md, section theory-regimes: at gamma = 1 the peak of phi is 1 + e^-2 at p = e^-2
+        assert rel_mp(phi_mp(mp.exp(-2), 1, dps=30), 1 + mp.exp(-2)) < mp.mpf("1e-29")
     assert phi_mp(0, 3) == 1 and phi_mp(1, 3) == 0 and phi_mp("0.3", 0) == 1
 
 
 def test_threshold_mp():
     with mp.workdps(60):
-        assert _rel(threshold_mp(1, dps=50), mp.exp(-1)) < mp.mpf("1e-49")
+        assert rel_mp(threshold_mp(1, dps=50), mp.exp(-1)) < mp.mpf("1e-49")
         assert threshold_mp(0) == mp.mpf(1) / 2
         for gamma, claim in [(2, 0.2976), (5, 0.1968)]:
             t = threshold_mp(gamma)
             assert abs(float(t) - claim) < 5e-5
-            assert _rel(t * _g_direct(t, gamma), 1) < mp.mpf("1e-48")
-        # as gamma -> 0 the threshold tends to 1/2 (THEORY 6)
+            assert rel_mp(t * g_direct(t, gamma), 1) < mp.mpf("1e-48")
+        # as gamma -> 0 the threshold tends to 1/2 (docs/theory.md, section theory-regimes)
         assert abs(threshold_mp("1e-12") - mp.mpf(1) / 2) < mp.mpf("1e-11")
 
 
@@ -319,13 +309,13 @@ def test_inverse_minimizer_mp():
     assert inverse_minimizer_mp([0, 1, 0], 2) == (0, 1, 0)
     with mp.workdps(60):
         got = inverse_minimizer_mp(["0.25", "0.75"], 2)
-        w = [1 / _g_direct(mp.mpf("0.25"), 2), 1 / _g_direct(mp.mpf("0.75"), 2)]
-        assert all(_rel(a, b / mp.fsum(w)) < mp.mpf("1e-49") for a, b in zip(got, w))
+        w = [1 / g_direct(mp.mpf("0.25"), 2), 1 / g_direct(mp.mpf("0.75"), 2)]
+        assert all(rel_mp(a, b / mp.fsum(w)) < mp.mpf("1e-49") for a, b in zip(got, w))
     # the complement of the largest entry is the sum of the others: exact at q = 1 - 1e-300
     r = minimizer_mp(["1", "1e-300"], 2)
     back = inverse_minimizer_mp(r.q, 2)
     with mp.workdps(60):
-        assert _rel(back[1], mp.mpf("1e-300")) < mp.mpf("1e-48")
+        assert rel_mp(back[1], mp.mpf("1e-300")) < mp.mpf("1e-48")
 
 
 @pytest.mark.parametrize(
@@ -503,7 +493,7 @@ def test_double_solver_random_sweep_against_reference():
 
 
 def _regime_cases():
-    """Sequences approaching each limit of the asymptotics module (issue 4)."""
+    """Sequences approaching each limit of the asymptotics module."""
     cases = []
     for eps in [1e-5, 1e-50, 1e-150, 1e-300]:  # P(x) -> 0 with the rest fixed
         for gamma in [2.0, 1000.0, 5000.0]:
@@ -569,9 +559,9 @@ def test_certificate_sees_the_simplex_and_guards_the_answer(monkeypatch):
     with mpmath.workdps(40):
         P = [mpmath.mpf("0.3"), mpmath.mpf("0.7")]
         q = [x * (1 + mpmath.mpf("1e-15")) for x in P]
-        assert R._certificate(P, q, [1 - x for x in q], mpmath.mpf(0)) >= mpmath.mpf("0.9e-15")
-        assert R._certificate(P, P, [1 - x for x in P], mpmath.mpf(0)) < mpmath.mpf("1e-38")
-    monkeypatch.setattr(R, "_certificate", lambda *a, **k: mpmath.mpf("1e-3"))
+        assert _certificate(P, q, [1 - x for x in q], mpmath.mpf(0)) >= mpmath.mpf("0.9e-15")
+        assert _certificate(P, P, [1 - x for x in P], mpmath.mpf(0)) < mpmath.mpf("1e-38")
+    monkeypatch.setattr(reference_minimizer, "_certificate", lambda *a, **k: mpmath.mpf("1e-3"))
     with pytest.raises(ArithmeticError, match="certificate"):
         minimizer_mp([0.3, 0.7], 2.0, dps=20)
 
@@ -582,9 +572,23 @@ def test_scalar_references_keep_the_complement_of_the_input():
         q = 1 - mpmath.mpf(2) ** -400
         c = mpmath.mpf(2) ** -400
         # gamma = 1: g(q) = c/q - log q = c (1 + 1/q) + O(c^2), and l(q) = -c log q = c^2 (1 + O(c))
-        assert abs(R.g_mp(q, 1, dps=20) / (c * (1 + 1 / q)) - 1) < mpmath.mpf("1e-18")
-        assert abs(R.focal_loss_mp(q, 1, dps=20) / (c * c) - 1) < mpmath.mpf("1e-18")
+        assert abs(g_mp(q, 1, dps=20) / (c * (1 + 1 / q)) - 1) < mpmath.mpf("1e-18")
+        assert abs(focal_loss_mp(q, 1, dps=20) / (c * c) - 1) < mpmath.mpf("1e-18")
     s = "0." + "9" * 300  # gamma = 1/2: g = c^(-1/2) (c/q - log(q) / 2) = 1.5 c^(1/2) (1 + O(c)), c = 1e-300
-    assert abs(R.g_mp(s, 0.5, dps=20) / mpmath.mpf("1.5e-150") - 1) < mpmath.mpf("1e-18")
+    assert abs(g_mp(s, 0.5, dps=20) / mpmath.mpf("1.5e-150") - 1) < mpmath.mpf("1e-18")
     with pytest.raises(TypeError, match="p must be a sequence"):
         minimizer_mp({1: 2.0}, 2.0)
+
+
+def test_importing_regimes_does_not_import_mpmath():
+    """The double-precision chart solves regimes uses live outside the mpmath reference."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    code = "import focaltheory.regimes, sys; print('mpmath' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.strip() == "False"

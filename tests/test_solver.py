@@ -12,27 +12,13 @@ from hypothesis.extra import numpy as hnp
 from focaltheory import focal_entropy, inverse_minimizer, minimizer
 from focaltheory.reference import minimizer_mp
 
-RTOL_Q = 1e-13  # the core issue's accuracy target for every positive entry
+from _mp import loglam_err, rel, rel_err
+
+RTOL_Q = 1e-13  # the documented accuracy target for every positive entry (docs/numerics.md)
 RTOL_ROUND_TRIP = 1e-12  # and for inverse_minimizer(minimizer(P).q) against P
 
 
-def _rel_err(q, ref):
-    """Max relative error of the positive entries; zeros must be exact."""
-    worst = 0.0
-    for a, b in zip(np.ravel(q), ref):
-        if b == 0:
-            assert a == 0.0
-            continue
-        worst = max(worst, float(abs(mpmath.mpf(float(a)) / b - 1)))
-    return worst
-
-
-def _loglam_err(a, b):
-    d = abs(mpmath.mpf(float(a)) - b)
-    return float(d if abs(b) < 1 else d / abs(b))
-
-
-# Cases spanning the issue's range: K from 2 to 10^4, gamma from 0 to 5000,
+# Cases spanning the documented range: K from 2 to 10^4, gamma from 0 to 5000,
 # entries from 1e-300 to 1 - 1e-15, zeros, unnormalized weights.
 _rng = np.random.default_rng(20261122)
 CASES = [
@@ -50,7 +36,7 @@ CASES = [
     ([1e-300, 1e-300, 1e-300, 1.0], 50.0),
     ([3.0, 0.0, 7.0], 1.5),  # unnormalized, with a zero
     ([0.0, 5.0, 0.0, 1e-12, 2.0], 0.25),
-    ([0.99 / 99] * 99 + [1e-8], 2.0),  # THEORY.md's over-suppression example
+    ([0.99 / 99] * 99 + [1e-8], 2.0),  # the over-suppression example of docs/theory.md, section theory-regimes
     (list(_rng.dirichlet(np.full(50, 0.1))), 2.0),
     (list(np.maximum(_rng.dirichlet(np.full(10, 0.01)), 1e-300)), 1000.0),
     (list(_rng.dirichlet(np.full(1000, 1.0))), 5.0),
@@ -65,11 +51,11 @@ def test_matches_50_digit_reference(p, gamma):
     res = minimizer(p, gamma)
     ref = minimizer_mp(p, gamma, dps=50)
     assert bool(res.converged)
-    assert _rel_err(res.q, ref.q) <= RTOL_Q
-    assert _loglam_err(res.log_lam, ref.log_lam) <= 1e-13
+    assert rel_err(res.q, ref.q) <= RTOL_Q
+    assert loglam_err(res.log_lam, ref.log_lam) <= 1e-13
     tiny = np.finfo(float).tiny
     if ref.value > tiny:
-        assert float(abs(mpmath.mpf(float(res.value)) / ref.value - 1)) <= 1e-12
+        assert rel(res.value, ref.value) <= 1e-12
     else:  # subnormal or below the double range (1e-625 at gamma = 5000): rounds there
         assert abs(mpmath.mpf(float(res.value)) - ref.value) <= 1e-12 * tiny
         assert not np.signbit(res.value)
@@ -80,8 +66,8 @@ def test_k_10000_against_40_digits():
     p[:3] = [1e-300, 1e-200, 0.0]
     res = minimizer(p, 2.0)
     ref = minimizer_mp(list(p), 2.0, dps=40)
-    assert _rel_err(res.q, ref.q) <= RTOL_Q
-    assert _loglam_err(res.log_lam, ref.log_lam) <= 1e-13
+    assert rel_err(res.q, ref.q) <= RTOL_Q
+    assert loglam_err(res.log_lam, ref.log_lam) <= 1e-13
 
 
 def test_batch_with_gamma_sweep_matches_reference_row_by_row():
@@ -92,7 +78,7 @@ def test_batch_with_gamma_sweep_matches_reference_row_by_row():
     for i in range(3):
         for j in range(3):
             ref = minimizer_mp(list(P[j]), float(gammas[i, 0]), dps=40)
-            assert _rel_err(res.q[i, j], ref.q) <= RTOL_Q
+            assert rel_err(res.q[i, j], ref.q) <= RTOL_Q
 
 
 def test_gamma_zero_returns_p_exactly():
@@ -252,9 +238,9 @@ def test_random_adversarial_against_reference(w, gamma):
     """Hypothesis searches the range for a case beyond 1e-13 of a 30-digit reference."""
     res = minimizer(w, gamma)
     ref = minimizer_mp(list(w), gamma, dps=30)
-    assert _rel_err(res.q, ref.q) <= RTOL_Q
+    assert rel_err(res.q, ref.q) <= RTOL_Q
     if mpmath.isfinite(ref.log_lam):
-        assert _loglam_err(res.log_lam, ref.log_lam) <= 1e-13
+        assert loglam_err(res.log_lam, ref.log_lam) <= 1e-13
 
 
 @settings(max_examples=50, deadline=None)
@@ -322,7 +308,7 @@ def test_value_against_reference(p, gamma):
     """
     ref = minimizer_mp(p, gamma, dps=40)
     res = minimizer(p, gamma)
-    assert float(abs(mpmath.mpf(float(res.value)) / ref.value - 1)) <= 1e-13
+    assert rel(res.value, ref.value) <= 1e-13
 
 
 # A case the plain evaluation gets wrong at large gamma: the rounding of
@@ -332,16 +318,16 @@ _LARGE_GAMMA_CASE = ([0.26899828608592846, 0.33282609068468477, 0.39817562322938
 
 
 def test_exact_last_step_at_large_gamma_and_the_check_refutes_its_absence(monkeypatch):
-    import focaltheory.solver as solver
+    import focaltheory._constants as constants
 
     p, gamma = _LARGE_GAMMA_CASE
     ref = minimizer_mp(p, gamma, dps=40)
     res = minimizer(p, gamma)
-    assert bool(res.converged) and _rel_err(res.q, ref.q) <= 4 * np.finfo(float).eps
+    assert bool(res.converged) and rel_err(res.q, ref.q) <= 4 * np.finfo(float).eps
     # the same check refutes the solver without its exact last step
-    monkeypatch.setattr(solver, "_EXACT_GAMMA", np.inf)
+    monkeypatch.setattr(constants, "_EXACT_GAMMA", np.inf)  # the solver reads it from there at each call
     plain = minimizer(p, gamma)
-    assert _rel_err(plain.q, ref.q) > RTOL_Q
+    assert rel_err(plain.q, ref.q) > RTOL_Q
 
 
 def test_exact_inverse_at_large_gamma_and_the_check_refutes_its_absence(monkeypatch):
@@ -377,5 +363,5 @@ def test_gamma_up_to_the_ceiling(p):
     ref = minimizer_mp(p, 1e150, dps=50)
     res = minimizer(p, 1e150)
     assert bool(res.converged)
-    assert _rel_err(res.q, ref.q) <= RTOL_Q
-    assert _loglam_err(res.log_lam, ref.log_lam) <= 1e-13
+    assert rel_err(res.q, ref.q) <= RTOL_Q
+    assert loglam_err(res.log_lam, ref.log_lam) <= 1e-13

@@ -1,0 +1,138 @@
+"""Writing settled rows into the result: the last correction, the value, and above gamma 300 the exact last step."""
+
+import numpy as np
+
+from .. import _constants, _dd
+from ._rows import _as_slice, _at, _rowall, _rowmax, _rowsum
+from ._scaling import _LN2_HI, _LN2_LO, _log_hi_lo
+from ._system import _newton_step
+
+
+def _write(sys, s, wr, ok, dst, iterations, out):
+    """Write the rows ``wr`` of the working set into the result arrays at ``dst``."""
+    q_out, loglam_out, value_out, it_out, conv_out, res_out = out
+    wr = _as_slice(wr, sys.P.shape[0])
+    dst = _as_slice(dst, q_out.shape[0])
+    support, okw = sys.support[wr], ok[wr]
+    qd, omqd = s.q[wr], s.omq[wr]
+    # the last, sub-ulp correction is applied in linear form, so that q keeps
+    # the accuracy that the carrier c cannot represent
+    corr = omqd * s.dc[wr]
+    if not okw.all():
+        corr = np.where(okw[:, None], corr, 0.0)
+    qd = qd + qd * corr
+    log_lam = s.u[wr] + np.where(okw, s.du[wr], 0.0)
+    residual = np.maximum(_rowmax(np.abs(s.F[wr])), np.abs(s.R[wr]))
+    z, lp1 = s.z[wr], s.lp1[wr]
+    # -log q = log1p(e) - min(z, 0) and log(1 - q) = -log1p(e) - max(z, 0)
+    mlq = lp1 - np.minimum(z, 0.0)
+    L1 = np.maximum(z, 0.0)
+    L1 += lp1
+    L1 = -L1
+    if sys.exact and okw.any():
+        qx, lx, rx, mlq_x, L1_x, done = _polish(sys, s, wr)
+        # per row: whether a row is polished depends on its own gamma only
+        done &= okw & (sys.gam[wr] > _constants._EXACT_GAMMA)
+        qd = np.where(done[:, None], qx, qd)
+        log_lam = np.where(done, lx, log_lam)
+        residual = np.where(done, rx, residual)
+        iterations = iterations + done  # the exact step is one more Newton step
+        # the value at the polished q (gamma multiplies the rounding of log(1 - q))
+        pol = done[:, None] & ~s.tiny[wr]
+        mlq = np.where(pol, mlq_x, mlq)
+        L1 = np.where(pol, L1_x, L1)
+    q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
+    loglam_out[dst] = log_lam
+    # P (1 - q)^gamma (-log q); the two small factors are joined in the
+    # exponent where their product would leave the normal range
+    GL1 = L1 * sys.G_at(wr)  # gamma log(1 - q)
+    mag = np.exp(GL1)
+    mag *= mlq
+    low = None
+    if not sys.full or mag.min() < 1e-290:  # (off the support mag is unused, maybe NaN)
+        low = mag < 1e-290
+        with np.errstate(divide="ignore"):
+            # -log q = log1p(e) underflows to 0 for z > 745 (1 - q below the range): its log is -z
+            lmag = GL1 + np.where((mlq == 0) & (z > 0), -z, np.log(mlq))
+            mag = np.where(low, np.exp(lmag), mag)
+    # one summation for every row (einsum's dot product rounds differently
+    # from its sum of the products), so that the value does not depend on
+    # the batch
+    if sys.Vexp is None:
+        terms = sys.P[wr] * mag
+    else:
+        V = sys.Vexp[wr]
+        terms = np.ldexp(sys.P[wr] * mag, V)
+        if low is not None and low.any():
+            # mag below the range where its product with 2**V is not: 2**V joins the exponent
+            # (log 2 split as in Cody and Waite)
+            terms = np.where(low, sys.P[wr] * np.exp((lmag + V * _LN2_HI) + V * _LN2_LO), terms)
+    value_out[dst] = _rowsum(terms if sys.full else np.where(support, terms, 0.0))
+    it_out[dst] = iterations
+    conv_out[dst] = okw
+    res_out[dst] = residual
+
+
+def _polish(sys, s, wr):
+    """The last Newton step at large gamma, exact: q, log_lam, residual, -log q, log(1 - q), done.
+
+    At the converged iterate, each class's smaller side (q where z < 0,
+    1 - q otherwise) is taken as an exact double and the other side as its
+    exact complement, a double-double.  The KKT system is evaluated there with
+    log(1 - q) in double-double, gamma log(1 - q) formed exactly and log q to
+    about an ulp of 1, F = log P + gamma log(1 - q) - log q + log1p(gamma q rho) - u
+    (rho = -log q / (1 - q), the form of focaltheory.symbolic), and the
+    constraint's sums exactly; tiny classes keep the iterate's F (their terms
+    are not multiplied by gamma).  The Newton correction from there, applied
+    in linear form and rounded once, gives q within about an ulp: the plain
+    evaluation carries gamma times the rounding of its logs and sums.
+    Returns q, log_lam, the residual there, -log q and log(1 - q) at the new
+    q (from its exact side), and which rows could be polished.
+    """
+    G = sys.G_at(wr)
+    q, omq, z, h, u = s.q[wr], s.omq[wr], s.z[wr], s.h[wr], s.u[wr]
+    support = sys.support[wr]
+    tiny = s.tiny[wr]  # includes the classes off the support
+    neg = z < 0
+    x = np.where(tiny, 0.5, np.where(neg, q, omq))  # the exact side, <= 1/2
+    # a dominant class within 1e-300 of 1 (every other class tiny): its
+    # complement is below the range of double-double logs; nothing to polish
+    done = _rowall(x >= 1e-300)
+    x = np.where(x >= 1e-300, x, 0.5)
+    yh, yl = _dd.two_sum(1.0, -x)  # the other side, exactly
+    qq, cc = np.where(neg, x, yh), np.where(neg, yh, x)  # q and 1 - q, rounded
+    # log(1 - q), which gamma multiplies, in double-double; log q (not
+    # multiplied) to about an ulp of 1 is enough
+    lc_h, lc_l = _dd.log_dd(cc, np.where(neg, yl, 0.0))
+    lq_h, lq_l = _log_hi_lo(qq, None, np.where(neg, 0.0, yl))
+    T_h, T_l = _dd.dd_mul_d(lc_h, lc_l, G)  # gamma log(1 - q)
+    logP = sys.logP[wr]
+    s1, e1 = _dd.two_sum(logP, T_h)
+    s2, e2 = _dd.two_sum(s1, -lq_h)
+    s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))
+    rest = (sys.logP_lo[wr] + T_l) - lq_l + np.log1p(G * qq * (-lq_h / cc))
+    F = np.where(tiny, s.F[wr], s3 + ((e1 + e2 + e3) + rest))
+    # the constraint: sum of the other classes against 1 - q_m, in double-double
+    flat = sys.flat_of(wr)
+    oh, ol = _at(np.where(neg, yh, x), flat), _at(np.where(neg, yl, 0.0), flat)
+    qh, ql = np.where(tiny, 0.0, qq), np.where(tiny, q, np.where(neg, 0.0, yl))
+    np.put(qh, flat, 0.0)
+    np.put(ql, flat, 0.0)
+    Sh, Sl = _dd.rowsum_dd(qh, ql)
+    d, de = _dd.two_sum(Sh, -oh)
+    R = np.log1p((d + (de + (Sl - ol))) / oh)
+    qo = np.where(tiny, q, qq)
+    np.put(qo, flat, 0.0)
+    dc, du, _ = _newton_step(np.where(tiny, q, qq), np.where(tiny, omq, cc), qo, Sh, h, F, R, flat,
+                             None if support.all() else support)
+    # q + q (1 - q) dc, from the exact side; tiny classes as in _write
+    q_new = np.where(neg, x + x * yh * dc, yh + (yl + yh * x * dc))
+    q_new = np.where(tiny, q + q * omq * dc, q_new)
+    # -log q and log(1 - q) there, from the exact side moved by the same step
+    # (tiny classes: unused, the caller keeps its own)
+    x_new = np.where(neg, x + x * yh * dc, x - x * yh * dc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        small, big = np.log(x_new), np.log1p(-x_new)
+    mlq = -np.where(neg, small, big)
+    L1 = np.where(neg, big, small)
+    return q_new, u + du, np.maximum(_rowmax(np.abs(F)), np.abs(R)), mlq, L1, done

@@ -1,0 +1,127 @@
+"""The globalized Newton iteration on the joint system of a set of rows."""
+
+import numpy as np
+
+from ._finish import _write
+from ._rows import _as_slice, _rowall
+from ._system import _EPS, _merit_floor, _newton_parts, _noise
+
+# A class whose log-odds falls below this is carried relative to its
+# probability (w = z - log P), so that q = P exp(w) / (1 + P exp(w)) keeps
+# full relative accuracy even where log P itself is large (P ~ 1e-300).
+_TINY_LOGIT = -30.0
+# Newton stops when its correction is within this many ulp of the iterate.
+_ULPS = 8
+
+
+def _newton(sys, rows, z0, u, maxiter, final, it0, out):
+    """Globalized Newton on the joint system from (z0, u); write settled rows.
+
+    Rows that converge are written to ``out``; with ``final`` every row is
+    written (converged or not).  Returns the positions (into ``rows``) of
+    the rows left unsettled otherwise.
+    """
+    q_out, loglam_out, value_out, it_out, conv_out, res_out = out
+    tiny = z0 < _TINY_LOGIT
+    if not sys.full:
+        tiny |= ~sys.support
+    c = np.where(tiny, np.where(sys.support, z0 - sys.logP, -1.0), z0) if tiny.any() else z0
+    W = rows.size
+    it0 = np.broadcast_to(it0, W)  # iterations spent before, per row
+    pos = np.arange(W)  # positions (into rows) of the rows still iterating
+    left = []
+    # the last accepted point, its merit, the step taken from it, its length
+    c_acc, u_acc, tiny_acc = c, u, tiny
+    m_acc = np.full(W, np.inf)
+    dc_acc, du_acc = np.zeros_like(c), np.zeros(W)
+    t = np.ones(W)
+    # F is summed exactly once the multiplier has settled to ~1e-6 (before
+    # that its rounding is far below its size); only precise steps converge
+    precise = np.zeros(W, dtype=bool)
+    # rows already written; they keep iterating (unread) until enough of them
+    # are done to be worth dropping from the working set
+    alive = np.ones(W, dtype=bool)
+    saved = []  # (destination, values) of the rows written before the last write
+    for k in range(maxiter + 1):
+        s = _newton_parts(sys, tiny, c, u, precise)
+        dc, du, merit = s.dc, s.du, s.merit
+        floor_parts = s.lp1, s.kk, s.a, s.b  # what the backtracking's merit floor reads
+        # converged: the correction is at the level of the iterate's own
+        # rounding (a few ulp of c and of u); the per-class test runs only on
+        # rows whose multiplier has settled
+        # du carries the rounding of the constraint's sum over the n classes
+        # (a relative n eps), divided by |sum w|: s.u_noise
+        ok = np.abs(du) <= _ULPS * _EPS * (np.maximum(1.0, np.abs(u)) + s.u_noise)
+        ok &= precise
+        cand = np.flatnonzero(ok)
+        if cand.size:
+            cand = _as_slice(cand, ok.size)  # usually every row: views, no copies
+            tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
+                s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand]))
+            ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
+        last = k == maxiter
+        done = (ok | last) & alive
+        if np.any(done):
+            if last or not (alive & ~done).any():
+                # the last write of this working set: every row at once (no
+                # gathers), then the rows written earlier get their values back
+                everyone = np.arange(pos.size)
+                _write(sys, s, everyone, ok, rows[pos], it0[pos] + k, out)
+                for dst, vals in saved:
+                    for arr, v in zip(out, vals):
+                        arr[dst] = v
+                if last and not final:
+                    left.append(pos[alive & ~ok])
+                break
+            wr = np.flatnonzero(ok & alive)
+            if wr.size:
+                dst = rows[pos[wr]]
+                _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
+                saved.append((dst, tuple(arr[dst].copy() for arr in out)))
+            alive &= ~done
+        if 4 * np.count_nonzero(~alive) >= alive.size:
+            keep = alive
+            alive = alive[keep]
+            saved = []  # those rows leave the working set: nothing to restore
+            sys = sys.take(keep)
+            pos, tiny, c, u, dc, du, merit = pos[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep], merit[keep]
+            precise = precise[keep]
+            floor_parts = tuple(x[keep] for x in floor_parts)
+            c_acc, u_acc, tiny_acc, m_acc = c_acc[keep], u_acc[keep], tiny_acc[keep], m_acc[keep]
+            dc_acc, du_acc, t = dc_acc[keep], du_acc[keep], t[keep]
+        # Globalization: a full Newton step is kept when it lowers the merit
+        # (or the merit is at rounding level); otherwise the step from the last
+        # accepted point is halved.
+        back = ~(merit <= (1.0 - 1e-4 * t) * m_acc) & (t > 1.0 / 1024)
+        if back.any():
+            b = np.flatnonzero(back)
+            floor = _merit_floor(*(x[b] for x in floor_parts), sys.G_at(b), u[b], sys.support[b])
+            back[b] = merit[b] > floor
+        if back.any():
+            fwd = ~back
+            t = np.where(back, 0.5 * t, 1.0)
+            c_acc = np.where(fwd[:, None], c, c_acc)
+            u_acc = np.where(fwd, u, u_acc)
+            tiny_acc = np.where(fwd[:, None], tiny, tiny_acc)
+            m_acc = np.where(fwd, merit, m_acc)
+            dc_acc = np.where(fwd[:, None], dc, dc_acc)
+            du_acc = np.where(fwd, du, du_acc)
+            c = c_acc + t[:, None] * dc_acc
+            u = u_acc + t * du_acc
+            tiny = tiny_acc
+        else:  # the common case: every row takes its full Newton step
+            t[:] = 1.0
+            c_acc, u_acc, tiny_acc, m_acc, dc_acc, du_acc = c, u, tiny, merit, dc, du
+            c = c + dc
+            u = u + du
+        precise |= np.abs(du) < 1e-6 * (1.0 + np.abs(u))
+        # re-choose each class's carrier as its log-odds moves (nothing to do
+        # in the common case: full support, no tiny class, none becoming one)
+        if not sys.full or tiny.any() or c.min() < _TINY_LOGIT:
+            z = np.where(tiny, c + sys.logP, c)
+            new_tiny = z < _TINY_LOGIT
+            if not sys.full:
+                new_tiny |= ~sys.support
+            c = np.where(new_tiny == tiny, c, np.where(new_tiny, z - sys.logP, z))
+            tiny = new_tiny
+    return np.concatenate(left) if left else np.empty(0, dtype=np.intp)
