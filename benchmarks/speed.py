@@ -66,7 +66,7 @@ def free_start(z, u):
     """Hand the solver the start (z, u) for the rows of the minimizer calls made inside.
 
     ``z`` (N, K) are log-odds and ``u`` (N,) log-multipliers; the solver's
-    own start (``solver._initial_guess``) is bypassed, so none of its cost is
+    own start (``solver._solve._initial_guess``) is bypassed, so none of its cost is
     paid.  Chunks are served in order; the context checks on exit that every
     row was served exactly once per call made.
     """
@@ -78,7 +78,7 @@ def free_start(z, u):
         served[0] += n
         return z[o:o + n], u[o:o + n]
 
-    with mock.patch.object(solver, "_initial_guess", guess):
+    with mock.patch.object(solver._solve, "_initial_guess", guess):
         yield
     if served[0] % z.shape[0]:
         raise RuntimeError(f"free start served {served[0]} rows, not a multiple of {z.shape[0]}")

@@ -10,7 +10,7 @@ splitting (splitter ``2**27 + 1``).
 
 Why: at large gamma the solver's last Newton step and the inverse map form
 ``gamma * log(1 - q)`` (gamma up to 5000) and sums whose rounding gamma
-amplifies (see focaltheory.solver._polish).  The half-ulp rounding of libm's
+amplifies (see focaltheory.solver._finish._polish).  The half-ulp rounding of libm's
 log, multiplied by gamma, would be an accuracy floor of ~1e-13; with the log
 as a dd value the product with gamma is formed exactly (``dd_mul_d``).
 
