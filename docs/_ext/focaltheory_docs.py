@@ -1,0 +1,132 @@
+"""Local Sphinx extension: pages generated from the code at build time.
+
+Two directives, usable from MyST (```{name} ...```) and reStructuredText:
+
+``focaltheory-cli-help [SUBCOMMAND ...]``
+    The ``--help`` text of ``focaltheory [SUBCOMMAND ...]``, as a literal block.
+    It runs the public entry point ``focaltheory.cli.main(argv)`` with
+    ``argv = [SUBCOMMAND ..., "--help"]`` and captures what argparse prints on
+    stdout (``main`` returns the exit code, 0 for ``--help``), with the width
+    fixed at 88 columns so that the page does not depend on the terminal.
+
+``focaltheory-claims-table``
+    A table of the claims catalogue ``focaltheory.claims.CLAIMS``: name,
+    statement, source, and a ``kind`` column when the claims have a ``kind``
+    attribute.  Any object with ``name``, ``statement`` and ``source``
+    attributes is accepted.
+
+Both fail the build (an error, not a silent empty page) if the code they read
+is missing or changed shape.
+"""
+
+import contextlib
+import io
+import os
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+
+_COLUMNS = "88"
+
+
+def cli_help(argv):
+    """The text ``focaltheory *argv --help`` prints (via ``focaltheory.cli.main``)."""
+    from focaltheory import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = _COLUMNS
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main([*argv, "--help"])
+    finally:
+        if saved is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = saved
+    text = out.getvalue()
+    if code not in (0, None) or not text.strip():
+        raise RuntimeError(f"focaltheory {' '.join(argv)} --help exited {code!r}: {err.getvalue().strip()}")
+    return text.rstrip() + "\n"
+
+
+class CliHelp(Directive):
+    """``focaltheory-cli-help [SUBCOMMAND ...]``: the argparse help as a literal block."""
+
+    optional_arguments = 8
+    has_content = False
+
+    def run(self):
+        try:
+            text = cli_help(list(self.arguments))
+        except Exception as exc:  # reported as a build error at this directive
+            raise self.error(f"focaltheory-cli-help: {exc}")
+        block = nodes.literal_block(text, text)
+        block["language"] = "text"
+        return [block]
+
+
+def _claims():
+    from focaltheory import claims
+
+    out = list(claims.CLAIMS)
+    if not out:
+        raise RuntimeError("focaltheory.claims.CLAIMS is empty")
+    for c in out:
+        for attr in ("name", "statement", "source"):
+            if not isinstance(getattr(c, attr, None), str):
+                raise RuntimeError(f"claim {c!r} has no string attribute {attr!r}")
+    return out
+
+
+def _entry(text, literal=False):
+    entry = nodes.entry()
+    para = nodes.paragraph()
+    para += nodes.literal(text, text) if literal else nodes.Text(text)
+    entry += para
+    return entry
+
+
+class ClaimsTable(Directive):
+    """``focaltheory-claims-table``: name, statement, source (and kind) of every claim."""
+
+    has_content = False
+    option_spec = {"class": directives.class_option}
+
+    def run(self):
+        try:
+            claims = _claims()
+        except Exception as exc:
+            raise self.error(f"focaltheory-claims-table: {exc}")
+        with_kind = any(isinstance(getattr(c, "kind", None), str) and c.kind for c in claims)
+        header = ["claim"] + (["kind"] if with_kind else []) + ["statement", "source"]
+        widths = [18] + ([8] if with_kind else []) + [60, 22]
+
+        table = nodes.table(classes=["focaltheory-claims"] + self.options.get("class", []))
+        group = nodes.tgroup(cols=len(header))
+        table += group
+        for w in widths:
+            group += nodes.colspec(colwidth=w)
+        head = nodes.thead()
+        row = nodes.row()
+        for h in header:
+            row += _entry(h)
+        head += row
+        group += head
+        body = nodes.tbody()
+        for c in claims:
+            row = nodes.row()
+            row += _entry(c.name, literal=True)
+            if with_kind:
+                row += _entry(str(getattr(c, "kind", "") or ""))
+            row += _entry(c.statement)
+            row += _entry(c.source)
+            body += row
+        group += body
+        return [table]
+
+
+def setup(app):
+    app.add_directive("focaltheory-cli-help", CliHelp)
+    app.add_directive("focaltheory-claims-table", ClaimsTable)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
