@@ -87,6 +87,9 @@ def test_cli_reference_is_the_parsers_help(site):
     for cmd in ("solve", "calibrate", "verify"):
         assert f"usage: focaltheory {cmd}" in html, cmd
     assert "--gamma GAMMA" in html and "--claim NAME" in html
+    # the example is run when the page is built: P = (0.7, 0.2, 0.1) at gamma = 2
+    assert "$ focaltheory solve --gamma 2 0.7 0.2 0.1" in html
+    assert "0.535169" in html and "suppressed" in html
 
 
 def test_claims_table_lists_the_catalogue(site):

@@ -9,6 +9,11 @@ Two directives, usable from MyST (```{name} ...```) and reStructuredText:
     stdout (``main`` returns the exit code, 0 for ``--help``), with the width
     fixed at 88 columns so that the page does not depend on the terminal.
 
+``focaltheory-cli-output ARG ...``
+    The command line ``focaltheory ARG ...`` followed by what it prints on
+    stdout, as a literal block (the same entry point; a nonzero exit code
+    fails the build).
+
 ``focaltheory-claims-table``
     A table of the claims catalogue ``focaltheory.claims.CLAIMS``: name,
     statement, source, and a ``kind`` column when the claims have a ``kind``
@@ -29,8 +34,8 @@ from docutils.parsers.rst import Directive, directives
 _COLUMNS = "88"
 
 
-def cli_help(argv):
-    """The text ``focaltheory *argv --help`` prints (via ``focaltheory.cli.main``)."""
+def run_cli(argv):
+    """Run ``focaltheory.cli.main(argv)``; returns (exit code, stdout, stderr)."""
     from focaltheory import cli
 
     out, err = io.StringIO(), io.StringIO()
@@ -38,16 +43,27 @@ def cli_help(argv):
     os.environ["COLUMNS"] = _COLUMNS
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main([*argv, "--help"])
+            code = cli.main(list(argv))
     finally:
         if saved is None:
             os.environ.pop("COLUMNS", None)
         else:
             os.environ["COLUMNS"] = saved
-    text = out.getvalue()
+    return code, out.getvalue(), err.getvalue()
+
+
+def cli_help(argv):
+    """The text ``focaltheory *argv --help`` prints."""
+    code, text, err = run_cli([*argv, "--help"])
     if code not in (0, None) or not text.strip():
-        raise RuntimeError(f"focaltheory {' '.join(argv)} --help exited {code!r}: {err.getvalue().strip()}")
+        raise RuntimeError(f"focaltheory {' '.join(argv)} --help exited {code!r}: {err.strip()}")
     return text.rstrip() + "\n"
+
+
+def _literal(text):
+    block = nodes.literal_block(text, text)
+    block["language"] = "text"
+    return block
 
 
 class CliHelp(Directive):
@@ -61,9 +77,25 @@ class CliHelp(Directive):
             text = cli_help(list(self.arguments))
         except Exception as exc:  # reported as a build error at this directive
             raise self.error(f"focaltheory-cli-help: {exc}")
-        block = nodes.literal_block(text, text)
-        block["language"] = "text"
-        return [block]
+        return [_literal(text)]
+
+
+class CliOutput(Directive):
+    """``focaltheory-cli-output ARG ...``: a command line and what it prints."""
+
+    required_arguments = 1
+    optional_arguments = 64
+    has_content = False
+
+    def run(self):
+        argv = list(self.arguments)
+        try:
+            code, text, err = run_cli(argv)
+        except Exception as exc:
+            raise self.error(f"focaltheory-cli-output: {exc}")
+        if code not in (0, None):
+            raise self.error(f"focaltheory {' '.join(argv)} exited {code!r}: {err.strip()}")
+        return [_literal(f"$ focaltheory {' '.join(argv)}\n{text.rstrip()}\n")]
 
 
 def _claims():
@@ -128,5 +160,6 @@ class ClaimsTable(Directive):
 
 def setup(app):
     app.add_directive("focaltheory-cli-help", CliHelp)
+    app.add_directive("focaltheory-cli-output", CliOutput)
     app.add_directive("focaltheory-claims-table", ClaimsTable)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
