@@ -17,8 +17,9 @@ Two directives, usable from MyST (```{name} ...```) and reStructuredText:
 ``focaltheory-claims-table``
     A table of the claims catalogue ``focaltheory.claims.CLAIMS``: name,
     statement, source, and a ``kind`` column when the claims have a ``kind``
-    attribute.  Any object with ``name``, ``statement`` and ``source``
-    attributes is accepted.
+    attribute (a string or an Enum).  ``CLAIMS`` may be a sequence of claims or
+    a mapping from names to claims; each needs string attributes ``name``,
+    ``statement`` and ``source``.
 
 Both fail the build (an error, not a silent empty page) if the code they read
 is missing or changed shape.
@@ -27,6 +28,7 @@ is missing or changed shape.
 import contextlib
 import io
 import os
+from collections.abc import Mapping
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
@@ -43,7 +45,10 @@ def run_cli(argv):
     os.environ["COLUMNS"] = _COLUMNS
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(list(argv))
+            try:
+                code = cli.main(list(argv))
+            except SystemExit as exc:  # an entry point that lets argparse exit
+                code = exc.code
     finally:
         if saved is None:
             os.environ.pop("COLUMNS", None)
@@ -101,7 +106,8 @@ class CliOutput(Directive):
 def _claims():
     from focaltheory import claims
 
-    out = list(claims.CLAIMS)
+    catalogue = claims.CLAIMS
+    out = list(catalogue.values() if isinstance(catalogue, Mapping) else catalogue)
     if not out:
         raise RuntimeError("focaltheory.claims.CLAIMS is empty")
     for c in out:
@@ -109,6 +115,13 @@ def _claims():
             if not isinstance(getattr(c, attr, None), str):
                 raise RuntimeError(f"claim {c!r} has no string attribute {attr!r}")
     return out
+
+
+def _kind(claim):
+    """The claim's ``kind`` as text ("" when it has none); an Enum shows its value."""
+    kind = getattr(claim, "kind", None)
+    kind = getattr(kind, "value", kind)
+    return "" if kind is None else str(kind)
 
 
 def _entry(text, literal=False):
@@ -130,7 +143,7 @@ class ClaimsTable(Directive):
             claims = _claims()
         except Exception as exc:
             raise self.error(f"focaltheory-claims-table: {exc}")
-        with_kind = any(isinstance(getattr(c, "kind", None), str) and c.kind for c in claims)
+        with_kind = any(_kind(c) for c in claims)
         header = ["claim"] + (["kind"] if with_kind else []) + ["statement", "source"]
         widths = [18] + ([8] if with_kind else []) + [60, 22]
 
@@ -150,7 +163,7 @@ class ClaimsTable(Directive):
             row = nodes.row()
             row += _entry(c.name, literal=True)
             if with_kind:
-                row += _entry(str(getattr(c, "kind", "") or ""))
+                row += _entry(_kind(c))
             row += _entry(c.statement)
             row += _entry(c.source)
             body += row
