@@ -49,7 +49,7 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         1 / (alpha_x g(Q(x))).  A zero weight on a class with Q > 0 is an
         error (such a class would get Q = 0).
     sum_tol : float, optional
-        Tolerance on |sum(q) - 1|.  Default 1e-6, loose enough for float32
+        Tolerance on ``|sum(q) - 1|``.  Default 1e-6, loose enough for float32
         softmax outputs.  Within it, `q` is taken as given: the complement of
         the largest class is the sum of the others.
 

@@ -209,7 +209,7 @@ class SigmoidMinimizerResult:
     converged : ndarray
         Bool: True where the last correction was at the level of rounding.
     residual : ndarray
-        |log(alpha eta g(s*)) - log((1-alpha)(1-eta) g(1-s*))|, the
+        ``|log(alpha eta g(s*)) - log((1-alpha)(1-eta) g(1-s*))|``, the
         stationarity residual in log units (0 where eta is 0 or 1).
     """
 
@@ -403,7 +403,7 @@ def sigmoid_minimizer(eta, gamma=2.0, alpha=0.25, *, maxiter=50):
 # ---------------------------------------------------------------------------
 
 def _posterior_core(z, e, G, c, cinv, exact_logit):
-    """eta and 1 - eta from the logit z of the score and e = exp(-|z|) (as exact as known).
+    """eta and 1 - eta from the logit z of the score and e = ``exp(-|z|)`` (as exact as known).
 
     r = eta/(1-eta) = c g(1-s)/g(s) = c e^{+-(1+gamma)} B(1-s)/B(s) is formed
     as a product (no large logarithm is exponentiated); on the side z > 0 its
@@ -472,7 +472,7 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
         \qquad B(q) = 1 + \gamma\,\frac{q(-\log q)}{1-q} \in [1, 1+\gamma].
 
     The odds power is formed from whichever of s/(1-s), (1-s)/s is at most 1
-    (from the exact complement of s, or exp(-|z|) for logits), and eta and
+    (from the exact complement of s, or ``exp(-|z|)`` for logits), and eta and
     1 - eta are both taken from the ratio that is at most 1, so no large
     logarithm is ever exponentiated: relative accuracy about 1e-15 for eta
     and for 1 - eta over the whole float range (up to 5e-14 at gamma = 1e5).

@@ -35,7 +35,7 @@ class MinimizerResult:
         log_lam is -inf: the only non-finite output.
     value : ndarray
         The minimal focal-entropy H_g(P) = H_g(P, Q*) in nats, batch shape.
-        Its relative accuracy is about gamma |log(1 - q)| eps for the largest
+        Its relative accuracy is about gamma ``|log(1 - q)|`` eps for the largest
         q (gamma multiplies the rounding of log(1 - q)): up to ~5e-13 just
         below gamma = 300, and ~1e-14 above, where it is taken at the exact
         last step.
@@ -50,12 +50,12 @@ class MinimizerResult:
         level of rounding.
     residual : ndarray
         The KKT residual achieved, batch shape: the larger of
-        max_x |log(P(x) g(Q(x))) - log(lambda)| over the support and
-        |log(sum_{x != m} Q(x) / (1 - Q(m)))| (m the largest class), at the
+        max_x ``|log(P(x) g(Q(x))) - log(lambda)|`` over the support and
+        ``|log(sum_{x != m} Q(x) / (1 - Q(m)))|`` (m the largest class), at the
         last point where the system was evaluated; q and log_lam include
         the Newton correction from there.  Above gamma = 300 that evaluation
         is exact, at the converged iterate: the residual then also shows the
-        iterate's own distance from the answer, |d log g / dz| times a few
+        iterate's own distance from the answer, ``|d log g / dz|`` times a few
         ulp (up to ~1e-11 at gamma = 5000 with q near 1).
     """
 
