@@ -68,6 +68,39 @@ def test_generated_header_and_determinism():
     assert sorted(G.__all__) == sorted(GENERATED)
 
 
+def test_write_cli_reproduces_the_package_generated_file(tmp_path):
+    # the default target is the package's module, one directory above focaltheory/symbolic/
+    assert _codegen._GENERATED_PATH == os.path.join(ROOT, "focaltheory", "_generated.py")
+    out = tmp_path / "_generated.py"
+    r = subprocess.run(
+        [sys.executable, "-m", "focaltheory.symbolic", "--write", "--file", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    with open(_codegen._GENERATED_PATH, "rb") as fh:
+        assert out.read_bytes() == fh.read()
+
+
+def test_cli_description_is_the_package_summary():
+    from focaltheory.symbolic import _cli
+
+    assert _cli._DESCRIPTION == S.__doc__.splitlines()[0]
+
+
+def test_importing_the_package_loads_neither_sympy_nor_the_symbolic_layers():
+    code = (
+        "import sys, focaltheory\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sympy', 'focaltheory.symbolic', 'focaltheory.asymptotics'))))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    r = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
 def test_kernels_module_is_a_reexport_of_generated():
     for name in ("_logit_parts", "_k_term", "_z_eff", "_log_g_small", "_dlog_g", "log_g_from_logit"):
         assert getattr(_kernels, name) is getattr(G, name)
