@@ -20,7 +20,6 @@ import sympy as sp
 from mpmath import mp
 
 from focaltheory.asymptotics import (
-    _taylor,
     binary_lambda_below_one,
     derive_dominance,
     derive_large_gamma,
@@ -32,6 +31,7 @@ from focaltheory.asymptotics import (
     small_gamma_expansion,
     small_probability_ratio,
 )
+from focaltheory.asymptotics._common import _taylor
 from focaltheory.reference import minimizer_mp
 
 

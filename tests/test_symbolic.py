@@ -20,10 +20,11 @@ import sympy as sp
 from focaltheory import _generated as G
 from focaltheory import _kernels
 from focaltheory import symbolic as S
+from focaltheory.symbolic import _accuracy, _codegen, _proofs, _stable
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GAMMAS = (0.0, 0.25, 0.5, 1.0, 2.0, 5.0, 50.0)
-GENERATED = list(S._all_specs())
+GENERATED = list(_codegen._all_specs())
 
 
 # ---------------------------------------------------------------------------
@@ -67,6 +68,39 @@ def test_generated_header_and_determinism():
     assert sorted(G.__all__) == sorted(GENERATED)
 
 
+def test_write_cli_reproduces_the_package_generated_file(tmp_path):
+    # the default target is the package's module, one directory above focaltheory/symbolic/
+    assert _codegen._GENERATED_PATH == os.path.join(ROOT, "focaltheory", "_generated.py")
+    out = tmp_path / "_generated.py"
+    r = subprocess.run(
+        [sys.executable, "-m", "focaltheory.symbolic", "--write", "--file", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    with open(_codegen._GENERATED_PATH, "rb") as fh:
+        assert out.read_bytes() == fh.read()
+
+
+def test_cli_description_is_the_package_summary():
+    from focaltheory.symbolic import _cli
+
+    assert _cli._DESCRIPTION == S.__doc__.splitlines()[0]
+
+
+def test_importing_the_package_loads_neither_sympy_nor_the_symbolic_layers():
+    code = (
+        "import sys, focaltheory\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sympy', 'focaltheory.symbolic', 'focaltheory.asymptotics'))))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    r = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
 def test_kernels_module_is_a_reexport_of_generated():
     for name in ("_logit_parts", "_k_term", "_z_eff", "_log_g_small", "_dlog_g", "log_g_from_logit"):
         assert getattr(_kernels, name) is getattr(G, name)
@@ -83,16 +117,16 @@ def test_every_stable_form_is_proved_equal_to_the_derived_derivative():
 
 def test_the_proof_rejects_a_wrong_form():
     # dg without the (1 - gamma) factor: a plausible slip the proof must catch
-    A = S._q_atoms()
+    A = _stable._q_atoms()
     wrong = -A["Cg"] / S.q**2 - A["gCg1"] * (2 / S.q - A["rho"])
     branch = wrong.xreplace({A["Cg"]: (1 - S.q) ** S.gamma})
     branch = branch.xreplace({A["gCg1"]: S.gamma * (1 - S.q) ** (S.gamma - 1), A["rho"]: -sp.log(S.q) / (1 - S.q)})
-    assert not S._exact_branch_zero(branch, S.dg_expr())
-    assert not S._numeric_branch_check(branch, S.dg_expr(), (S.q, S.c, S.gamma))
+    assert not _proofs._exact_branch_zero(branch, S.dg_expr())
+    assert not _proofs._numeric_branch_check(branch, S.dg_expr(), (S.q, S.c, S.gamma))
     right = -((1 - S.q) ** S.gamma) / S.q**2 - S.gamma * (1 - S.q) ** (S.gamma - 1) * (
         2 / S.q + (1 - S.gamma) * sp.log(S.q) / (1 - S.q)
     )
-    assert S._exact_branch_zero(right, S.dg_expr())
+    assert _proofs._exact_branch_zero(right, S.dg_expr())
 
 
 def test_derivatives_match_the_closed_forms_of_the_theory_document():
@@ -169,7 +203,7 @@ def test_series_of_g_at_zero_matches_mpmath_with_the_expected_remainder():
 
 def test_rho_series_branch_is_exact_at_its_switch_point():
     cv = 2.0**-20
-    ser = sp.lambdify(S.c, S._rho_series(), "math")(cv)
+    ser = sp.lambdify(S.c, _stable._rho_series(), "math")(cv)
     with mpmath.workdps(40):
         exact = -mpmath.log1p(-mpmath.mpf(cv)) / cv
     assert abs(ser - float(exact)) <= 1e-16 * float(exact)
@@ -219,7 +253,7 @@ def test_generated_function_accuracy(report, name):
 
 def test_report_table_lists_every_function():
     # `python -m focaltheory.symbolic --report` prints this table for the full grids (the fixture above)
-    qg, cg, ug = S._grids()
+    qg, cg, ug = _accuracy._grids()
     rows = S.accuracy_rows(gammas=(0.25, 50.0), grids=(qg[::10], cg[::10], ug[::10]))
     text = S.format_report(S.summarize(rows))
     for name in ("focal_loss", "g", "log_g", "dg", "log_neg_dg", "inverse_weight", "phi", "dphi"):
@@ -261,7 +295,7 @@ def test_naive_logit_gradient_loses_the_complement_where_the_rewrite_keeps_it():
     cn = 1.0 - qn  # 0.0: the complement 4.2e-18 is lost
     naive = -(cn ** (gv + 1)) * (1 + gv * qn * (-np.log(qn)) / cn) if cn > 0 else 0.0
     with mpmath.workdps(50):
-        ref = float(S._mp_logit_derivs(mpmath.mpf(u), mpmath.mpf(gv), 1)[1])
+        ref = float(_accuracy._mp_logit_derivs(mpmath.mpf(u), mpmath.mpf(gv), 1)[1])
     assert ref < -1e-23
     assert abs(naive - ref) > 0.5 * abs(ref)
     assert abs(float(G.logit_dloss(u, gv)) - ref) <= 1e-13 * abs(ref)
@@ -285,7 +319,7 @@ def test_kernels_beyond_the_range_of_exp_minus_z(z, gv):
     # past z = 709 exp(-z) is subnormal, past 745 it is 0 and k = log1p(e)/e is
     # 0/0 (its limit is 1): the kernels must stay finite and right there
     with mpmath.workdps(50):
-        ref = S._u_references(mpmath.mpf(z), mpmath.mpf(gv))
+        ref = _accuracy._u_references(mpmath.mpf(z), mpmath.mpf(gv))
     e, lp1, qv, omq, neg = G._logit_parts(z)
     k = G._k_term(z, e, lp1, neg)
     assert abs(float(k) - 1.0) <= 1e-15
