@@ -21,7 +21,7 @@ The split keeps every large term (z_eff, which the solver sums with log P and
 log lambda) apart from the small ones, so nothing large cancels inside.
 
 These kernels are GENERATED: their expressions live in
-focaltheory/symbolic.py (``kernel_forms``), where each is proved equal to the
+focaltheory/symbolic/_solver_kernels.py (``kernel_forms``), where each is proved equal to the
 log-derivative of l(q) = -(1-q)^gamma log q by sympy, and they are printed into
 focaltheory/_generated.py by ``python -m focaltheory.symbolic --write``.  This
 module only re-exports them under the names and signatures the solver uses.

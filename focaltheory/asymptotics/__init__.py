@@ -1,5 +1,8 @@
 r"""Asymptotic regimes of the focal-entropy minimizer, derived with sympy.
 
+The focal-entropy and its minimizer are those of [1]_; the function phi = p g(p)
+behind the regimes is the gradient ratio of [2]_.
+
 Four expansions, each with
 
 * a ``derive_*`` function that *performs* the derivation in sympy (ansatz,

@@ -48,6 +48,7 @@ def derive_dominance():
        parameter tau multiplies each), with ``L = log s`` kept as a symbol:
        ``delta (1+gamma) = kappa s - gamma^2 s (W2 (1 + L) + W2L) - eps``,
        ``kappa = (2+gamma)/(2(1+gamma))``.
+
     The remainder is ``O(s^2 log^2 s)`` (eps = (1+gamma) s^(1+gamma) is kept
     exactly at first order, and the cross terms eps s, eps^2 are smaller).
     So the relative error of ``lam0`` is ``O(s log s)``: slope

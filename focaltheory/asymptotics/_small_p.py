@@ -41,6 +41,7 @@ def derive_small_probability():
        independent symbol; expand ``P g(q) - lambda`` in t with
        ``log q = L + log(1 + t(a + b L))``.
     3. The t-coefficient must vanish for every L: ``a = b = -gamma``.
+
     So ``Q*(x)/P(x) = 1/lambda - gamma P (1 + log(P/lambda))/lambda^2``.
     The neglected terms of g contribute ``O(q log q)`` to g, i.e. relative
     ``O(t^2 log^2 t)`` to q: the remainder is ``O(P^2 log^2 P)``, so the

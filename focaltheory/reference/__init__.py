@@ -16,9 +16,9 @@ Notation
 --------
 ``l(q) = -(1-q)**gamma * log(q)`` is the focal loss and
 ``g(q) = -l'(q) = (1-q)**(gamma-1) * ((1-q)/q - gamma*log(q))``.  The minimizer
-``Q*`` of ``H_g(P, Q) = sum_x P(x) l(Q(x))`` over the simplex satisfies
+``Q*`` [1]_ of ``H_g(P, Q) = sum_x P(x) l(Q(x))`` over the simplex satisfies
 ``P(x) g(Q*(x)) = lambda*`` on the support of ``P`` and ``Q*(x) = 0`` off it;
-``phi(p) = p g(p)``; the inverse map is ``P(x) ∝ 1/g(Q(x))``.
+``phi(p) = p g(p)`` (the gradient ratio of [2]_); the inverse map is ``P(x) ∝ 1/g(Q(x))``.
 
 References
 ----------

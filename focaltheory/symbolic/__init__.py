@@ -1,11 +1,12 @@
 r"""Symbolic layer: sympy is the single source of truth for every formula.
 
-This module holds the focal loss as a sympy expression, derives from it every
+This module holds the focal loss [1]_ as a sympy expression, derives from it every
 derivative the toolkit uses, rewrites each derived quantity into a
 numerically stable form (``log1p``, ``expm1``, ``xlogy``, series branches,
 complements carried separately) *inside sympy*, proves that each stable form
 equals the derived one, and prints the stable forms as numpy code into
-``focaltheory/_generated.py``.
+``focaltheory/_generated.py``.  The minimizer's system it feeds is that of the
+focal-entropy [2]_.
 
 Command line::
 
