@@ -9,39 +9,19 @@ extreme imbalance, many ties, entries near 1e-300, tiny and large gamma;
 hypothesis-generated cases where the claim is a per-case inequality; 50-digit
 mpmath where double precision cannot decide).
 
-Kinds
------
-``"holds"``: a theorem, expected to hold; its check must pass.
-``"false-as-stated"``: a published or commonly quoted statement that is false
-as written; its check must be refuted, and the witness it reports is the
-counterexample (the correct statement is registered as its own claim).
-
-A check returns a :class:`CheckResult`: ``status`` (``"pass"``,
+Each claim has a *kind*: ``"holds"`` (a theorem, expected to hold: its check
+must pass) or ``"false-as-stated"`` (a published or commonly quoted statement
+that is false as written: its check must be refuted, and the witness it
+reports is the counterexample; the correct statement is registered as its own
+claim).  A check returns a :class:`CheckResult`: ``status`` (``"pass"``,
 ``"refuted"``, ``"inconclusive"`` or ``"error"``, for the statement as
 written), ``agrees`` (the status is the one the kind expects; never for
 inconclusive or error), the number of cases tried, the worst case found (the
 *witness*: the distribution, gamma and whatever else defines the case) and
 its *margin*.
 
-Margins
--------
-Each case of a check yields a *slack* (how far the case is from violating the
-claim, in the units the check states, positive = satisfied) and a
-*tolerance* (the rounding error that double precision can commit on that
-slack; the shared ones are named and justified in the private module
-``_tolerances``, the others next to their check).  A case violates the claim
-when ``slack < -tolerance``: rounding cannot explain it.  The worst case is
-the one with the smallest ``slack / tolerance``.  Exact checks (a boolean
-agreement, or a computation at 50+ digits) have tolerance 0: their slack is
-+1 / -1 for agreement / disagreement, or the exact quantity, and any negative
-slack is a violation.  Where a strict inequality is claimed and
-``|slack| <= tolerance`` in doubles, the case is re-decided at 50 digits with
-:mod:`focaltheory.reference`; such cases are counted in ``decided_mp``.
-Different parts of one check may measure different quantities; the witness's
-``what`` field names the part the worst case comes from.
-
 The checks take every function they test from an :class:`Impl` (default: the
-package's own functions and :data:`STATED_NUMBERS`, the numbers stated in the
+package's own functions and ``STATED_NUMBERS``, the numbers stated in the
 theory document), so a deliberately wrong variant (a perturbed minimizer, a
 false inequality, a wrong constant) can be substituted to show that each
 check is able to fail.
@@ -49,6 +29,23 @@ check is able to fail.
 Command line: ``focaltheory verify [--quick] [--claim NAME] [--seed N] [--json] [--list]``;
 it exits 0 when every entry agrees with its registration and 1 otherwise
 (see :func:`main_verify`).
+
+Notes
+-----
+*Margins.* Each case of a check yields a *slack* (how far the case is from
+violating the claim, in the units the check states, positive = satisfied) and
+a *tolerance* (the rounding error that double precision can commit on that
+slack; the shared ones are named and justified in the private module
+``_tolerances``, the others next to their check). A case violates the claim
+when ``slack < -tolerance``: rounding cannot explain it. The worst case is the
+one with the smallest ``slack / tolerance``. Exact checks (a boolean
+agreement, or a computation at 50+ digits) have tolerance 0: their slack is +1
+/ -1 for agreement / disagreement, or the exact quantity, and any negative
+slack is a violation. Where a strict inequality is claimed and ``|slack| <=
+tolerance`` in doubles, the case is re-decided at 50 digits with
+:mod:`focaltheory.reference`; such cases are counted in ``decided_mp``.
+Different parts of one check may measure different quantities; the witness's
+``what`` field names the part the worst case comes from.
 
 References
 ----------

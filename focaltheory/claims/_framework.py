@@ -99,7 +99,7 @@ class CheckResult:
         return self.status == self.expected
 
     def to_dict(self, source=None):
-        """A strict-JSON-ready dict (through :func:`focaltheory._jsonio.json_safe`).
+        """A strict-JSON-ready dict (through ``focaltheory._jsonio.json_safe``).
 
         Keys: name (and claim, the same), kind, status, expected, agrees, cases,
         margin (of the worst case), tolerance, witness, source (when given),

@@ -198,7 +198,7 @@ def main_verify(argv=None):
     """Run ``focaltheory verify`` with the arguments ``argv`` (the words after ``verify``); returns the exit code.
 
     ``argv`` is a list of strings (None: ``sys.argv[1:]``), or an already
-    parsed :class:`argparse.Namespace`.  Returns 0 when every entry agrees
+    parsed ``argparse.Namespace``.  Returns 0 when every entry agrees
     with its registration, 1 when any disagrees, is inconclusive or errors,
     2 on a usage error (reported in one line on stderr).
     """
