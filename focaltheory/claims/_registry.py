@@ -57,7 +57,7 @@ CLAIMS = (
     Claim("finiteness",
           "H_g(P, Q) is finite exactly when the support of P is inside the support of Q",
           "H_g(P,Q) < inf  <=>  supp P ⊆ supp Q",
-          _here("theory-bounds", f"{SHAH} (the abstract: conditions for finiteness)"),
+          _here("theory-bounds", f"{SHAH} (whose abstract announces conditions for finiteness)"),
           "exact (boolean); entries down to 1e-300 and exact zeros", _check_finiteness, section="theory-bounds"),
     Claim("cross-entropy-bound",
           "H_g(P, Q) <= H(P, Q), and H_g(P, Q) is nonincreasing in gamma",
@@ -78,7 +78,7 @@ CLAIMS = (
           "Q -> H_g(P, Q) is strictly convex on the simplex (Hessian PD on the tangent space, strict midpoint "
           "inequality) exactly when at most one class lies outside supp P; with two or more it has flat directions",
           "v' Hess v = sum_x P(x) l''(Q(x)) v_x^2 > 0 for sum v = 0, v != 0  <=>  |supp P| >= K - 1",
-          _here("theory-convexity", f"{SHAH} (the abstract: conditions for convexity)"),
+          _here("theory-convexity", f"{SHAH} (whose abstract announces conditions for convexity)"),
           "PD decided exactly in logs; eigenvalues 50 K eps; midpoint 4 (K+4) eps x size, strictness within it "
           "at 50 digits", _check_strict_convexity, section="theory-convexity"),
     Claim("concavity",
@@ -90,7 +90,7 @@ CLAIMS = (
           "H_g is continuous (with the mean-value modulus) and P -> Q* is continuous: locally Lipschitz inside "
           "each face, Hölder with exponent 1/(1+gamma) at the vertices",
           "|dH| <= sum|dP| l(Q) + sum P' g(min(Q,Q'))|dQ|;  (1+gamma) eta^(1+gamma) ~ e at P = (1-e, e...)",
-          _here("theory-convexity", f"{SHAH} (the abstract: conditions for continuity)"),
+          _here("theory-convexity", f"{SHAH} (whose abstract announces conditions for continuity)"),
           "rounding 8 (K+4) eps; difference quotients agree to 10%; vertex relation to 0.01 + 5 (1+gamma) eta "
           "log(1/eta)", _check_continuity, section="theory-convexity"),
     Claim("existence-uniqueness",
@@ -104,7 +104,7 @@ CLAIMS = (
           "Q* = g^-1(lambda*/P) on the support, one lambda* > 0 fixed by sum Q* = 1, and Q* = 0 off the support; "
           "a point mass is its own minimizer",
           "P(x) g(Q*(x)) = lambda* (P(x) > 0),  Q*(x) = 0 (P(x) = 0)",
-          _here("theory-minimizer", f"{SHAH} (the abstract: the minimizer's structure is described)"),
+          _here("theory-minimizer", f"{SHAH} (whose abstract announces a description of the minimizer's structure)"),
           "log-residual 2e-13 (2+gamma) + 8 eps x |large terms|; vs 50 digits 1e-12 (1+gamma)",
           _check_structure, section="theory-minimizer"),
     Claim("order-preservation",
@@ -116,7 +116,7 @@ CLAIMS = (
           "for every gamma > 0 and K >= 2 some P has Q*(P) != P (focal loss is not strictly proper); "
           "Q*(P) = P exactly when phi(P(x)) is constant on the support",
           "exists P: Q*(P) != P;  Q*(P) = P <=> phi∘P constant on supp P",
-          f"{CHAR} (not strictly proper); {_here('theory-properness')} (the fixed-point criterion)",
+          f"{CHAR} (not strictly proper); the fixed-point criterion {_here('theory-properness')}",
           "departure > 2e-13 (1+gamma) (solver accuracy), 50 digits below gamma = 1e-6",
           _check_not_proper, section="theory-properness"),
     Claim("fixed-points",
@@ -141,7 +141,7 @@ CLAIMS = (
     Claim("regime-criterion",
           "a class is amplified (Q* > P) exactly when phi(P(x)) > lambda*, suppressed exactly when phi(P(x)) < lambda*",
           "sign(Q*(x) - P(x)) = sign(phi(P(x)) - lambda*)",
-          _here("theory-regimes", f"{SHAH} (the abstract: amplification and suppression)"),
+          _here("theory-regimes", f"{SHAH} (whose abstract states the amplification of mid-range and the suppression of high probabilities)"),
           "signs within 2e-13 (2+gamma) decided at 50 digits", _check_regime_criterion, section="theory-regimes"),
     Claim("mid-range-amplification",
           "the amplified classes form one contiguous middle range of P; if lambda* <= 1 every class below p_gamma "
@@ -154,7 +154,7 @@ CLAIMS = (
     Claim("over-suppression-criterion",
           "lambda* > 1 (the over-suppression regime) exactly when sum_x g^-1(1/P(x)) > 1",
           "lambda* > 1  <=>  sum_x g^-1(1/P(x)) > 1",
-          _here("theory-regimes", f"{SHAH} (the abstract: an over-suppression regime)"),
+          _here("theory-regimes", f"{SHAH} (whose abstract states an over-suppression regime)"),
           "|S - 1| <= 32 K eps or |log lambda*| <= 2e-13 (2+gamma): decided at 50 digits",
           _check_over_suppression_criterion, section="theory-regimes"),
     Claim("over-suppression-exists",
@@ -197,27 +197,27 @@ CLAIMS = (
           "gamma of p0 = 0.2 and gamma = 3 that of p0 = 0.5 (false: p_gamma < 1/2 for every gamma, so gamma(0.5) = 0; "
           "gamma = 3 has threshold p_3 = 0.2526)",
           "round(gamma(p0)) = gamma for (p0, gamma) = (0.2, 5), (0.5, 3)",
-          f"a common reading of {MUKH}'s FLSD-53 buckets (released code: edges 0.2 and 0.5); counterexample "
+          f"a common reading of the FLSD-53 buckets of {MUKH} (released code: edges 0.2 and 0.5); counterexample "
           f"{_here('theory-false')}",
           "rounding: |gamma(p0) - gamma| <= 1/2", _check_mukhoti_rule, kind=FALSE_AS_STATED,
           section="theory-regimes"),
     Claim("asymptotics-gamma-0",
           "as gamma -> 0: Q* = P + gamma D1 + O(gamma^2), D1 = P (f(P) - sum P f(P)), lambda* = 1 + gamma sum P f(P) + O(gamma^2)",
           "f(p) = log(1-p) - p log p/(1-p)",
-          _here("theory-asymptotics", f"{SHAH} (the abstract: asymptotic characterizations)"),
+          _here("theory-asymptotics", f"{SHAH} (whose abstract announces asymptotic characterizations)"),
           "scaled error growth <= 3 over gamma = 1e-2..1e-5 (50 digits)", _check_asym_gamma0,
           section="theory-asymptotics"),
     Claim("asymptotics-gamma-inf",
           "as gamma -> inf: Q*(x) = 1/n + e_x/gamma + d_x/gamma^2 + O(gamma^-3) and log lambda* = (gamma-1) log(1-1/n) "
           "+ log gamma + log log n + mean log P + O(1/gamma); the stated 0.760, 0.896, 0.937, 0.9396, -282.40",
           "gamma (Q*(x) - Q*(y)) -> (1 - 1/n) log(P(x)/P(y))",
-          _here("theory-asymptotics", f"{SHAH} (the abstract: asymptotic characterizations)"),
+          _here("theory-asymptotics", f"{SHAH} (whose abstract announces asymptotic characterizations)"),
           "scaled error growth <= 3 over gamma = 1e3..1e5; stated digits", _check_asym_gamma_inf,
           section="theory-asymptotics"),
     Claim("asymptotics-small-p",
           "as P(x) -> 0: Q*(x)/P(x) = 1/lambda* + gamma P(x) (log(lambda*/P(x)) - 1)/lambda*^2 + O(P^2 log^2 P)",
           "Q*(x)/P(x) - 1/lambda* ~ gamma P log(lambda*/P)/lambda*^2",
-          _here("theory-asymptotics", f"{SHAH} (the abstract: asymptotic characterizations)"),
+          _here("theory-asymptotics", f"{SHAH} (whose abstract announces asymptotic characterizations)"),
           "scaled error growth <= 3 over P = 1e-6..1e-20 (50 digits)", _check_asym_small_p,
           section="theory-asymptotics"),
     Claim("envelope",
