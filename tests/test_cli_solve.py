@@ -1,8 +1,6 @@
-"""The ``focaltheory`` command line: output, batches, and one-line errors."""
+"""``focaltheory solve``: the table, JSON, batches from files, and the sigmoid loss."""
 
 import json
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -10,6 +8,7 @@ import pytest
 
 from focaltheory import minimizer
 from focaltheory.cli import main
+from focaltheory.sigmoid import sigmoid_minimizer
 
 
 def test_solve_table(capsys):
@@ -44,30 +43,6 @@ def test_solve_batch_files(tmp_path, ext, capsys):
     Q = np.loadtxt(dst, delimiter=",") if ext == ".csv" else np.load(dst)
     np.testing.assert_array_equal(Q, minimizer(P, 2).q)
     assert "solved 5 distributions of 4 classes" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("argv,msg", [
-    (["solve", "--gamma", "2", "0.7", "-0.2"], "p must be nonnegative"),
-    (["solve", "--gamma", "-1", "0.5", "0.5"], "gamma must be nonnegative"),
-    (["solve", "--gamma", "2"], "give the weights of P"),
-    (["solve", "--gamma", "2", "--input", "missing.csv"], "missing.csv"),
-    (["solve", "--gamma", "2", "--input", "x.txt"], "--input must be a .csv or .npy file"),
-    (["solve", "0.5", "0.5"], "the following arguments are required: --gamma"),
-    (["solve", "--gamma", "abc", "0.5"], "invalid float value"),
-])
-def test_errors_are_one_line(argv, msg, capsys):
-    assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert msg in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-
-
-def test_console_entry_point_runs_as_module():
-    done = subprocess.run([sys.executable, "-m", "focaltheory", "solve", "--gamma", "2", "0.5", "0.5"],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and "0.5" in done.stdout
-    bad = subprocess.run([sys.executable, "-m", "focaltheory", "solve", "--gamma", "2", "nan", "1"],
-                         capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and bad.stderr.strip() == "focaltheory solve: error: p must be finite, found NaN"
 
 
 def _strict_json(text):
@@ -158,3 +133,73 @@ def test_solve_empty_input_is_one_line_error(tmp_path, capsys, content, needle, 
     assert code == 2 and out == ""
     assert err.strip() == f"focaltheory solve: error: --input {str(f)!r} {needle}"
     assert not (tmp_path / "o.csv").exists()
+
+
+def _run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _csv(out):
+    return np.loadtxt(out.strip().splitlines(), delimiter=",", ndmin=2)
+
+
+def test_solve_loss_sigmoid_table_and_json(capsys):
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "0.01", "0.75", "0.99"], capsys)
+    assert code == 0
+    assert "sigmoid focal loss minimizer at gamma = 2, alpha = 0.25" in out
+    assert "converged: True" in out
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "0.01", "0.75", "0.99"], capsys)
+    d = json.loads(out)
+    s = [r["s"] for r in d["classes"]]
+    np.testing.assert_array_equal(s, sigmoid_minimizer([0.01, 0.75, 0.99], 2.0, 0.25).s)
+    assert s[1] == 0.5 and d["alpha"] == 0.25 and d["converged"]
+    # --alpha -1: no weighting (options before the positional values)
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "1", "--json", "0.3", "--alpha", "-1"], capsys)
+    d = json.loads(out)
+    assert d["alpha"] is None
+    assert d["classes"][0]["s"] == sigmoid_minimizer(0.3, 1.0, None).s
+
+
+def test_solve_loss_sigmoid_batch_file(tmp_path, capsys):
+    eta = np.array([[1e-300, 0.2], [0.75, 1 - 1e-15]])
+    f, o = tmp_path / "eta.npy", tmp_path / "s.npy"
+    np.save(f, eta)
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--input", str(f), "--output", str(o)], capsys)
+    assert code == 0 and "all converged: True" in out
+    np.testing.assert_array_equal(np.load(o), sigmoid_minimizer(eta, 2.0, 0.25).s)
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--input", str(f), "--json"], capsys)
+    d = json.loads(out)
+    assert d["values"] == 4 and d["all_converged"]
+    np.testing.assert_array_equal(d["s"], sigmoid_minimizer(eta, 2.0, 0.25).s.tolist())
+
+
+def test_solve_softmax_unchanged_by_loss_option(capsys):
+    code, out, _ = _run(["solve", "--gamma", "2", "--json", "0.7", "0.2", "0.1"], capsys)
+    code2, out2, _ = _run(["solve", "--loss", "softmax", "--gamma", "2", "--json", "0.7", "0.2", "0.1"], capsys)
+    assert code == code2 == 0 and out == out2
+    q = [r["q"] for r in json.loads(out)["classes"]]
+    np.testing.assert_array_equal(q, minimizer([0.7, 0.2, 0.1], 2.0).q)
+
+
+def test_solve_loss_sigmoid_json_is_strict(capsys, tmp_path):
+    def refuse(token):
+        raise ValueError(f"non-standard JSON constant {token}")
+
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "0", "0.3", "1"], capsys)
+    assert code == 0
+    d = json.loads(out, parse_constant=refuse)
+    assert [r["logit"] for r in d["classes"]][::2] == ["-inf", "inf"]
+    assert [r["s"] for r in d["classes"]][::2] == [0.0, 1.0]
+    f = tmp_path / "eta.csv"
+    f.write_text("0,0.3,1\n")
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "--input", str(f)], capsys)
+    d = json.loads(out, parse_constant=refuse)
+    assert code == 0 and d["values"] == 3
+    np.testing.assert_array_equal(d["s"], sigmoid_minimizer(np.array([[0.0, 0.3, 1.0]]), 2.0, 0.25).s.tolist())
+
+
+def test_json_help_documents_non_finite_numbers(capsys):
+    assert main(["solve", "--help"]) == 0
+    assert '"inf", "-inf", "nan"' in " ".join(capsys.readouterr().out.split())
