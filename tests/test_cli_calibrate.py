@@ -108,3 +108,23 @@ def test_calibrate_empty_csv_one_line_even_under_W_error(tmp_path, content):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr == f"focaltheory calibrate: error: FILE {str(f)!r} has no rows\n"
+
+
+def test_calibrate_alpha_one_token(tmp_path, capsys):
+    P = np.array([[0.7, 0.2, 0.1]])
+    f = tmp_path / "q.csv"
+    np.savetxt(f, minimizer(P, 2.0, alpha=[1.0, 2.0, 0.5]).q, delimiter=",", fmt="%.17g")
+    code, out, _ = _run(["calibrate", "--alpha=1,2,0.5", str(f)], capsys)
+    assert code == 0
+    np.testing.assert_allclose(_csv(out), P, rtol=1e-13)
+    code, out, err = _run(["calibrate", "--alpha", "1", "2", "0.5", str(f)], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("focaltheory calibrate: --alpha takes one token: a number or comma-separated numbers "
+                          "without spaces (e.g. 1,2,0.5); '--alpha 1 2' is the space-separated form")
+
+
+def test_calibrate_help_documents_alpha(capsys):
+    assert main(["calibrate", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--alpha A[,A...]" in text and "one token: a number or comma-separated numbers without spaces" in text
+    assert "--header" in text

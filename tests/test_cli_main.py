@@ -80,3 +80,60 @@ def test_no_traceback_from_the_console(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr and "probs must lie" in r.stderr
+
+
+def test_verify_arguments_pass_through(monkeypatch, capsys):
+    import focaltheory.claims
+
+    seen = []
+
+    def fake(argv):
+        seen.append(argv)
+        if "--help" in argv:
+            raise SystemExit(0)
+        if "--bad" in argv:
+            raise ValueError("unknown claim 'x'\nsecond line")
+        return 7
+
+    monkeypatch.setattr(focaltheory.claims, "main_verify", fake)
+    argv = ["--quick", "--claim", "x", "--seed", "-1", "--json", "--", "y"]
+    assert main(["verify"] + argv) == 7 and seen[-1] == argv
+    assert main(["verify"]) == 7 and seen[-1] == []
+    assert main(["verify", "--help"]) == 0 and seen[-1] == ["--help"]
+    assert main(["verify", "--bad"]) == 2
+    assert capsys.readouterr().err == "focaltheory verify: error: unknown claim 'x'\n"
+
+
+def test_top_level_help_and_usage(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: focaltheory [-h] {solve,verify,calibrate} ...")
+    for name in ("solve", "verify", "calibrate"):
+        assert f"\n    {name} " in out
+    assert main([]) == 2
+    assert capsys.readouterr().err == "focaltheory: the following arguments are required: command\n"
+    assert main(["frobnicate"]) == 2
+    assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
+
+
+def test_import_focaltheory_does_not_load_the_cli():
+    code = ("import sys, focaltheory, focaltheory.calibration; "
+            "print(sorted(m for m in sys.modules if m.startswith('focaltheory.cli')))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
+
+
+def test_calibration_imports_neither_cli_nor_scipy_optimize_at_import_time():
+    import ast
+    import inspect
+
+    import focaltheory.calibration
+
+    tree = ast.parse(inspect.getsource(focaltheory.calibration))
+    top = []
+    for node in tree.body:  # module level only: function bodies may import lazily
+        if isinstance(node, ast.ImportFrom):
+            top.append("." * node.level + (node.module or ""))
+        elif isinstance(node, ast.Import):
+            top.extend(a.name for a in node.names)
+    assert not [m for m in top if m.startswith(("scipy.optimize", ".cli", "focaltheory.cli"))], top

@@ -203,3 +203,73 @@ def test_solve_loss_sigmoid_json_is_strict(capsys, tmp_path):
 def test_json_help_documents_non_finite_numbers(capsys):
     assert main(["solve", "--help"]) == 0
     assert '"inf", "-inf", "nan"' in " ".join(capsys.readouterr().out.split())
+
+
+# -- the batch output on stdout is a CSV file ----------------------------------
+
+@pytest.mark.parametrize("loss", ["softmax", "sigmoid"])
+def test_solve_input_without_output_prints_only_csv(tmp_path, capsys, loss):
+    P = np.random.default_rng(1).dirichlet(np.ones(3), size=4)
+    f = tmp_path / "p.npy"
+    np.save(f, P)
+    code, out, err = _run(["solve", "--loss", loss, "--gamma", "2", "--input", str(f)], capsys)
+    assert code == 0
+    want = minimizer(P, 2.0).q if loss == "softmax" else sigmoid_minimizer(P, 2.0, 0.25).s
+    assert len(out.splitlines()) == 4
+    np.testing.assert_array_equal(np.loadtxt(out.splitlines(), delimiter=","), want)  # every stdout line is data
+    lines = err.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("all converged: True")
+    assert lines[0] == ("solved 4 distributions of 3 classes at gamma = 2" if loss == "softmax" else
+                        "sigmoid focal minimizer for 12 posteriors at gamma = 2, alpha = 0.25")
+    # with --output the summary stays on stdout and nothing goes to stderr
+    code, out, err = _run(["solve", "--loss", loss, "--gamma", "2", "--input", str(f), "--output",
+                           str(tmp_path / "q.csv")], capsys)
+    assert code == 0 and err == "" and len(out.splitlines()) == 3 and "written to" in out
+
+
+# -- --alpha: one token, the same in solve and calibrate ----------------------------
+
+def test_solve_alpha_comma_separated(capsys):
+    want = minimizer([0.9, 0.05, 0.05], 2.0, alpha=[0.25, 1.0, 1.0]).q
+    assert not np.allclose(want, minimizer([0.9, 0.05, 0.05], 2.0).q)  # the weights matter
+    for argv in (["--alpha", "0.25,1,1", "0.9", "0.05", "0.05"],
+                 ["0.9", "0.05", "0.05", "--alpha", "0.25,1,1"],
+                 ["--alpha=0.25,1,1", "0.9", "0.05", "0.05"],
+                 ["--alpha", "0.25,1,1", "--", "0.9", "0.05", "0.05"]):
+        code, out, err = _run(["solve", "--gamma", "2", "--json"] + argv, capsys)
+        assert code == 0 and err == "", argv
+        np.testing.assert_array_equal([c["q"] for c in json.loads(out)["classes"]], want)
+
+
+def test_solve_sigmoid_alpha_per_class(capsys):
+    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "--alpha", "0.25,0.5",
+                         "0.3", "0.3"], capsys)
+    d = json.loads(out)
+    assert code == 0 and d["alpha"] == [0.25, 0.5]
+    np.testing.assert_array_equal([c["s"] for c in d["classes"]],
+                                  sigmoid_minimizer([0.3, 0.3], 2.0, np.array([0.25, 0.5])).s)
+    assert d["classes"][0]["s"] != d["classes"][1]["s"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["solve", "--gamma", "2", "0.9", "0.05", "0.05", "--alpha", "0.25", "1", "1"],
+    ["solve", "--gamma", "2", "--alpha", "0.25", "1", "1", "--", "0.9", "0.05", "0.05"],
+    ["solve", "--gamma", "2", "--al", "0.25", "1", "1", "--", "0.9", "0.05", "0.05"],
+    ["solve", "--loss", "sigmoid", "--gamma", "2", "--alpha", "0.25", "0.3"],
+    ["solve", "--loss", "sigmoid", "--gamma", "2", "--alpha", "-1", "0.3"],
+])
+def test_solve_space_separated_alpha_is_refused(capsys, argv):
+    code, out, err = _run(argv, capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    i = next(k for k, a in enumerate(argv) if a.startswith("--al"))
+    assert err.startswith(f"focaltheory solve: --alpha takes one token: a number or comma-separated numbers "
+                          f"without spaces (e.g. 1,2,0.5); '{argv[i]} {argv[i + 1]} {argv[i + 2]}' is the "
+                          "space-separated form: join the values with commas")
+
+
+def test_solve_help_documents_alpha_and_stdout(capsys):
+    assert main(["solve", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--alpha A[,A...]" in text and "one token: a number or comma-separated numbers without spaces" in text
+    assert "stdout holds only the CSV rows of the result (the summary goes to stderr)" in text
+    assert "--header" in text and "index column of pandas' to_csv" in text
