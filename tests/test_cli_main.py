@@ -108,6 +108,7 @@ def test_top_level_help_and_usage(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("usage: focaltheory [-h] {solve,verify,calibrate} ...")
+    assert out.rstrip().endswith("Run 'focaltheory COMMAND --help' for the options of a command.")
     for name in ("solve", "verify", "calibrate"):
         assert f"\n    {name} " in out
     assert main([]) == 2
@@ -137,3 +138,9 @@ def test_calibration_imports_neither_cli_nor_scipy_optimize_at_import_time():
         elif isinstance(node, ast.Import):
             top.extend(a.name for a in node.names)
     assert not [m for m in top if m.startswith(("scipy.optimize", ".cli", "focaltheory.cli"))], top
+
+
+def test_python_m_focaltheory_cli_runs_too():
+    r = subprocess.run([sys.executable, "-m", "focaltheory.cli", "solve", "--gamma", "0", "--json", "0.25", "0.75"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and [c["q"] for c in __import__("json").loads(r.stdout)["classes"]] == [0.25, 0.75]

@@ -50,7 +50,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build_parser():
-    parser = _Parser(prog="focaltheory", description="The theory of the focal loss, made computable.")
+    parser = _Parser(prog="focaltheory", description="The theory of the focal loss, made computable.",
+                     epilog="Run 'focaltheory COMMAND --help' for the options of a command.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.required = True
     for module in _COMMANDS.values():
