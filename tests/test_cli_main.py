@@ -1,5 +1,6 @@
 """The ``focaltheory`` command: dispatch, one-line errors, the console entry point, ``verify``."""
 
+import json
 import subprocess
 import sys
 
@@ -143,4 +144,4 @@ def test_calibration_imports_neither_cli_nor_scipy_optimize_at_import_time():
 def test_python_m_focaltheory_cli_runs_too():
     r = subprocess.run([sys.executable, "-m", "focaltheory.cli", "solve", "--gamma", "0", "--json", "0.25", "0.75"],
                        capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0 and [c["q"] for c in __import__("json").loads(r.stdout)["classes"]] == [0.25, 0.75]
+    assert r.returncode == 0 and [c["q"] for c in json.loads(r.stdout)["classes"]] == [0.25, 0.75]
