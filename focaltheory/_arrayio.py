@@ -72,7 +72,7 @@ def _read_npy(path, name):
 
 
 def _read_csv(path, name, header):
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    with open(path, encoding="utf-8-sig") as fh:
         first, index = None, -1
         for index, line in enumerate(fh):
             if line.strip() and not line.lstrip().startswith("#"):

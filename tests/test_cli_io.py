@@ -44,10 +44,11 @@ PANDAS_INT_COLUMNS = ",0,1,2\n" + "".join(f"{i}," + _rows(P[i:i + 1]) for i in r
 @pytest.mark.parametrize("text", [PANDAS_INDEX, PANDAS_NO_INDEX, PANDAS_INT_COLUMNS,
                                   "\ufeff" + PANDAS_INDEX,                      # with a UTF-8 byte order mark
                                   "# scores\n\n" + PANDAS_NO_INDEX,             # comments and blank lines first
-                                  '"a, first",b,c\n' + _rows(P)])                # a quoted name with a comma
+                                  '"a, first",b,c\n' + _rows(P),                 # a quoted name with a comma
+                                  PANDAS_INDEX.replace("\n", "\r\n")])          # Windows line ends
 def test_read_csv_with_a_header(tmp_path, text):
     f = tmp_path / "p.csv"
-    f.write_text(text, encoding="utf-8")
+    f.write_bytes(text.encode("utf-8"))
     got = read_array(str(f), "--input")
     assert got.shape == (2, 3)
     np.testing.assert_array_equal(got, P)
@@ -275,3 +276,11 @@ def test_output_suffix_checked_before_any_work(tmp_path, capsys, argv):
     code, out, err = _run([a.format(f=f, d=tmp_path) for a in argv], capsys)
     assert code == 2 and out == ""
     assert err.strip().endswith(f"--output must be a .csv or .npy file, got {str(tmp_path / 'q.txt')!r}")
+
+
+def test_binary_file_named_csv(tmp_path):
+    f = tmp_path / "p.csv"
+    np.save(tmp_path / "p.npy", P)
+    os.replace(tmp_path / "p.npy", f)
+    with pytest.raises(ValueError, match=r"'.*p\.csv' is not a text CSV file \(not UTF-8\)"):
+        read_array(str(f), "--input")
