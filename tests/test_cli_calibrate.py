@@ -127,4 +127,4 @@ def test_calibrate_help_documents_alpha(capsys):
     assert main(["calibrate", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "--alpha A[,A...]" in text and "one token: a number or comma-separated numbers without spaces" in text
-    assert "--header" in text
+    assert "space-separated values are refused" in text and "--header" in text

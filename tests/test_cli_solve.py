@@ -272,4 +272,5 @@ def test_solve_help_documents_alpha_and_stdout(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "--alpha A[,A...]" in text and "one token: a number or comma-separated numbers without spaces" in text
     assert "stdout holds only the CSV rows of the result (the summary goes to stderr)" in text
+    assert "space-separated values are refused" in text
     assert "--header" in text and "index column of pandas' to_csv" in text

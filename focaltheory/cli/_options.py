@@ -13,9 +13,10 @@ import argparse
 
 import numpy as np
 
-__all__ = ["ALPHA_SYNTAX", "HEADER_HELP", "alpha_list", "spaced_alpha_message", "cli_alpha"]
+__all__ = ["ALPHA_SYNTAX", "ALPHA_HELP_SYNTAX", "HEADER_HELP", "alpha_list", "spaced_alpha_message", "cli_alpha"]
 
 ALPHA_SYNTAX = "one token: a number or comma-separated numbers without spaces (e.g. 1,2,0.5)"
+ALPHA_HELP_SYNTAX = ALPHA_SYNTAX + "; space-separated values are refused"
 
 HEADER_HELP = ("CSV input: take the first line for a header even if it is all numbers; without --header "
                "it is one when a field is not a number or its first field is empty, and an empty first "

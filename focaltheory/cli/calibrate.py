@@ -7,7 +7,7 @@ printed as CSV or written to ``--output``.
 """
 
 from .._arrayio import check_suffix, read_array, write_array
-from ._options import ALPHA_SYNTAX, HEADER_HELP, alpha_list, cli_alpha, spaced_alpha_message
+from ._options import ALPHA_HELP_SYNTAX, HEADER_HELP, alpha_list, cli_alpha, spaced_alpha_message
 from ._output import info, print_csv
 
 __all__ = ["add_parser", "run"]
@@ -28,7 +28,7 @@ def add_parser(sub):
     pc.add_argument("--gamma", type=float, default=2.0, help="training gamma >= 0 (default 2)")
     pc.add_argument("--alpha", type=alpha_list, default=None, metavar="A[,A...]",
                     help="sigmoid: torchvision's alpha (default 0.25; -1 for no weighting), one value or one "
-                    f"per column; softmax: class weights, one per class (default none); {ALPHA_SYNTAX}")
+                    f"per column; softmax: class weights, one per class (default none); {ALPHA_HELP_SYNTAX}")
     pc.add_argument("--logits", action="store_true", help="the file holds logits")
     pc.add_argument("--header", action="store_true", help=HEADER_HELP)
     pc.add_argument("--output", help=".csv or .npy file for the recovered probabilities")

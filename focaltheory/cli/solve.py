@@ -9,7 +9,7 @@ CSV and the summary lines to stderr, so that stdout is a valid CSV file.
 import numpy as np
 
 from .._arrayio import check_suffix, read_array, write_array
-from ._options import ALPHA_SYNTAX, HEADER_HELP, alpha_list, cli_alpha, spaced_alpha_message
+from ._options import ALPHA_HELP_SYNTAX, HEADER_HELP, alpha_list, cli_alpha, spaced_alpha_message
 from ._output import JSON_HELP, info, print_csv, print_json
 
 __all__ = ["add_parser", "run"]
@@ -28,7 +28,7 @@ def add_parser(sub):
     ps.add_argument("p", nargs="*", type=float, help="weights of P (normalized to sum 1)")
     ps.add_argument("--gamma", type=float, required=True, help="focusing parameter gamma >= 0")
     ps.add_argument("--alpha", type=alpha_list, default=None, metavar="A[,A...]",
-                    help=f"class weights of the alpha-balanced focal loss, one per class; {ALPHA_SYNTAX}")
+                    help=f"class weights of the alpha-balanced focal loss, one per class; {ALPHA_HELP_SYNTAX}")
     ps.add_argument("--input", help=".csv or .npy file, one distribution per row (a one-column .csv is "
                     "a batch of one-class distributions)")
     ps.add_argument("--header", action="store_true", help=HEADER_HELP)
