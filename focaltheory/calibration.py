@@ -22,10 +22,8 @@ References
 import numbers
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
-from .cli import _read_array, _write_array
 from .inverse import inverse_minimizer
 from ._validation import _sigmoid_alpha
 from .sigmoid import sigmoid_posterior
@@ -286,6 +284,8 @@ class FocalCalibrator:
         yy = self._labels(y, x)
         if yy.size == 0:
             raise ValueError("fit needs at least one labelled output")
+        from scipy.optimize import minimize_scalar  # not at import time: scipy.optimize is slow to load
+
         lo, hi = (float(v) for v in self.gamma_bounds)
         res = minimize_scalar(lambda g: self._nll(x, is_logits, yy, g), bounds=(lo, hi), method="bounded",
                               options={"xatol": 1e-6})
@@ -302,61 +302,3 @@ class FocalCalibrator:
             self.fit(probs, y, logits=logits)
         return self.transform(probs, logits=logits)
 
-
-# ---------------------------------------------------------------------------
-# command line: ``focaltheory calibrate`` and ``focaltheory solve --loss sigmoid``
-# ---------------------------------------------------------------------------
-
-def _float_list(text):
-    """argparse type: "0.25" or "1,2,0.5" -> list of floats."""
-    import argparse
-
-    try:
-        return [float(v) for v in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or comma-separated numbers, got {text!r}") from None
-
-
-def _cli_alpha(values, loss):
-    """--alpha: sigmoid default 0.25 (torchvision), -1 disables; softmax: class weights or None."""
-    if loss == "sigmoid":
-        if values is None:
-            return 0.25
-        a = values[0] if len(values) == 1 else np.asarray(values)
-        return None if (np.ndim(a) == 0 and a == -1) else a
-    return None if values is None else np.asarray(values)
-
-
-def _add_calibrate_cli(sub):
-    pc = sub.add_parser(
-        "calibrate",
-        help="recover probabilities from the scores (or logits) of a focal-loss-trained model",
-        description="Undo the focal loss on model outputs: softmax rows (one distribution per row) "
-        "or sigmoid per-class scores, read from a .csv or .npy file; prints CSV or writes --output.",
-    )
-    pc.add_argument("file", help=".csv or .npy file of scores (or logits with --logits)")
-    pc.add_argument("--loss", choices=("softmax", "sigmoid"), default="softmax",
-                    help="the training loss (default softmax)")
-    pc.add_argument("--gamma", type=float, default=2.0, help="training gamma >= 0 (default 2)")
-    pc.add_argument("--alpha", type=_float_list, default=None,
-                    help="sigmoid: torchvision's alpha (default 0.25; -1 for no weighting), one value or a "
-                    "comma-separated value per column; softmax: comma-separated class weights (default none)")
-    pc.add_argument("--logits", action="store_true", help="the file holds logits")
-    pc.add_argument("--output", help=".csv or .npy file for the recovered probabilities")
-    pc.set_defaults(run=_run_calibrate)
-
-
-def _run_calibrate(args):
-    x = _read_array(args.file, "FILE")
-    alpha = _cli_alpha(args.alpha, args.loss)
-    cal = FocalCalibrator(args.loss, gamma=args.gamma, alpha=alpha)
-    out = cal.transform(logits=x) if args.logits else cal.transform(x)
-    if args.output:
-        _write_array(args.output, out)
-        print(f"recovered probabilities ({args.loss}, gamma = {args.gamma:g}) for {out.size} values "
-              f"written to {args.output}")
-    else:
-        import sys
-
-        np.savetxt(sys.stdout, np.atleast_2d(out), delimiter=",", fmt="%.17g")  # as --output FILE.csv
-    return 0
