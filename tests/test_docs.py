@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("sphinx") is None,
                                 reason="sphinx is not installed (the docs/test extras)")
 
 PAGES = ("index", "theory", "numerics", "api", "cli", "verify", "benchmarks")
-THEORY_LABELS = ("theory-notation", "theory-loss", "theory-bounds", "theory-convexity",
+SECTION_LABELS = ("theory-notation", "theory-loss", "theory-bounds", "theory-convexity",
                  "theory-minimizer", "theory-properness", "theory-regimes", "theory-asymptotics",
                  "theory-variants", "theory-false", "theory-references")
 
@@ -56,7 +56,7 @@ def test_key_pages_exist(site):
 def test_theory_sections_are_labelled_in_order(site):
     html = _page(site, "theory")
     positions = []
-    for label in THEORY_LABELS:
+    for label in SECTION_LABELS:
         m = re.search(rf'id="{label}"', html)
         assert m, f"section label {label} missing from theory.html"
         positions.append(m.start())
