@@ -29,6 +29,7 @@ from .cli import _read_array, _write_array
 from .inverse import inverse_minimizer
 from ._validation import _sigmoid_alpha
 from .sigmoid import sigmoid_posterior
+from ._fpstate import _fp_isolated
 
 __all__ = ["FocalCalibrator"]
 
@@ -121,6 +122,7 @@ class FocalCalibrator:
     array([0.75])
     """
 
+    @_fp_isolated
     def __init__(self, loss="softmax", gamma=2.0, alpha=None, *, axis=-1, gamma_bounds=(0.0, 20.0)):
         self.loss = loss
         self.gamma = gamma
@@ -132,10 +134,12 @@ class FocalCalibrator:
 
     # -- scikit-learn protocol -------------------------------------------------
 
+    @_fp_isolated
     def get_params(self, deep=True):
         """The constructor parameters, as a dict."""
         return {name: getattr(self, name) for name in _PARAMS}
 
+    @_fp_isolated
     def set_params(self, **params):
         """Set constructor parameters (validated); resets a fitted gamma."""
         for name in params:
@@ -207,6 +211,7 @@ class FocalCalibrator:
 
     # -- API --------------------------------------------------------------------
 
+    @_fp_isolated
     def transform(self, probs=None, *, logits=None):
         """Recovered probabilities from model outputs (scores or logits).
 
@@ -262,6 +267,7 @@ class FocalCalibrator:
         py = np.take_along_axis(P, np.expand_dims(y, ax), axis=ax)
         return float(-np.log(np.maximum(py, _TINY)).mean())
 
+    @_fp_isolated
     def fit(self, probs=None, y=None, *, logits=None):
         """Estimate the training gamma by maximum likelihood on labelled outputs.
 
@@ -296,6 +302,7 @@ class FocalCalibrator:
         self.nll_at_init_ = self._nll(x, is_logits, yy, float(self.gamma))
         return self
 
+    @_fp_isolated
     def fit_transform(self, probs=None, y=None, *, logits=None):
         """``fit`` (only when labels are given) then ``transform``."""
         if y is not None:

@@ -47,6 +47,7 @@ References
 
 import numpy as np
 
+from ._fpstate import _fp_isolated
 from . import _generated as _gen
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
 
@@ -126,6 +127,7 @@ def _margin(zt, yy, K):
     return u, tau, onehot
 
 
+@_fp_isolated
 def focal_loss_grad_logits(z, y, gamma, axis=-1):
     r"""Softmax focal loss and its gradient with respect to the logits, for a batch.
 
@@ -197,6 +199,7 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
     return _finish(loss), np.moveaxis(grad, -1, ax)
 
 
+@_fp_isolated
 def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     r"""Hessian-vector product of the softmax focal loss with respect to the logits.
 

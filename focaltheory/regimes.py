@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import lambertw
 
+from ._fpstate import _fp_isolated
 from ._small_gamma import _pf_small_gamma
 from ._threshold import _threshold_G, _threshold_newton_step
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _distribution, _gamma
@@ -57,6 +58,7 @@ ABSENT = "absent"
 # threshold
 # ---------------------------------------------------------------------------
 
+@_fp_isolated
 def threshold(gamma):
     r"""The threshold p_gamma: the root in (0, 1) of ``phi(p) = 1``.
 
@@ -150,6 +152,7 @@ def threshold(gamma):
     return float(out) if scalar else out
 
 
+@_fp_isolated
 def gamma_for_threshold(p):
     r"""The gamma whose threshold is p: the inverse of :func:`threshold`, in closed form.
 
@@ -277,6 +280,7 @@ class RegimeMap:
     over_suppressed: np.ndarray
 
 
+@_fp_isolated
 def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     r"""Classify every class as amplified, suppressed or over-suppressed by the focal loss.
 
@@ -459,6 +463,7 @@ def _criterion(P, g):
     return np.where(g > 0, margin, 0.0)  # gamma = 0: g^-1(1/P) = P, S = 1
 
 
+@_fp_isolated
 def over_suppression(p, gamma, axis=-1):
     r"""Whether P is in the over-suppression regime, and how much its smallest classes shrink.
 
