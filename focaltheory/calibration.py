@@ -39,7 +39,10 @@ _PARAMS = ("loss", "gamma", "alpha", "axis", "gamma_bounds")
 
 def _softmax(z, axis):
     m = np.max(z, axis=axis, keepdims=True)
-    e = np.exp(z - m)
+    # z - m <= 0 overflows to -inf only where it is below -1.8e308 (logits of
+    # +-1e308): exp gives 0 there, the exact softmax in double precision
+    with np.errstate(over="ignore"):
+        e = np.exp(z - m)
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -241,13 +244,13 @@ class FocalCalibrator:
         if yy.dtype.kind == "f":
             if not np.all(np.isfinite(yy)) or np.any(yy != np.round(yy)):
                 raise ValueError("y must hold integer class labels")
-            yy = yy.astype(np.int64)
+            # (cast to integers only once in range below: 1e300 has no int64)
         if self.loss == "sigmoid":
             if yy.shape != x.shape:
                 raise ValueError(f"y must have the shape of the scores {x.shape} (0/1 per class), got {yy.shape}")
             if np.any((yy != 0) & (yy != 1)):
                 raise ValueError("y must be 0 or 1 for the sigmoid loss")
-            return yy
+            return yy.astype(np.int64) if yy.dtype.kind == "f" else yy
         ax = _normalize_axis(self.axis, x.ndim)
         batch = x.shape[:ax] + x.shape[ax + 1:]
         if yy.shape != batch:
@@ -255,7 +258,7 @@ class FocalCalibrator:
         K = x.shape[ax]
         if np.any((yy < 0) | (yy >= K)):
             raise ValueError(f"y must hold class indices in [0, {K})")
-        return yy
+        return yy.astype(np.int64) if yy.dtype.kind == "f" else yy
 
     def _nll(self, x, is_logits, y, gamma):
         if self.loss == "sigmoid":

@@ -116,7 +116,10 @@ def _margin(zt, yy, K):
     zy = np.take_along_axis(zt, yy[..., None], axis=-1)[..., 0]
     zo = np.where(onehot, -np.inf, zt)
     m = np.max(zo, axis=-1, keepdims=True)
-    ex = np.exp(zo - m)  # exp(-inf) = 0 at the label
+    # exp(-inf) = 0 at the label; zo - m <= 0 overflows to -inf only where it is below
+    # -1.8e308 (logits of +-1e308), whose exp is 0 in double precision: exact
+    with np.errstate(over="ignore"):
+        ex = np.exp(zo - m)
     S = np.sum(ex, axis=-1, keepdims=True)
     tau = ex / S
     with np.errstate(over="ignore"):

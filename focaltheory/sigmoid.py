@@ -536,7 +536,8 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
         Ss = np.where(end0 | end1, 0.5, S)
         comp = 1.0 - Ss  # exact above 1/2; correctly rounded below
         low = Ss <= 0.5
-        e = np.where(low, Ss / comp, comp / Ss)  # the odds <= 1
+        # the odds <= 1, smaller over larger (the other quotient overflows for a subnormal s)
+        e = np.where(low, Ss, comp) / np.where(low, comp, Ss)
         z = np.where(low, np.log(Ss) - np.log1p(-Ss), np.log(Ss) - np.log(comp))
         eta, om = _posterior_core(z, e, G, c, cinv, False)
         eta = np.where(end0, 0.0, np.where(end1, 1.0, eta))

@@ -286,7 +286,11 @@ def minimizer_mp(p, gamma, dps=50):
             mult = [len(groups[x]) for x in keys]
             tol = mp.mpf(10) ** (-(dps + 5))
             sol = None
-            warm = _warm_start(np.array([float(x) for x in logp]), np.array(mult, dtype=float), float(g))
+            # the double-precision warm start is only a guess, checked by the Newton solve below (and
+            # replaced by the fallback when it fails): its overflows (gamma beyond ~1e154 squares to
+            # inf in the double charts) are expected, not news
+            with np.errstate(all="ignore"):
+                warm = _warm_start(np.array([float(x) for x in logp]), np.array(mult, dtype=float), float(g))
             if warm is not None:
                 ell0, is_v, w0 = warm
                 sol = _newton_joint(logp, mult, g, mp.mpf(ell0), [bool(b) for b in is_v],
