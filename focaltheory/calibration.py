@@ -27,6 +27,7 @@ from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
 from .inverse import inverse_minimizer
 from ._validation import _sigmoid_alpha
 from .sigmoid import sigmoid_posterior
+from ._fpstate import _fp_isolated
 
 __all__ = ["FocalCalibrator"]
 
@@ -36,7 +37,10 @@ _PARAMS = ("loss", "gamma", "alpha", "axis", "gamma_bounds")
 
 def _softmax(z, axis):
     m = np.max(z, axis=axis, keepdims=True)
-    e = np.exp(z - m)
+    # z - m <= 0 overflows to -inf only where it is below -1.8e308 (logits of
+    # +-1e308): exp gives 0 there, the exact softmax in double precision
+    with np.errstate(over="ignore"):
+        e = np.exp(z - m)
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -119,6 +123,7 @@ class FocalCalibrator:
     array([0.75])
     """
 
+    @_fp_isolated
     def __init__(self, loss="softmax", gamma=2.0, alpha=None, *, axis=-1, gamma_bounds=(0.0, 20.0)):
         self.loss = loss
         self.gamma = gamma
@@ -130,10 +135,12 @@ class FocalCalibrator:
 
     # -- scikit-learn protocol -------------------------------------------------
 
+    @_fp_isolated
     def get_params(self, deep=True):
         """The constructor parameters, as a dict."""
         return {name: getattr(self, name) for name in _PARAMS}
 
+    @_fp_isolated
     def set_params(self, **params):
         """Set constructor parameters (validated); resets a fitted gamma."""
         for name in params:
@@ -205,6 +212,7 @@ class FocalCalibrator:
 
     # -- API --------------------------------------------------------------------
 
+    @_fp_isolated
     def transform(self, probs=None, *, logits=None):
         """Recovered probabilities from model outputs (scores or logits).
 
@@ -234,13 +242,13 @@ class FocalCalibrator:
         if yy.dtype.kind == "f":
             if not np.all(np.isfinite(yy)) or np.any(yy != np.round(yy)):
                 raise ValueError("y must hold integer class labels")
-            yy = yy.astype(np.int64)
+            # (cast to integers only once in range below: 1e300 has no int64)
         if self.loss == "sigmoid":
             if yy.shape != x.shape:
                 raise ValueError(f"y must have the shape of the scores {x.shape} (0/1 per class), got {yy.shape}")
             if np.any((yy != 0) & (yy != 1)):
                 raise ValueError("y must be 0 or 1 for the sigmoid loss")
-            return yy
+            return yy.astype(np.int64) if yy.dtype.kind == "f" else yy
         ax = _normalize_axis(self.axis, x.ndim)
         batch = x.shape[:ax] + x.shape[ax + 1:]
         if yy.shape != batch:
@@ -248,7 +256,7 @@ class FocalCalibrator:
         K = x.shape[ax]
         if np.any((yy < 0) | (yy >= K)):
             raise ValueError(f"y must hold class indices in [0, {K})")
-        return yy
+        return yy.astype(np.int64) if yy.dtype.kind == "f" else yy
 
     def _nll(self, x, is_logits, y, gamma):
         if self.loss == "sigmoid":
@@ -260,6 +268,7 @@ class FocalCalibrator:
         py = np.take_along_axis(P, np.expand_dims(y, ax), axis=ax)
         return float(-np.log(np.maximum(py, _TINY)).mean())
 
+    @_fp_isolated
     def fit(self, probs=None, y=None, *, logits=None):
         """Estimate the training gamma by maximum likelihood on labelled outputs.
 
@@ -296,6 +305,7 @@ class FocalCalibrator:
         self.nll_at_init_ = self._nll(x, is_logits, yy, float(self.gamma))
         return self
 
+    @_fp_isolated
     def fit_transform(self, probs=None, y=None, *, logits=None):
         """``fit`` (only when labels are given) then ``transform``."""
         if y is not None:

@@ -27,6 +27,7 @@ import numbers
 import numpy as np
 from scipy.special import lambertw
 
+from ._fpstate import _fp_isolated
 from ._threshold import _threshold_newton_step
 from ._validation import _as_real_array, _check_finite, _gamma, _sigmoid_alpha
 from .regimes import gamma_for_threshold
@@ -52,6 +53,7 @@ def _negative_branch(p):
     return gam
 
 
+@_fp_isolated
 def crossover_gamma(p, *, allow_negative=False):
     r"""The gamma at which `p` is the amplify/suppress crossover: ``phi_gamma(p) = 1``.
 
@@ -192,6 +194,7 @@ def _rare_score(prior, gammas, loss, alpha, P):
     return minimizer(P, np.asarray(gammas)[..., None] if np.ndim(gammas) else gammas, alpha=alpha).q[..., 0]
 
 
+@_fp_isolated
 def gamma_for_rare_score(prior, target, *, loss="sigmoid", alpha=0.25, others=None, gamma_max=100.0):
     r"""The smallest gamma whose population score for a rare class reaches `target`.
 
@@ -280,6 +283,7 @@ def gamma_for_rare_score(prior, target, *, loss="sigmoid", alpha=0.25, others=No
     return float(brentq(f, grid[i - 1], grid[i], xtol=1e-14, rtol=1e-13))
 
 
+@_fp_isolated
 def alpha_for_rare_score(prior, target, gamma=2.0, *, loss="sigmoid", others=None):
     r"""The smallest class weight alpha whose population score for a rare class reaches `target`.
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._fpstate import _fp_isolated
 from . import _dd
 from ._constants import _EXACT_GAMMA  # above it, gamma log(1 - q) is formed exactly
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _gamma, _normalize_axis
@@ -29,6 +30,7 @@ def _exact_gamma_log_ratio(Q, G, r, is_r, big, keep):
     return np.where(keep, np.exp(Eh) * (1.0 + El), 1.0)
 
 
+@_fp_isolated
 def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
     r"""The distribution P whose focal-entropy minimizer is `q` (closed form).
 

@@ -47,6 +47,7 @@ References
 
 import numpy as np
 
+from ._fpstate import _fp_isolated
 from . import _generated as _gen
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
 
@@ -115,7 +116,10 @@ def _margin(zt, yy, K):
     zy = np.take_along_axis(zt, yy[..., None], axis=-1)[..., 0]
     zo = np.where(onehot, -np.inf, zt)
     m = np.max(zo, axis=-1, keepdims=True)
-    ex = np.exp(zo - m)  # exp(-inf) = 0 at the label
+    # exp(-inf) = 0 at the label; zo - m <= 0 overflows to -inf only where it is below
+    # -1.8e308 (logits of +-1e308), whose exp is 0 in double precision: exact
+    with np.errstate(over="ignore"):
+        ex = np.exp(zo - m)
     S = np.sum(ex, axis=-1, keepdims=True)
     tau = ex / S
     with np.errstate(over="ignore"):
@@ -126,6 +130,7 @@ def _margin(zt, yy, K):
     return u, tau, onehot
 
 
+@_fp_isolated
 def focal_loss_grad_logits(z, y, gamma, axis=-1):
     r"""Softmax focal loss and its gradient with respect to the logits, for a batch.
 
@@ -197,6 +202,7 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
     return _finish(loss), np.moveaxis(grad, -1, ax)
 
 
+@_fp_isolated
 def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     r"""Hessian-vector product of the softmax focal loss with respect to the logits.
 

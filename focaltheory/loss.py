@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._fpstate import _fp_isolated
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _distribution, _gamma
 
 __all__ = ["focal_loss", "focal_entropy"]
@@ -30,6 +31,7 @@ def _pow_complement(q, g):
     return out
 
 
+@_fp_isolated
 def focal_loss(q, gamma):
     r"""The focal loss of a predicted probability for the observed class.
 
@@ -82,6 +84,7 @@ def focal_loss(q, gamma):
     return out[()] if out.ndim == 0 else out
 
 
+@_fp_isolated
 def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     r"""The focal-entropy H_g(P, Q) = sum_x P(x) l_g(Q(x)), in nats.
 

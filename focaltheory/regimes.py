@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import lambertw
 
+from ._fpstate import _fp_isolated
 from ._small_gamma import _pf_small_gamma
 from ._threshold import _threshold_G, _threshold_newton_step
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _distribution, _gamma
@@ -57,6 +58,7 @@ ABSENT = "absent"
 # threshold
 # ---------------------------------------------------------------------------
 
+@_fp_isolated
 def threshold(gamma):
     r"""The threshold p_gamma: the root in (0, 1) of ``phi(p) = 1``.
 
@@ -150,6 +152,7 @@ def threshold(gamma):
     return float(out) if scalar else out
 
 
+@_fp_isolated
 def gamma_for_threshold(p):
     r"""The gamma whose threshold is p: the inverse of :func:`threshold`, in closed form.
 
@@ -252,7 +255,10 @@ class RegimeMap:
     q : ndarray
         The minimizer Q*.
     ratio : ndarray
-        ``Q*(x)/P(x)`` on the support, 1.0 off it (where Q* = P = 0).
+        ``Q*(x)/P(x)`` on the support, 1.0 off it (where Q* = P = 0);
+        ``inf`` (the correctly rounded value, without a warning) where the
+        ratio exceeds the double range, as for a subnormal P(x) at large
+        gamma.
     log_lam : ndarray
         log lambda*, batch shape (``-inf`` for a point mass, gamma > 0).
     lam : ndarray
@@ -277,6 +283,7 @@ class RegimeMap:
     over_suppressed: np.ndarray
 
 
+@_fp_isolated
 def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     r"""Classify every class as amplified, suppressed or over-suppressed by the focal loss.
 
@@ -365,7 +372,9 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
         log_lam = np.where(tiny_g, g * _first_order_coefficient(P), log_lam)
     pg = np.asarray(threshold(g))
     support = P > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Q*/P exceeds the double range for a subnormal P whose class is amplified enough
+    # (gamma = 5000, P = 5e-324): inf is then the correctly rounded ratio, not an accident
+    with np.errstate(over="ignore"):
         ratio = np.where(support, q / np.where(support, P, 1.0), 1.0)
     small = P < pg[..., None]
     labels = np.select(
@@ -412,7 +421,8 @@ class OverSuppression:
     log_lam : ndarray
         log lambda*.
     smallest_ratio : ndarray
-        ``Q*(x)/P(x)`` for the smallest positive P(x).
+        ``Q*(x)/P(x)`` for the smallest positive P(x) (``inf`` beyond the
+        double range, see :class:`RegimeMap`).
     smallest_shrink : ndarray
         ``1 - smallest_ratio``: the fraction by which the smallest class
         shrinks (negative when it is amplified).
@@ -459,6 +469,7 @@ def _criterion(P, g):
     return np.where(g > 0, margin, 0.0)  # gamma = 0: g^-1(1/P) = P, S = 1
 
 
+@_fp_isolated
 def over_suppression(p, gamma, axis=-1):
     r"""Whether P is in the over-suppression regime, and how much its smallest classes shrink.
 
@@ -521,8 +532,8 @@ def over_suppression(p, gamma, axis=-1):
     shape = _broadcast_gamma(g, P.shape[:-1])
     P = np.broadcast_to(P, shape + P.shape[-1:])
     g = np.broadcast_to(g, shape)
+    rm = regimes(P, g, axis=-1)  # first: it refuses a gamma beyond the minimizer's range before any work
     margin = _criterion(P, g)
-    rm = regimes(P, g, axis=-1)
     # S - 1 and log lambda* have the same sign (S(lambda) decreases and S(lambda*) = 1); below
     # _SMALL_GAMMA the sign is taken from log lambda*'s first-order term (see regimes), since S - 1,
     # an O(gamma) number, carries ~1e-16 absolute rounding

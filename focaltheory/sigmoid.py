@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._fpstate import _fp_isolated
 from . import _kernels as _k
 from ._generated import logit_loss as _logit_loss
 from ._validation import _as_real_array, _check_finite, _gamma, _sigmoid_alpha
@@ -115,6 +116,7 @@ def _log_b_ratio(z, gamma, e=None):
 # risk
 # ---------------------------------------------------------------------------
 
+@_fp_isolated
 def sigmoid_focal_risk(s, eta, gamma=2.0, alpha=0.25, *, logits=False):
     r"""Population risk of the sigmoid (one-vs-rest) focal loss for one class.
 
@@ -236,6 +238,7 @@ def _check_maxiter(maxiter):
     return int(maxiter)
 
 
+@_fp_isolated
 def sigmoid_minimizer(eta, gamma=2.0, alpha=0.25, *, maxiter=50):
     r"""The score minimizing the sigmoid focal risk of a class with posterior `eta`.
 
@@ -431,6 +434,7 @@ def _posterior_core(z, e, G, c, cinv, exact_logit):
     return eta, om
 
 
+@_fp_isolated
 def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_complement=False):
     r"""The posterior eta for which the score `s` minimizes the sigmoid focal risk (closed form).
 
@@ -532,7 +536,8 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
         Ss = np.where(end0 | end1, 0.5, S)
         comp = 1.0 - Ss  # exact above 1/2; correctly rounded below
         low = Ss <= 0.5
-        e = np.where(low, Ss / comp, comp / Ss)  # the odds <= 1
+        # the odds <= 1, smaller over larger (the other quotient overflows for a subnormal s)
+        e = np.where(low, Ss, comp) / np.where(low, comp, Ss)
         z = np.where(low, np.log(Ss) - np.log1p(-Ss), np.log(Ss) - np.log(comp))
         eta, om = _posterior_core(z, e, G, c, cinv, False)
         eta = np.where(end0, 0.0, np.where(end1, 1.0, eta))
@@ -541,6 +546,7 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
     return (eta, om) if return_complement else eta
 
 
+@_fp_isolated
 def sigmoid_posterior_from_logits(z, gamma=2.0, alpha=0.25, *, return_complement=False):
     """:func:`sigmoid_posterior` for logits ``z`` (``s = sigmoid(z)``).
 

@@ -24,6 +24,7 @@ from focaltheory.reference import (
     threshold_mp,
 )
 from focaltheory.reference import _minimizer as reference_minimizer
+from focaltheory.reference._context import mp as ref_mp  # the private helpers work at its precision
 from focaltheory.reference._inverse import _certificate
 from focaltheory.reference._minimizer import _nested_mp
 from focaltheory.reference._scalar import _chart_u, _chart_v
@@ -225,7 +226,7 @@ def test_fallback_solver_agrees_with_newton():
     """The slow pure-mpmath bracketed solver (no double warm start) gives the same answer."""
     for p, gamma in [(["0.7", "0.2", "0.1"], 2), (["1", "1e-1000", "0.3"], 3), ([1, 2, 3, 4, "1e-50"], "0.001")]:
         r = minimizer_mp(p, gamma, dps=50)
-        with mp.workdps(60):
+        with mp.workdps(60), ref_mp.workdps(60):
             w = [mp.mpf(x) for x in p]
             s = mp.fsum(w)
             logp = [mp.log(x / s) for x in w]
@@ -556,7 +557,7 @@ def test_tiny_gamma_low_precision(p, gamma, dps):
 def test_certificate_sees_the_simplex_and_guards_the_answer(monkeypatch):
     """q scaled by 1 + 1e-15 is not a minimizer although the inverse map (which normalizes) cannot tell at
     gamma = 0; a certificate above (1 + gamma) 10**(-dps/2) is an error, not an answer."""
-    with mpmath.workdps(40):
+    with mpmath.workdps(40), ref_mp.workdps(40):
         P = [mpmath.mpf("0.3"), mpmath.mpf("0.7")]
         q = [x * (1 + mpmath.mpf("1e-15")) for x in P]
         assert _certificate(P, q, [1 - x for x in q], mpmath.mpf(0)) >= mpmath.mpf("0.9e-15")

@@ -4,13 +4,20 @@ This package is the arbiter for everything computed in double precision
 elsewhere in focaltheory.  It shares no code with the double-precision solver
 (:mod:`focaltheory.solver`): the equations are rewritten in logarithmic
 variables and solved with mpmath at an explicit number of decimal digits
-``dps``, inside :func:`mpmath.workdps` (the global ``mp.dps`` is never
-changed).  Its layers: functions of one probability (``_scalar``: l, g, phi,
-log g in its two charts, the threshold), the inversion of g for one class
-(``_class``), the minimizer (``_minimizer``), the inverse map and the
-certificate (``_inverse``), and the parsing of inputs (``_parse``).  Every
-public function takes its precision ``dps`` explicitly; the private helpers
-work at the precision their caller has set.
+``dps``, in the package's own mpmath context (``mpmath.mp`` and its ``dps``
+are never changed, not even temporarily).  Every public function is
+thread-safe: the calls from several threads are serialized by a lock (one
+reference computation at a time: mpmath's caches of constants are shared and
+not synchronized, and mpmath is pure Python, so threads would not run it
+concurrently anyway), and the results are ordinary ``mpmath.mpf`` numbers.
+Each public function also runs in its own NumPy error state (the caller's
+``np.seterr`` neither leaks in nor is changed).  Its layers: functions of one
+probability (``_scalar``: l, g, phi, log g in its two charts, the threshold),
+the inversion of g for one class (``_class``), the minimizer (``_minimizer``),
+the inverse map and the certificate (``_inverse``), the parsing of inputs
+(``_parse``) and the private context and lock (``_context``).  Every public
+function takes its precision ``dps`` explicitly; the private helpers work at
+the precision their caller has set.
 
 Notation
 --------

@@ -3,11 +3,11 @@
 log g decreases in q, so log g(q) = L has one root, found in the chart where it
 is well conditioned (see _scalar): u = log q when L >= log g(1/2), v = log(1 - q)
 otherwise, by safeguarded Newton inside explicit brackets.  Works at the
-ambient mpmath precision (set by the caller from its ``dps``), to the relative
-tolerance ``tol`` it is given.
+working precision of the reference's own mpmath context (set by the caller
+from its ``dps``), to the relative tolerance ``tol`` it is given.
 """
 
-from mpmath import mp
+from ._context import mp
 
 from ._scalar import _chart_u, _chart_v
 

@@ -1,7 +1,8 @@
 """The inverse of the minimizer map at arbitrary precision, P ∝ 1/g(Q), and the certificate it gives."""
 
 import mpmath
-from mpmath import mp
+
+from ._context import _out, _serialized, mp
 
 from ._parse import _GUARD, _dps, _gamma_mp, _sequence, _unit_interval
 from ._scalar import _log_g_mp
@@ -49,6 +50,7 @@ def _certificate(p, q, c, gamma, mult=None):
     return dev
 
 
+@_serialized
 def inverse_minimizer_mp(q, gamma, dps=50):
     """The distribution P whose focal-entropy minimizer is ``q``: ``P(x) ∝ 1/g(q(x))``.
 
@@ -96,4 +98,4 @@ def inverse_minimizer_mp(q, gamma, dps=50):
                 qs[top] = mp.one
         P = _inverse_qc(qs, cs, g)
     with mp.workdps(dps):
-        return tuple(+x for x in P)
+        return tuple(_out(+x) for x in P)

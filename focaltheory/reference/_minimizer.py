@@ -4,14 +4,16 @@ On the support the minimizer solves log P(x) + log g(q_x) = ell
 (ell = log lambda*) and sum q_x = 1: a double-precision warm start in the
 log charts (focaltheory._charts), then Newton's method on the whole system
 in mpmath, with a slow safeguarded fallback.  The private helpers work at
-the ambient precision set by :func:`minimizer_mp` from its ``dps``.
+the working precision of the reference's own mpmath context, set by
+:func:`minimizer_mp` from its ``dps``.
 """
 
 from dataclasses import dataclass
 
 import mpmath
 import numpy as np
-from mpmath import mp
+
+from ._context import _out, _serialized, mp
 
 from .._charts import _warm_start
 from ._class import _solve_class_mp
@@ -118,6 +120,12 @@ def _nested_mp(logp, mult, gamma, tol):
     return ell, [v for v, _ in sol], [w for _, w in sol]
 
 
+@_serialized
+def _lam(log_lam, dps):
+    with mp.workdps(dps):
+        return _out(mp.exp(log_lam))
+
+
 @dataclass(frozen=True)
 class ReferenceResult:
     """Arbitrary-precision focal-entropy minimizer (output of :func:`minimizer_mp`).
@@ -165,10 +173,11 @@ class ReferenceResult:
 
     @property
     def lam(self):
-        """lambda* = exp(log_lam) (may underflow only in display: mpf has no exponent limit)."""
-        return mp.exp(self.log_lam)
+        """lambda* = exp(log_lam) to ``dps`` digits (may underflow only in display: mpf has no exponent limit)."""
+        return _lam(self.log_lam, self.dps)
 
 
+@_serialized
 def minimizer_mp(p, gamma, dps=50):
     """Minimize the focal-entropy over the simplex to ``dps`` decimal digits.
 
@@ -217,6 +226,11 @@ def minimizer_mp(p, gamma, dps=50):
        is below ``10**-(dps + 5)``: quadratic convergence, 4 to 5 sweeps.
     3. If step 1 or 2 fails, a slow pure-mpmath safeguarded fallback
        (Newton with bisection on ell, per-class bracketed Newton).
+
+    Thread-safe: the work is done in the reference's own mpmath context
+    (``mpmath.mp.dps`` is never changed, not even temporarily) and calls
+    from several threads are serialized by a lock; the results are ordinary
+    ``mpmath.mpf`` numbers carrying ``dps`` digits.
 
     Degenerate cases, by definition: gamma = 0 returns ``q = P``,
     ``log_lam = 0``; a single support point returns the vertex, ``value = 0``
@@ -272,7 +286,11 @@ def minimizer_mp(p, gamma, dps=50):
             mult = [len(groups[x]) for x in keys]
             tol = mp.mpf(10) ** (-(dps + 5))
             sol = None
-            warm = _warm_start(np.array([float(x) for x in logp]), np.array(mult, dtype=float), float(g))
+            # the double-precision warm start is only a guess, checked by the Newton solve below (and
+            # replaced by the fallback when it fails): its overflows (gamma beyond ~1e154 squares to
+            # inf in the double charts) are expected, not news
+            with np.errstate(all="ignore"):
+                warm = _warm_start(np.array([float(x) for x in logp]), np.array(mult, dtype=float), float(g))
             if warm is not None:
                 ell0, is_v, w0 = warm
                 sol = _newton_joint(logp, mult, g, mp.mpf(ell0), [bool(b) for b in is_v],
@@ -315,5 +333,6 @@ def minimizer_mp(p, gamma, dps=50):
             raise ArithmeticError(f"minimizer_mp did not converge (certificate {mp.nstr(cert, 3)} at dps={dps}); "
                                   "please report this input")
         with mp.workdps(dps):
-            return ReferenceResult(q=q_out, log_lam=+ell, value=+value, dps=dps,
-                                   certificate=+cert, complement=c_out, p=P_out)
+            return ReferenceResult(q=tuple(map(_out, q_out)), log_lam=_out(+ell), value=_out(+value), dps=dps,
+                                   certificate=_out(+cert), complement=tuple(map(_out, c_out)),
+                                   p=tuple(map(_out, P_out)))

@@ -1,8 +1,9 @@
 """Parsing of the reference's inputs, at the caller's working precision.
 
-Every reference function takes its precision ``dps`` explicitly and works
-inside :func:`mpmath.workdps` at ``dps + _GUARD`` digits; the parsers below
-convert their inputs there (they read the ambient precision, never set it).
+Every reference function takes its precision ``dps`` explicitly and works in
+the reference's own mpmath context (``_context.mp``) at ``dps + _GUARD``
+digits; the parsers below convert their inputs there (they read its working
+precision, never set it).
 """
 
 import numbers
@@ -11,7 +12,8 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
-from mpmath import mp
+
+from ._context import _is_mpf, mp
 
 _GUARD = 10  # guard digits carried internally on top of the requested dps
 
@@ -32,8 +34,8 @@ def _to_mpf(x, name):
     """
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{name} must be a real number, got a bool")
-    if isinstance(x, mpmath.mpf):
-        v = +x
+    if _is_mpf(x):
+        v = mp.mpf(x)  # rounded to the working precision (+x would round at the precision of x's context)
     elif isinstance(x, str):
         try:
             v = mp.mpf(x.strip())
@@ -62,7 +64,7 @@ def _gamma_mp(gamma):
 
 
 def _sequence(p, name):
-    if isinstance(p, (str, bytes, Mapping)) or isinstance(p, (numbers.Number, mpmath.mpf)):
+    if isinstance(p, (str, bytes, Mapping)) or isinstance(p, numbers.Number) or _is_mpf(p):
         raise TypeError(f"{name} must be a sequence of numbers, got a {type(p).__name__}")
     if isinstance(p, np.ndarray):
         if p.ndim != 1:
@@ -105,7 +107,7 @@ def _unit_and_complement(q, name):
     or a long decimal string (``"0.999...9"``) would otherwise round to 1
     first and lose its complement.  Floats, ints and Fractions are exact anyway.
     """
-    if isinstance(q, mpmath.mpf):
+    if _is_mpf(q):
         x = _unit_interval(q, name)
         return x, +mp.fsub(1, q, exact=True)
     if isinstance(q, str):

@@ -9,11 +9,11 @@ log g is written in the two charts u = log q (q <= 1/2) and v = log(1 - q)
 * chart v:  c = 1 - q, r = -log1p(-c) / c,  log g = gamma v + log(1/q + gamma r),
   d log g / dv = (c/q^2 + 2 gamma/q - gamma (1 - gamma) r) / (1/q + gamma r).
 
-The private helpers work at the ambient mpmath precision (the public
-functions set it from their ``dps``).
+The private helpers work at the working precision of the reference's own
+mpmath context (the public functions set it from their ``dps``).
 """
 
-from mpmath import mp
+from ._context import _out, _serialized, mp
 
 from ._parse import _GUARD, _dps, _gamma_mp, _unit_and_complement
 
@@ -60,6 +60,7 @@ def _focal_loss_qc(q, c, gamma):
     return -mp.exp(gamma * mp.log(c)) * mp.log1p(-c)
 
 
+@_serialized
 def focal_loss_mp(q, gamma, dps=50):
     """Focal loss ``l(q) = -(1-q)**gamma * log(q)`` to ``dps`` digits.
 
@@ -87,9 +88,10 @@ def focal_loss_mp(q, gamma, dps=50):
         x, c = _unit_and_complement(q, "q")
         val = _focal_loss_qc(x, c, g)
     with mp.workdps(dps):
-        return +val
+        return _out(+val)
 
 
+@_serialized
 def g_mp(q, gamma, dps=50):
     """``g(q) = -l'(q) = (1-q)**(gamma-1) * ((1-q)/q - gamma*log(q))`` to ``dps`` digits.
 
@@ -114,9 +116,10 @@ def g_mp(q, gamma, dps=50):
         else:
             val = mp.exp(_log_g_mp(x, c, g))
     with mp.workdps(dps):
-        return +val
+        return _out(+val)
 
 
+@_serialized
 def phi_mp(p, gamma, dps=50):
     """``phi(p) = p g(p) = (1-p)**(gamma-1) * ((1-p) - gamma p log p)`` to ``dps`` digits.
 
@@ -142,7 +145,7 @@ def phi_mp(p, gamma, dps=50):
         else:
             val = mp.exp(mp.log(x) + _log_g_mp(x, c, g))
     with mp.workdps(dps):
-        return +val
+        return _out(+val)
 
 
 def _threshold_F(p, gamma):
@@ -157,6 +160,7 @@ def _threshold_F(p, gamma):
     return mp.log1p(-p) - beta * ratio
 
 
+@_serialized
 def threshold_mp(gamma, dps=50):
     """The threshold p_gamma, the root in (0, 1) of ``phi(p) = 1``, to ``dps`` digits.
 
@@ -191,7 +195,7 @@ def threshold_mp(gamma, dps=50):
     with mp.workdps(dps + _GUARD):
         g = _gamma_mp(gamma)
         if g == 0:
-            return mp.mpf(1) / 2
+            return _out(mp.mpf(1) / 2)
         F = lambda t: _threshold_F(mp.exp(t), g)  # in t = log p
         # bracket in t: F > 0 left of the root, < 0 right of it
         hi = mp.mpf(0)
@@ -223,4 +227,4 @@ def threshold_mp(gamma, dps=50):
             t = new
         val = mp.exp(t)
     with mp.workdps(dps):
-        return +val
+        return _out(+val)

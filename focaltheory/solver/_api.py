@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._fpstate import _fp_isolated
 from .._validation import _broadcast_gamma, _class_weights, _distribution, _gamma
 from ._scaling import _reweight
 from ._solve import _solve_rows
@@ -73,6 +74,7 @@ class MinimizerResult:
             object.__setattr__(self, name, arr)
 
 
+@_fp_isolated
 def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     r"""Minimizer of the focal-entropy H_g(P, .) over the probability simplex.
 
