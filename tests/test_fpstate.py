@@ -300,11 +300,7 @@ SETTINGS = {
 # Known failures outside the modules wrapped so far, by (name, label, setting): asymptotics is
 # being split into a package and gets its wrapping afterwards.  Strict: once one of these passes
 # the test fails until the entry is removed.
-PENDING = {
-    ("small_gamma_expansion", "subnormal class", "raise"):
-        "asymptotics.small_gamma_expansion does not isolate its floating-point state yet "
-        "(underflow in focaltheory._small_gamma under np.seterr(all='raise'))",
-}
+PENDING = {}  # (function, case, setting) -> why it fails today; empty: none does
 
 PARAMS = [pytest.param(name, label, thunk, expected, id=f"{name}: {label}")
           for name, cases in CASES.items() for label, thunk, expected in cases]

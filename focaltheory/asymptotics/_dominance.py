@@ -13,6 +13,7 @@ import sympy as sp
 from mpmath import mp
 
 from ._common import _dps, _g_expr, _gam, _mp_real, _order, _q, _taylor
+from .._fpstate import _fp_isolated
 
 # ---------------------------------------------------------------------------
 # 4. extreme dominance
@@ -104,6 +105,7 @@ def derive_dominance():
     return {"g_at_one": G1, "lam0": lam0, "delta": delta_sol, "complement": complement, "c_over_s": c_over_s}
 
 
+@_fp_isolated
 def dominance_expansion(eps, gamma, w=(1.0,), order=2, dps=None):
     r"""Extreme dominance: log lambda* and 1 - Q*(dominant) as the dominant P -> 1.
 

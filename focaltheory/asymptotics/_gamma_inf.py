@@ -14,6 +14,7 @@ from mpmath import mp
 
 from .._validation import _distribution, _gamma
 from ._common import _dps, _mp_real, _order, _taylor
+from .._fpstate import _fp_isolated
 
 # ---------------------------------------------------------------------------
 # 3. gamma -> inf
@@ -76,6 +77,7 @@ def derive_large_gamma():
     return {"e": e_sol, "d": d_fin, "ell0": l0_sol, "ell1": l1_sol}
 
 
+@_fp_isolated
 def large_gamma_expansion(p, gamma, order=2, dps=None):
     r"""Large-gamma expansion of the minimizer and of log lambda*.
 

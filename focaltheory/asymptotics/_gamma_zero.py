@@ -15,6 +15,7 @@ from mpmath import mp
 from .._small_gamma import _f_small_gamma, _pf_small_gamma
 from .._validation import _distribution, _gamma
 from ._common import _dps, _g_expr, _gam, _mp_real, _order, _q, _taylor
+from .._fpstate import _fp_isolated
 
 # ---------------------------------------------------------------------------
 # 2. gamma -> 0
@@ -69,6 +70,7 @@ def derive_small_gamma():
     return {"g1": g1, "f": f, "D1": D1, "Lambda1": Lam1sol}
 
 
+@_fp_isolated
 def small_gamma_expansion(p, gamma, order=1, dps=None):
     r"""First-order expansion of the minimizer in gamma: ``Q* ~ P + gamma D1``.
 

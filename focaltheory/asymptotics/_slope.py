@@ -6,11 +6,13 @@ may be mpmath numbers far outside the double range.
 
 import numpy as np
 from mpmath import mp
+from .._fpstate import _fp_isolated
 
 # ---------------------------------------------------------------------------
 # slope fitting
 # ---------------------------------------------------------------------------
 
+@_fp_isolated
 def loglog_slope(h, err):
     r"""Least-squares slope of log|err| against log h (inputs may be mpf).
 

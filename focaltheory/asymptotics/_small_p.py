@@ -15,6 +15,7 @@ from mpmath import mp
 
 from .._validation import _gamma
 from ._common import _dps, _g_expr, _mp_real, _order, _q, _taylor
+from .._fpstate import _fp_isolated
 
 # ---------------------------------------------------------------------------
 # 1. P(x) -> 0
@@ -79,6 +80,7 @@ def derive_small_probability():
     }
 
 
+@_fp_isolated
 def small_probability_ratio(p_x, log_lam, gamma, order=2, dps=None):
     r"""Approximate Q*(x)/P(x) for a small probability P(x), given lambda*.
 
