@@ -1,0 +1,106 @@
+"""Large finite gamma: the right value, or the documented ValueError ceiling.
+
+Functions whose numerics hold at every finite gamma (focal_loss,
+focal_entropy, inverse_minimizer, threshold, the sigmoid functions, the logit
+gradient, FocalCalibrator) return the right value there, without NaN or a
+warning; those that solve for the minimizer or square gamma (minimizer,
+regimes, over_suppression, the logit Hessian-vector product, the softmax
+design functions) raise ValueError above 1e150, naming the argument.
+"""
+
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+
+from focaltheory import (
+    FocalCalibrator,
+    alpha_for_rare_score,
+    focal_entropy,
+    focal_loss,
+    focal_loss_grad_logits,
+    focal_loss_hvp_logits,
+    gamma_for_rare_score,
+    inverse_minimizer,
+    minimizer,
+    over_suppression,
+    regimes,
+    sigmoid_focal_risk,
+    sigmoid_minimizer,
+    sigmoid_posterior,
+    sigmoid_posterior_from_logits,
+    threshold,
+)
+from focaltheory import _dd
+
+TINY = np.finfo(np.float64).tiny
+HUGE = [1e19, 1e150, 1e200, 1.3e300, 1e305, 1e306, np.finfo(np.float64).max]
+
+
+def _quiet(f, *args, **kw):
+    """Call f with every warning an error (a RuntimeWarning fails the test)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return f(*args, **kw)
+
+
+def _mp_loss(q, g):
+    with mpmath.workdps(60):
+        q = mpmath.mpf(float(q))
+        return -mpmath.exp(mpmath.mpf(float(g)) * mpmath.log1p(-q)) * mpmath.log(q)
+
+
+def _sub_tol(q):
+    """Absolute tolerance on a loss whose power is subnormal: two of its ulps times -log q."""
+    return 2 * 5e-324 * max(1.0, -np.log(q))
+
+
+# ---------------------------------------------------------------------------
+# the double-double product, and the inverse map
+# ---------------------------------------------------------------------------
+
+def test_two_prod_exact_for_huge_operands():
+    # (2**27 + 1) a overflows above ~1.3e300: the split scales those entries
+    a = np.array([1.7976931348623157e308, 1.3e300, -1e305, 2.0**996 * 1.5, 3.0, 2.0**1000])
+    b = np.array([-0.5, -0.6931471805599453, 1.1e-3, 2.0 / 3.0, 1e300, 2.0**-1000 * 3.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p, e = _dd.two_prod(a, b)
+    for i in range(a.size):
+        exact = mpmath.mpf(float(a[i])) * mpmath.mpf(float(b[i]))
+        assert mpmath.mpf(float(p[i])) + mpmath.mpf(float(e[i])) == exact, i
+
+
+@pytest.mark.parametrize("gamma", HUGE)
+def test_inverse_minimizer_large_gamma_no_nan_no_negative_zero(gamma):
+    for q, want in [([0.6, 0.4], [1.0, 0.0]), ([0.6, 0.3, 0.1], [1.0, 0.0, 0.0]),
+                    ([0.4, 0.4, 0.2], [0.5, 0.5, 0.0]), ([0.5, 0.5], [0.5, 0.5]), ([1.0, 0.0], [1.0, 0.0])]:
+        P = _quiet(inverse_minimizer, q, gamma)
+        assert P.tolist() == want, (q, gamma, P)
+        assert not np.any(np.signbit(P)), (q, gamma, P)
+
+
+def test_inverse_minimizer_no_negative_zero_at_the_ceiling():
+    P = inverse_minimizer([0.6, 0.3, 0.1], 1e150)
+    assert P.tolist() == [1.0, 0.0, 0.0] and not np.any(np.signbit(P))
+
+
+def test_inverse_minimizer_near_tie_at_huge_gamma_agrees_with_mpmath():
+    # a 1-ulp near-tie keeps P nontrivial up to gamma ~ 1e18
+    u = np.nextafter(0.5, 0)
+    for gamma in [1e15, 4e15, 1e16, 1e17]:
+        got = _quiet(inverse_minimizer, [0.5, u], gamma)
+        with mpmath.workdps(60):
+            g = mpmath.mpf(gamma)
+            lw = [mpmath.log(x) - g * mpmath.log(1 - x) - mpmath.log(1 + g * x * (-mpmath.log(x)) / (1 - x))
+                  for x in (mpmath.mpf(0.5), mpmath.mpf(float(u)))]
+            m = max(lw)
+            w = [mpmath.e ** (v - m) for v in lw]
+            for a, b in zip(got, w):
+                assert float(abs(a / (b / sum(w)) - 1)) <= 1e-15, gamma
+
+
+def test_calibrator_softmax_large_gamma():
+    out = _quiet(FocalCalibrator(gamma=1e306).transform, np.array([[0.6, 0.3, 0.1], [0.5, 0.3, 0.2]]))
+    assert out.tolist() == [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]] and not np.any(np.signbit(out))
