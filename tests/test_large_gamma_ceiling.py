@@ -57,6 +57,58 @@ def _sub_tol(q):
 
 
 # ---------------------------------------------------------------------------
+# focal_loss / focal_entropy: the right value at every finite gamma
+# ---------------------------------------------------------------------------
+
+def test_focal_loss_large_gamma_is_zero_not_nan():
+    assert _quiet(focal_loss, 0.3, 1e19) == 0.0
+    out = _quiet(focal_loss, [0.3, 0.9, 1e-300, 1.0, 0.0, 0.5], np.array(HUGE)[:, None])
+    assert not np.any(np.isnan(out))
+    assert np.all(out[:, [0, 1, 3, 5]] == 0.0) and not np.any(np.signbit(out))
+    assert np.all(out[:, 4] == np.inf)
+
+
+def test_focal_loss_large_gamma_agrees_with_mpmath():
+    # values that stay in range although (1 - fl(1 - q)) ** gamma alone would not
+    cases = [(1e-17, 1e19), (7.584206308430812e-17, 8.911643718280158e18), (1.358014868163346e-11, 3.1637531289590e13),
+             (2.8325222613044464e-05, 3914598.129798687), (0.3, 2000.0), (0.01, 70000.0), (1e-300, 1e302)]
+    for q, g in cases:
+        ref = _mp_loss(q, g)
+        got = _quiet(focal_loss, q, g)
+        if ref > TINY:
+            assert float(abs(got / ref - 1)) <= 1e-15, (q, g, got, ref)
+        else:  # below the normal range: absolute accuracy only
+            assert abs(got - float(ref)) <= _sub_tol(q), (q, g, got, ref)
+
+
+def test_focal_loss_random_large_gamma_few_ulp():
+    rng = np.random.default_rng(7)
+    q = 10 ** rng.uniform(-17, -0.01, 400)
+    target = -rng.uniform(1, 744, 400)  # log of the power
+    g = np.array([float(t / mpmath.log1p(-mpmath.mpf(x))) for t, x in zip(target, q)])
+    got = _quiet(focal_loss, q, g)
+    for x, gg, v in zip(q, g, got):
+        ref = _mp_loss(x, gg)
+        if ref > TINY:
+            assert float(abs(v / ref - 1)) <= 1e-15, (x, gg)
+        else:
+            assert abs(v - float(ref)) <= _sub_tol(x), (x, gg)
+
+
+def test_focal_entropy_large_gamma():
+    assert _quiet(focal_entropy, [0.5, 0.5], [0.3, 0.7], 1e19) == 0.0
+    assert _quiet(focal_entropy, [1, 0], [0.3, 0.7], 1e306) == 0.0
+    out = _quiet(focal_entropy, [[0.5, 0.5], [0.2, 0.8]], [[0.3, 0.7], [1e-17, 1 - 1e-17]], np.array(HUGE)[:, None])
+    assert np.all(out[1:] == 0.0) and out[0, 0] == 0.0  # (1 - 1e-17)**1e19 = exp(-100) is not 0
+    assert float(abs(out[0, 1] / (0.2 * _mp_loss(1e-17, 1e19)) - 1)) <= 1e-15
+    got = _quiet(focal_entropy, [0.5, 0.5], [1e-17, 1 - 1e-17], 1e19)
+    ref = 0.5 * _mp_loss(1e-17, 1e19)  # the other term is 0 in doubles
+    assert float(abs(got / ref - 1)) <= 1e-15
+    # a class outside the support of Q still gives inf
+    assert _quiet(focal_entropy, [0.5, 0.5], [1.0, 0.0], 1e300) == np.inf
+
+
+# ---------------------------------------------------------------------------
 # the double-double product, and the inverse map
 # ---------------------------------------------------------------------------
 
