@@ -52,14 +52,21 @@ def _normalize_axis(axis, ndim, name="axis"):
     return axis % ndim
 
 
-def _gamma(gamma, name="gamma"):
-    """Validate the focusing parameter: a real, finite, nonnegative scalar or array."""
+def _gamma(gamma, name="gamma", *, max_gamma=None, what=""):
+    """Validate the focusing parameter: a real, finite, nonnegative scalar or array.
+
+    With ``max_gamma`` (focaltheory._constants._MAX_GAMMA for the functions
+    that need it) a larger value raises ValueError; ``what`` names the
+    function in that message.
+    """
     if isinstance(gamma, (str, bytes)):
         raise TypeError(f"{name} must be a real number or array of them, got a {type(gamma).__name__}")
     g = _as_real_array(gamma, name)
     _check_finite(g, name)
     if np.any(g < 0):
         raise ValueError(f"{name} must be nonnegative, got {float(g.min())!r}")
+    if max_gamma is not None and g.size and float(g.max()) > max_gamma:
+        raise ValueError(f"{name} must be at most {max_gamma:g}{' for ' + what if what else ''}, got {float(g.max())!r}")
     return g
 
 

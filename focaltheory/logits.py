@@ -48,6 +48,7 @@ References
 import numpy as np
 
 from . import _generated as _gen
+from ._constants import _MAX_GAMMA
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
 
 __all__ = ["focal_loss_grad_logits", "focal_loss_hvp_logits"]
@@ -56,7 +57,7 @@ _REALMAX = np.finfo(np.float64).max
 _HALF_OVERFLOW = 2.0**1023
 # Lambda''(u) carries gamma**2, which overflows near gamma = 1.34e154: the Hessian-vector
 # product takes the ceiling of focaltheory.solver.minimizer (tested to a few 1e-14 at 1e150).
-_MAX_GAMMA_HVP = 1e150
+_MAX_GAMMA_HVP = _MAX_GAMMA
 
 
 def _labels(y, batch_shape, K):

@@ -33,6 +33,7 @@ from focaltheory import (
     threshold,
 )
 from focaltheory import _dd
+from focaltheory._constants import _MAX_GAMMA
 
 TINY = np.finfo(np.float64).tiny
 HUGE = [1e19, 1e150, 1e200, 1.3e300, 1e305, 1e306, np.finfo(np.float64).max]
@@ -156,3 +157,99 @@ def test_inverse_minimizer_near_tie_at_huge_gamma_agrees_with_mpmath():
 def test_calibrator_softmax_large_gamma():
     out = _quiet(FocalCalibrator(gamma=1e306).transform, np.array([[0.6, 0.3, 0.1], [0.5, 0.3, 0.2]]))
     assert out.tolist() == [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]] and not np.any(np.signbit(out))
+
+
+# ---------------------------------------------------------------------------
+# the other functions: right values at every finite gamma
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("gamma", HUGE)
+def test_threshold_every_finite_gamma(gamma):
+    p = _quiet(threshold, gamma)
+    assert 0 < p < 1e-18
+    # phi(p) = (1 - p)**(gamma - 1) ((1 - p) - gamma p log p) = 1 at the root
+    with mpmath.workdps(50):
+        P, G = mpmath.mpf(p), mpmath.mpf(gamma)
+        phi = mpmath.exp((G - 1) * mpmath.log1p(-P)) * ((1 - P) - G * P * mpmath.log(P))
+        assert abs(float(phi) - 1) <= 1e-14
+
+
+@pytest.mark.parametrize("gamma", HUGE)
+def test_sigmoid_functions_every_finite_gamma(gamma):
+    s = _quiet(sigmoid_minimizer, [0.0, 1e-300, 0.4, 0.6, 1.0], gamma).s
+    # s* -> 1/2 for every 0 < eta < 1: s* - 1/2 ~ log(odds) / (4 gamma), -1.7e-17 for eta = 1e-300
+    # at gamma = 1e19 (within an ulp of 1/2)
+    assert s[[0, 2, 3, 4]].tolist() == [0.0, 0.5, 0.5, 1.0] and abs(s[1] - 0.5) <= 2**-54
+    risk = _quiet(sigmoid_focal_risk, [0.0, 0.3, 0.5, 1.0], [0.0, 0.4, 0.5, 1.0], gamma)
+    assert np.all(np.isfinite(risk)) and np.all(risk == 0.0)  # each term has a factor below 0.7**gamma
+    eta = _quiet(sigmoid_posterior, [0.0, 0.3, 0.5, 0.7, 1.0], gamma)
+    assert eta.tolist() == [0.0, 0.0, 0.75, 1.0, 1.0]  # alpha = 0.25: s = 1/2 maps to 1 - alpha
+    eta = _quiet(sigmoid_posterior_from_logits, [-800.0, -1.0, 0.0, 1.0, 800.0], gamma)
+    assert eta.tolist() == [0.0, 0.0, 0.75, 1.0, 1.0]
+    out = _quiet(FocalCalibrator(loss="sigmoid", gamma=gamma).transform, logits=np.array([[3.0, 0.0, -3.0]]))
+    assert out.tolist() == [[1.0, 0.5, 0.0]]  # alpha None: s = 1/2 maps to 1/2
+
+
+@pytest.mark.parametrize("gamma", HUGE)
+def test_logit_gradient_every_finite_gamma(gamma):
+    z = np.array([[1.0, 0.0, -1.0], [-700.0, 0.0, 0.0]])
+    loss, grad = _quiet(focal_loss_grad_logits, z, [0, 0], gamma)
+    assert np.all(np.isfinite(loss)) and np.all(np.isfinite(grad))
+    q = np.exp(z - z.max(axis=1, keepdims=True))
+    q /= q.sum(axis=1, keepdims=True)
+    if gamma <= 1e200:  # (beyond, the gradient's own loss drifts: 2.7e-12 relative at 1e306)
+        np.testing.assert_allclose(loss, focal_loss(q[:, 0], gamma), rtol=1e-13, atol=0)
+
+
+# ---------------------------------------------------------------------------
+# the ceiling: ValueError above 1e150 where the minimizer is solved or gamma squared
+# ---------------------------------------------------------------------------
+
+def test_one_ceiling():
+    from focaltheory import logits
+    from focaltheory.solver import _api
+
+    assert _MAX_GAMMA == 1e150
+    assert logits._MAX_GAMMA_HVP == _MAX_GAMMA
+    assert _api._MAX_GAMMA == _MAX_GAMMA
+
+
+ABOVE = [np.nextafter(1e150, np.inf), 1e200, 1e306, np.finfo(np.float64).max]
+CEILING = {
+    "minimizer": lambda g: minimizer([0.6, 0.3, 0.1], g),
+    "regimes": lambda g: regimes([0.6, 0.3, 0.1], g),
+    "over_suppression": lambda g: over_suppression([0.6, 0.3, 0.1], g),
+    "over_suppression batch": lambda g: over_suppression([[0.6, 0.3, 0.1]] * 2, [2.0, g]),
+    "hvp": lambda g: focal_loss_hvp_logits(np.array([[1.0, 0.0, -1.0]]), [0], g, np.ones((1, 3))),
+    "alpha_for_rare_score softmax": lambda g: alpha_for_rare_score(0.01, 0.1, g, loss="softmax"),
+    "gamma_for_rare_score softmax": lambda g: gamma_for_rare_score(0.01, 0.6, loss="softmax", gamma_max=g),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CEILING))
+@pytest.mark.parametrize("gamma", ABOVE)
+def test_ceiling_is_a_value_error_naming_gamma(name, gamma):
+    argname = "gamma_max" if name.startswith("gamma_for") else "gamma"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # refused up front: no warning first
+        with pytest.raises(ValueError, match=rf"^{argname} must be at most 1e\+150"):
+            CEILING[name](gamma)
+
+
+@pytest.mark.parametrize("name", sorted(CEILING))
+def test_at_the_ceiling_is_accepted(name):
+    if name.startswith("alpha_for"):  # no weight reaches the target at gamma = 1e150: its own ValueError
+        with pytest.raises(ValueError, match="no class weight"):
+            CEILING[name](1e150)
+        return
+    if name.startswith("gamma_for"):
+        with pytest.raises(ValueError, match="no gamma in"):
+            CEILING[name](1e150)
+        return
+    _quiet(CEILING[name], 1e150)
+
+
+def test_sigmoid_design_has_no_ceiling():
+    assert _quiet(alpha_for_rare_score, 0.3, 0.5, 1e306) == pytest.approx(0.7, rel=1e-12)
+    g = _quiet(gamma_for_rare_score, 0.01, 0.1, gamma_max=1e306)
+    assert g == pytest.approx(gamma_for_rare_score(0.01, 0.1), rel=1e-10)
