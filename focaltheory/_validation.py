@@ -4,6 +4,13 @@ Every public function validates at the top and raises ``TypeError`` (wrong kind
 of input) or ``ValueError`` (right kind, bad value) with a message that names
 the argument and the problem.  Nothing downstream has to guard against NaN,
 inf, negative weights or empty class axes.
+
+Masked arrays (``numpy.ma``) with masked entries are refused with a
+``TypeError`` by every public function: a mask has no single meaning here
+(outside the support, missing, to be ignored in a sum), and numpy's
+conversion would silently drop it and use the hidden values.  Pass
+``x.filled(value)`` or ``x.compressed()`` to say which.  A masked array with
+nothing masked is taken as its data.
 """
 
 import numbers
@@ -13,16 +20,27 @@ import numpy as np
 __all__ = []  # private module
 
 
+def _reject_masked(x, name):
+    """Refuse a masked array with masked entries (TypeError naming ``name``)."""
+    if isinstance(x, np.ma.MaskedArray) and np.ma.is_masked(x):
+        raise TypeError(
+            f"{name} is a masked array with masked entries, which focaltheory does not interpret: "
+            f"pass {name}.filled(value) (e.g. 0 for classes outside the support) or {name}.compressed()"
+        )
+
+
 def _as_real_array(x, name, copy=True):
     """Return ``x`` as a float64 array, refusing non-real input.
 
     Integer, boolean and float input (float32 included) is converted to
-    float64; complex, string, bytes, object and other dtypes raise TypeError.
-    The result is a copy (callers may then work in place) unless
-    ``copy=False``, for callers that only read it.
+    float64; complex, string, bytes, object and other dtypes raise TypeError,
+    and so does a masked array with masked entries.  The result is a copy
+    (callers may then work in place) unless ``copy=False``, for callers that
+    only read it.
     """
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be a real numeric array, got a {type(x).__name__}")
+    _reject_masked(x, name)
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged nested sequences and the like

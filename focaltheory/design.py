@@ -60,6 +60,8 @@ def crossover_gamma(p, *, allow_negative=False):
     ----------
     p : float or array_like
         Probabilities in (0, 1/2] (in (0, 1) with ``allow_negative``).
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     allow_negative : bool, optional
         For 1/2 < p < 1 return the (negative) root of the other branch: the
         gamma < 0 at which the same loss ``-(1-q)^gamma log q``, continued to

@@ -44,6 +44,8 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         summing to 1 within `sum_tol`.  Exact zeros are classes outside the
         support: P is 0 there too (the minimizer vanishes exactly off the
         support of P).
+        A masked array with masked entries raises TypeError: exact zeros, not a
+        mask, mark classes outside the support.
     gamma : float or array_like
         Focusing parameter, finite and >= 0; broadcasts against the batch shape.
     axis : int, optional

@@ -49,7 +49,7 @@ import numpy as np
 
 from . import _generated as _gen
 from ._constants import _MAX_GAMMA
-from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
+from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis, _reject_masked
 
 __all__ = ["focal_loss_grad_logits", "focal_loss_hvp_logits"]
 
@@ -66,6 +66,7 @@ def _labels(y, batch_shape, K):
         raise TypeError(f"y must be integer class labels, got a {type(y).__name__}")
     if isinstance(y, (bool, np.bool_)):
         raise TypeError("y must be integer class labels, got a bool")
+    _reject_masked(y, "y")
     try:
         arr = np.asarray(y)
     except Exception as exc:
@@ -134,6 +135,7 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
     ----------
     z : array_like
         Finite real logits; the class axis is ``axis``.
+        A masked array with masked entries (in any argument) raises TypeError.
     y : array_like of int
         Labels in ``[0, K)``, shaped like ``z`` without its class axis (or broadcastable to it).
     gamma : float or array_like

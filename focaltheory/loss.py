@@ -73,6 +73,8 @@ def focal_loss(q, gamma):
     ----------
     q : array_like
         Probabilities in [0, 1] assigned to the observed class.
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     gamma : float or array_like
         Focusing parameter, finite and >= 0; broadcasts against `q`.
 
@@ -133,6 +135,8 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     q : array_like
         The model distribution: nonnegative weights, normalized along `axis`
         (both as `scipy.stats.entropy` does).  Broadcasts against `p`.
+        A masked array with masked entries (in `p`, `q`, `gamma` or `alpha`)
+        raises TypeError.
     gamma : float or array_like
         Focusing parameter, finite and >= 0; broadcasts against the batch
         shape (the broadcast shape of `p` and `q` without `axis`).

@@ -66,6 +66,8 @@ def threshold(gamma):
     gamma : float or array_like
         Focusing parameter(s), finite and >= 0, of any size (p_gamma
         decreases to 5.1e-308 at the largest double).
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
 
     Returns
     -------
@@ -159,6 +161,8 @@ def gamma_for_threshold(p):
     ----------
     p : float or array_like
         Probabilities in (0, 1/2]; ``p = 1/2`` gives gamma = 0.
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
 
     Returns
     -------
@@ -286,6 +290,8 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     ----------
     p : array_like
         Nonnegative weights, normalized along ``axis``; any batch shape.
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     gamma : float or array_like
         Focusing parameter(s) >= 0 and at most 1e150 (the ceiling of
         :func:`focaltheory.minimizer`, ValueError above), broadcast against
@@ -470,6 +476,8 @@ def over_suppression(p, gamma, axis=-1):
     ----------
     p : array_like
         Nonnegative weights, normalized along ``axis``; any batch shape.
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     gamma : float or array_like
         Focusing parameter(s) >= 0 and at most 1e150 (the ceiling of
         :func:`focaltheory.minimizer`, ValueError above), broadcast against
