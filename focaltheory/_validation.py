@@ -11,6 +11,11 @@ Masked arrays (``numpy.ma``) with masked entries are refused with a
 conversion would silently drop it and use the hidden values.  Pass
 ``x.filled(value)`` or ``x.compressed()`` to say which.  A masked array with
 nothing masked is taken as its data.
+
+Floats wider than float64 (``np.longdouble``) are converted to float64; a
+nonzero entry below the float64 range (e.g. 1e-4000), which would become an
+exact zero and change the support, is refused with a ``ValueError``, as is a
+finite entry above it (it would become inf).
 """
 
 import numbers
@@ -34,9 +39,11 @@ def _as_real_array(x, name, copy=True):
 
     Integer, boolean and float input (float32 included) is converted to
     float64; complex, string, bytes, object and other dtypes raise TypeError,
-    and so does a masked array with masked entries.  The result is a copy
-    (callers may then work in place) unless ``copy=False``, for callers that
-    only read it.
+    and so does a masked array with masked entries.  A wider float
+    (longdouble) with a nonzero entry that float64 cannot hold (it would
+    round to 0, or a finite one to inf) raises ValueError.  The result is a
+    copy (callers may then work in place) unless ``copy=False``, for callers
+    that only read it.
     """
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be a real numeric array, got a {type(x).__name__}")
@@ -50,7 +57,25 @@ def _as_real_array(x, name, copy=True):
         raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
     if kind not in "biuf":
         raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+    if kind == "f" and arr.dtype.itemsize > 8:
+        _check_double_range(arr, name)
     return np.array(arr, dtype=np.float64, copy=True) if copy else np.asarray(arr, dtype=np.float64)
+
+
+def _check_double_range(arr, name):
+    """Refuse wide floats whose nonzero entries float64 cannot represent."""
+    with np.errstate(over="ignore", under="ignore"):
+        d = arr.astype(np.float64)
+    lost = (d == 0) & (arr != 0)
+    if np.any(lost):
+        bad = arr[lost].flat[0]
+        raise ValueError(
+            f"{name} has a nonzero entry ({bad!r}) below the float64 range: it would become an exact 0 "
+            "(for a weight, a class outside the support); scale it into range or pass 0 explicitly"
+        )
+    big = np.isinf(d) & np.isfinite(arr)
+    if np.any(big):
+        raise ValueError(f"{name} has an entry ({arr[big].flat[0]!r}) above the float64 range")
 
 
 def _check_finite(arr, name):

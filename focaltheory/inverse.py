@@ -45,7 +45,9 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         support: P is 0 there too (the minimizer vanishes exactly off the
         support of P).
         A masked array with masked entries raises TypeError: exact zeros, not a
-        mask, mark classes outside the support.
+        mask, mark classes outside the support (and a nonzero longdouble
+        entry below the float64 range, which would become one, raises
+        ValueError).
     gamma : float or array_like
         Focusing parameter, finite and >= 0; broadcasts against the batch shape.
     axis : int, optional

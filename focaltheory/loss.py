@@ -132,6 +132,9 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     ----------
     p : array_like
         The data distribution: nonnegative weights, normalized along `axis`.
+        Wider floats (longdouble) are converted to float64; a nonzero weight
+        below its range (e.g. 1e-4000), which would leave the support, raises
+        ValueError.
     q : array_like
         The model distribution: nonnegative weights, normalized along `axis`
         (both as `scipy.stats.entropy` does).  Broadcasts against `p`.
