@@ -253,3 +253,12 @@ def test_sigmoid_design_has_no_ceiling():
     assert _quiet(alpha_for_rare_score, 0.3, 0.5, 1e306) == pytest.approx(0.7, rel=1e-12)
     g = _quiet(gamma_for_rare_score, 0.01, 0.1, gamma_max=1e306)
     assert g == pytest.approx(gamma_for_rare_score(0.01, 0.1), rel=1e-10)
+
+
+def test_inverse_minimizer_never_returns_negative_zero():
+    # -0.0 in q (a class outside the support), point masses, ties, the exact large-gamma step
+    for q in ([1.0, -0.0], [-0.0, 1.0], [0.5, 0.5, -0.0], [0.6, 0.3, 0.1], [1.0, 0.0, -0.0]):
+        for gamma in [0.0, 1e-12, 0.5, 2.0, 300.0, 301.0, 5000.0, 1e19, 1e150, 1e300, np.finfo(np.float64).max]:
+            for alpha in (None, [1.0, 2.0, 3.0][: len(q)]):
+                P = _quiet(inverse_minimizer, q, gamma, alpha=alpha)
+                assert not np.any(np.signbit(P)) and np.all(np.isfinite(P)), (q, gamma, alpha, P)
