@@ -33,11 +33,20 @@ def _pow_complement(q, g):
     if np.any(big):
         d = -q - (r - 1.0)
         rel = np.where(r > 0, d / np.where(r > 0, r, 1.0), 0.0)
+        grel = g * rel
         # below the normal range r**g has lost its relative accuracy (or is 0), and
         # where |g d / r| is large (g far above 5000) so is the rounding of g d / r
-        low = big & ((out < _TINY) | (np.abs(g * rel) > 1e-6)) & (rel != 0)
-        out = np.where(big, out * np.exp(np.where(low, 0.0, g * rel)), out)
-        if np.any(low):
+        # (ordinary input builds no mask: where d != 0, q <= 1/2 and r**g >= 2**-g,
+        # which is normal for g <= 1022)
+        low = None
+        if out.size and ((g.max() > 1022.0 and out.min() < _TINY) or np.abs(grel).max() > 1e-6):
+            low = big & ((out < _TINY) | (np.abs(grel) > 1e-6)) & (rel != 0)
+            if np.any(low):
+                grel = np.where(low, 0.0, grel)
+            else:
+                low = None
+        out = np.where(big, out * np.exp(grel), out)
+        if low is not None:
             out = np.where(low, _pow_complement_dd(q, g, low), out)
     return out
 
