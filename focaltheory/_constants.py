@@ -7,3 +7,10 @@
 # without it: 4.0e-14 at gamma = 300, 6.2e-14 at 500, 1.8e-13 at 1000).
 # Below, the exact step (about one more Newton evaluation) is not spent.
 _EXACT_GAMMA = 300.0
+
+# The largest gamma accepted by the functions that solve for the minimizer or
+# use gamma**2 (focaltheory.minimizer and what is built on it, the logit
+# Hessian-vector product): d log g / dz carries gamma (gamma - 1) q, which
+# overflows near gamma = 1.34e154; Q* is exact to about an ulp up to here.
+# Above it those functions raise ValueError (_validation._gamma(max_gamma=...)).
+_MAX_GAMMA = 1e150

@@ -38,6 +38,8 @@ __all__ = []  # private module
 # ---------------------------------------------------------------------------
 
 _SPLITTER = 134217729.0  # 2**27 + 1 (Veltkamp/Dekker)
+_SPLIT_MAX = 2.0**996  # above it _SPLITTER * a could overflow: split by truncation
+_LOW27_CLEAR = np.int64(~((1 << 27) - 1))  # keeps sign, exponent and the top 26 bits
 
 # ---------------------------------------------------------------------------
 # error-free transformations and dd operations
@@ -73,7 +75,22 @@ def fast_two_sum(a, b):
 
 
 def _split(a):
-    """Veltkamp split: a = ah + al, each with at most 26 significant bits."""
+    """Veltkamp split: a = ah + al, each with at most 26 significant bits.
+
+    Valid for every finite a.  Above 2**996 in magnitude, where
+    ``(2**27 + 1) a`` would overflow (near 1.3e300), ah is a with its low 27
+    bits cleared instead (26 bits; al then has up to 27): the products of
+    ``two_prod`` stay exact, the other operand being split into 26-bit
+    halves wherever the product is finite.  Ordinary input pays one
+    comparison.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    huge = np.abs(a) > _SPLIT_MAX
+    if np.any(huge):
+        b = np.where(huge, 0.0, a)
+        t = _SPLITTER * b
+        ah = np.where(huge, (a.view(np.int64) & _LOW27_CLEAR).view(np.float64), t - (t - b))
+        return ah, a - ah
     t = _SPLITTER * a
     ah = t - (t - a)
     return ah, a - ah
@@ -82,9 +99,11 @@ def _split(a):
 def two_prod(a, b):
     """Dekker's TwoProduct: ``p + err == a * b`` exactly, ``p = fl(a * b)``.
 
-    Exact when ``|a|, |b| < ~1e300`` (the splitting multiplies by 2**27 + 1)
-    and no partial product underflows, i.e. for ``|a * b| >= 2**-969``
-    (~2e-292; then ``err`` is normal too) and for ``a * b == 0``.
+    Exact when ``a * b`` is finite (operands of any finite size: those
+    above 2**996 are split by truncation) and no partial product underflows,
+    i.e. for ``|a * b| >= 2**-969`` (~2e-292; then ``err`` is normal too) and
+    for ``a * b == 0``.  Where ``a * b`` overflows, ``p`` is inf and ``err``
+    is not meaningful.
 
     Returns
     -------

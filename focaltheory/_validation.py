@@ -4,6 +4,18 @@ Every public function validates at the top and raises ``TypeError`` (wrong kind
 of input) or ``ValueError`` (right kind, bad value) with a message that names
 the argument and the problem.  Nothing downstream has to guard against NaN,
 inf, negative weights or empty class axes.
+
+Masked arrays (``numpy.ma``) with masked entries are refused with a
+``TypeError`` by every public function: a mask has no single meaning here
+(outside the support, missing, to be ignored in a sum), and numpy's
+conversion would silently drop it and use the hidden values.  Pass
+``x.filled(value)`` or ``x.compressed()`` to say which.  A masked array with
+nothing masked is taken as its data.
+
+Floats wider than float64 (``np.longdouble``) are converted to float64; a
+nonzero entry below the float64 range (e.g. 1e-4000), which would become an
+exact zero and change the support, is refused with a ``ValueError``, as is a
+finite entry above it (it would become inf).
 """
 
 import numbers
@@ -13,16 +25,29 @@ import numpy as np
 __all__ = []  # private module
 
 
+def _reject_masked(x, name):
+    """Refuse a masked array with masked entries (TypeError naming ``name``)."""
+    if isinstance(x, np.ma.MaskedArray) and np.ma.is_masked(x):
+        raise TypeError(
+            f"{name} is a masked array with masked entries, which focaltheory does not interpret: "
+            f"pass {name}.filled(value) (e.g. 0 for classes outside the support) or {name}.compressed()"
+        )
+
+
 def _as_real_array(x, name, copy=True):
     """Return ``x`` as a float64 array, refusing non-real input.
 
     Integer, boolean and float input (float32 included) is converted to
-    float64; complex, string, bytes, object and other dtypes raise TypeError.
-    The result is a copy (callers may then work in place) unless
-    ``copy=False``, for callers that only read it.
+    float64; complex, string, bytes, object and other dtypes raise TypeError,
+    and so does a masked array with masked entries.  A wider float
+    (longdouble) with a nonzero entry that float64 cannot hold (it would
+    round to 0, or a finite one to inf) raises ValueError.  The result is a
+    copy (callers may then work in place) unless ``copy=False``, for callers
+    that only read it.
     """
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be a real numeric array, got a {type(x).__name__}")
+    _reject_masked(x, name)
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged nested sequences and the like
@@ -32,7 +57,25 @@ def _as_real_array(x, name, copy=True):
         raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
     if kind not in "biuf":
         raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+    if kind == "f" and arr.dtype.itemsize > 8:
+        _check_double_range(arr, name)
     return np.array(arr, dtype=np.float64, copy=True) if copy else np.asarray(arr, dtype=np.float64)
+
+
+def _check_double_range(arr, name):
+    """Refuse wide floats whose nonzero entries float64 cannot represent."""
+    with np.errstate(over="ignore", under="ignore"):
+        d = arr.astype(np.float64)
+    lost = (d == 0) & (arr != 0)
+    if np.any(lost):
+        bad = arr[lost].flat[0]
+        raise ValueError(
+            f"{name} has a nonzero entry ({bad!r}) below the float64 range: it would become an exact 0 "
+            "(for a weight, a class outside the support); scale it into range or pass 0 explicitly"
+        )
+    big = np.isinf(d) & np.isfinite(arr)
+    if np.any(big):
+        raise ValueError(f"{name} has an entry ({arr[big].flat[0]!r}) above the float64 range")
 
 
 def _check_finite(arr, name):
@@ -52,14 +95,21 @@ def _normalize_axis(axis, ndim, name="axis"):
     return axis % ndim
 
 
-def _gamma(gamma, name="gamma"):
-    """Validate the focusing parameter: a real, finite, nonnegative scalar or array."""
+def _gamma(gamma, name="gamma", *, max_gamma=None, what=""):
+    """Validate the focusing parameter: a real, finite, nonnegative scalar or array.
+
+    With ``max_gamma`` (focaltheory._constants._MAX_GAMMA for the functions
+    that need it) a larger value raises ValueError; ``what`` names the
+    function in that message.
+    """
     if isinstance(gamma, (str, bytes)):
         raise TypeError(f"{name} must be a real number or array of them, got a {type(gamma).__name__}")
     g = _as_real_array(gamma, name)
     _check_finite(g, name)
     if np.any(g < 0):
         raise ValueError(f"{name} must be nonnegative, got {float(g.min())!r}")
+    if max_gamma is not None and g.size and float(g.max()) > max_gamma:
+        raise ValueError(f"{name} must be at most {max_gamma:g}{' for ' + what if what else ''}, got {float(g.max())!r}")
     return g
 
 

@@ -23,9 +23,8 @@ import numbers
 
 import numpy as np
 
-from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
+from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis, _reject_masked, _sigmoid_alpha
 from .inverse import inverse_minimizer
-from ._validation import _sigmoid_alpha
 from .sigmoid import sigmoid_posterior
 from ._fpstate import _fp_isolated
 
@@ -224,6 +223,8 @@ class FocalCalibrator:
         logits : array_like, optional
             The logits instead (keyword only); preferred for the sigmoid loss,
             where float32 scores saturate.
+            Masked arrays with masked entries (outputs or labels) raise
+            TypeError.
 
         Returns
         -------
@@ -234,6 +235,7 @@ class FocalCalibrator:
         return self._recover(x, is_logits, self.gamma_)
 
     def _labels(self, y, x):
+        _reject_masked(y, "y")
         yy = np.asarray(y)
         if yy.dtype.kind == "b":
             yy = yy.astype(np.int64)
@@ -281,6 +283,8 @@ class FocalCalibrator:
             the shape of the scores (sigmoid).
         logits : array_like, optional
             Logits instead of `probs` (keyword only).
+            Masked arrays with masked entries (outputs or labels) raise
+            TypeError.
 
         Returns
         -------

@@ -29,6 +29,7 @@ from scipy.special import lambertw
 
 from ._fpstate import _fp_isolated
 from ._threshold import _threshold_newton_step
+from ._constants import _MAX_GAMMA
 from ._validation import _as_real_array, _check_finite, _gamma, _sigmoid_alpha
 from .regimes import gamma_for_threshold
 from .sigmoid import sigmoid_minimizer, sigmoid_posterior
@@ -61,6 +62,8 @@ def crossover_gamma(p, *, allow_negative=False):
     ----------
     p : float or array_like
         Probabilities in (0, 1/2] (in (0, 1) with ``allow_negative``).
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     allow_negative : bool, optional
         For 1/2 < p < 1 return the (negative) root of the other branch: the
         gamma < 0 at which the same loss ``-(1-q)^gamma log q``, continued to
@@ -215,7 +218,8 @@ def gamma_for_rare_score(prior, target, *, loss="sigmoid", alpha=0.25, others=No
         Softmax only: weights of the other classes (normalized to 1 - prior).
         Default: one other class (a binary problem).
     gamma_max : float, optional
-        Search range [0, gamma_max] (default 100).
+        Search range [0, gamma_max] (default 100); with the softmax loss at
+        most 1e150, the ceiling of :func:`focaltheory.minimizer`.
 
     Returns
     -------
@@ -256,7 +260,9 @@ def gamma_for_rare_score(prior, target, *, loss="sigmoid", alpha=0.25, others=No
     loss = _loss_kind(loss)
     prior = _prob(prior, "prior")
     target = _prob(target, "target")
-    gmax = float(_gamma(gamma_max, "gamma_max"))
+    # the softmax score solves for the minimizer: its ceiling on gamma
+    cap = _MAX_GAMMA if loss == "softmax" else None
+    gmax = float(_gamma(gamma_max, "gamma_max", max_gamma=cap, what="the softmax loss (its score solves for the minimizer)"))
     if not gmax > 0:
         raise ValueError("gamma_max must be positive")
     if loss == "sigmoid":
@@ -294,7 +300,8 @@ def alpha_for_rare_score(prior, target, gamma=2.0, *, loss="sigmoid", others=Non
     target : float
         The score to reach, in (0, 1).
     gamma : float, optional
-        The focusing parameter (default 2).
+        The focusing parameter (default 2); with the softmax loss at most
+        1e150, the ceiling of :func:`focaltheory.minimizer`.
     loss : {"sigmoid", "softmax"}, optional
     others : array_like, optional
         Softmax only: weights of the other classes (default: one other class).
@@ -332,7 +339,8 @@ def alpha_for_rare_score(prior, target, gamma=2.0, *, loss="sigmoid", others=Non
     loss = _loss_kind(loss)
     prior = _prob(prior, "prior")
     target = _prob(target, "target")
-    gam = _gamma(gamma)
+    cap = _MAX_GAMMA if loss == "softmax" else None  # the softmax score solves for the minimizer
+    gam = _gamma(gamma, max_gamma=cap, what="the softmax loss (its score solves for the minimizer)")
     if gam.ndim != 0:
         raise ValueError("gamma must be a scalar here")
     gam = float(gam)

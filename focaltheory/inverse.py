@@ -26,8 +26,13 @@ def _exact_gamma_log_ratio(Q, G, r, is_r, big, keep):
     pos_r = rh > 0  # 1 - q_r = 0: a point mass, whose other classes get weight 0 anyway
     lrh, lrl = _dd.log_dd(np.where(pos_r, rh, 1.0), np.where(pos_r, rl, 0.0))
     Lh, Ll = _dd.dd_add(lrh[..., None], lrl[..., None], -lxh, -lxl)
-    Eh, El = _dd.dd_mul_d(Lh, Ll, np.broadcast_to(G, Q.shape))
-    return np.where(keep, np.exp(Eh) * (1.0 + El), 1.0)
+    with np.errstate(over="ignore", invalid="ignore"):  # gamma L below -realmax: the weight is 0
+        Eh, El = _dd.dd_mul_d(Lh, Ll, np.broadcast_to(G, Q.shape))
+        E = np.exp(Eh)
+        # exp(hi + lo) = exp(hi) (1 + lo) holds wherever exp(hi) > 0 (|hi| < 746, so
+        # |lo| < 1e-13); where it underflows the weight is an exact +0 (1 + lo, about
+        # 1e-16 |hi| there, would give it a sign, or NaN where gamma L overflowed)
+        return np.where(keep, np.where(E > 0, E * (1.0 + El), 0.0), 1.0)
 
 
 @_fp_isolated
@@ -41,6 +46,10 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         summing to 1 within `sum_tol`.  Exact zeros are classes outside the
         support: P is 0 there too (the minimizer vanishes exactly off the
         support of P).
+        A masked array with masked entries raises TypeError: exact zeros, not a
+        mask, mark classes outside the support (and a nonzero longdouble
+        entry below the float64 range, which would become one, raises
+        ValueError).
     gamma : float or array_like
         Focusing parameter, finite and >= 0; broadcasts against the batch shape.
     axis : int, optional
@@ -132,7 +141,8 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
     omq_r = np.where(big, np.where(is_r, 0.0, Q).sum(axis=-1, keepdims=True), 1.0 - qr)
     omq = np.where(is_r, omq_r, 1.0 - Q)
     pos = Q > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # (over: gamma L below -realmax at gamma near the largest double, whose exp is 0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mlogq = np.where(Q > 0.5, -np.log1p(-omq), -np.log(np.where(pos, Q, 1.0)))
         # q (-log q) / (1 - q) -> 1 as q -> 1
         ratio = np.where(omq > 0, Q * mlogq / np.where(omq > 0, omq, 1.0), 1.0)

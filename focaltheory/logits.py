@@ -49,7 +49,8 @@ import numpy as np
 
 from ._fpstate import _fp_isolated
 from . import _generated as _gen
-from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis
+from ._constants import _MAX_GAMMA
+from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis, _reject_masked
 
 __all__ = ["focal_loss_grad_logits", "focal_loss_hvp_logits"]
 
@@ -57,7 +58,7 @@ _REALMAX = np.finfo(np.float64).max
 _HALF_OVERFLOW = 2.0**1023
 # Lambda''(u) carries gamma**2, which overflows near gamma = 1.34e154: the Hessian-vector
 # product takes the ceiling of focaltheory.solver.minimizer (tested to a few 1e-14 at 1e150).
-_MAX_GAMMA_HVP = 1e150
+_MAX_GAMMA_HVP = _MAX_GAMMA
 
 
 def _labels(y, batch_shape, K):
@@ -66,6 +67,7 @@ def _labels(y, batch_shape, K):
         raise TypeError(f"y must be integer class labels, got a {type(y).__name__}")
     if isinstance(y, (bool, np.bool_)):
         raise TypeError("y must be integer class labels, got a bool")
+    _reject_masked(y, "y")
     try:
         arr = np.asarray(y)
     except Exception as exc:
@@ -138,6 +140,7 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
     ----------
     z : array_like
         Finite real logits; the class axis is ``axis``.
+        A masked array with masked entries (in any argument) raises TypeError.
     y : array_like of int
         Labels in ``[0, K)``, shaped like ``z`` without its class axis (or broadcastable to it).
     gamma : float or array_like

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from . import _dd
 from ._fpstate import _fp_isolated
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _distribution, _gamma
 
@@ -11,6 +12,7 @@ __all__ = ["focal_loss", "focal_entropy"]
 # gamma multiplies (relative error up to gamma eps / 2: 3e-13 at gamma = 5000).
 # Below it the plain power is within ~1e-14 and costs nothing more.
 _CORRECT_GAMMA = 100.0
+_TINY = np.finfo(np.float64).tiny
 
 
 def _pow_complement(q, g):
@@ -19,7 +21,12 @@ def _pow_complement(q, g):
     With r = fl(1 - q) and d = (1 - q) - r (exact: r - 1 is exact for q <= 1/2,
     and d = 0 above), (1 - q)**g = r**g exp(g log1p(d / r)) = r**g exp(g d / r)
     to second order in |d / r| <= eps / 2.  Applied where g > _CORRECT_GAMMA
-    only (per element, so the other elements keep their bits).
+    only (per element, so the other elements keep their bits).  Where r**g
+    falls below the normal range (the correction could then be huge: 0 * inf)
+    or |g d / r| > 1e-6 (g far beyond 5000, where the rounding of g d / r
+    would count), the power is exp(g log(1 - q)) with 1 - q = r + d, its log
+    and the product with g formed exactly in double-double: 0 where it
+    underflows, never NaN.
     """
     r = 1.0 - q
     out = np.power(r, g)
@@ -27,7 +34,45 @@ def _pow_complement(q, g):
     if np.any(big):
         d = -q - (r - 1.0)
         rel = np.where(r > 0, d / np.where(r > 0, r, 1.0), 0.0)
-        out = np.where(big, out * np.exp(g * rel), out)
+        grel = g * rel
+        # below the normal range r**g has lost its relative accuracy (or is 0), and
+        # where |g d / r| is large (g far above 5000) so is the rounding of g d / r
+        # (ordinary input builds no mask: where d != 0, q <= 1/2 and r**g >= 2**-g,
+        # which is normal for g <= 1022)
+        low = None
+        if out.size and ((g.max() > 1022.0 and out.min() < _TINY) or np.abs(grel).max() > 1e-6):
+            low = big & ((out < _TINY) | (np.abs(grel) > 1e-6)) & (rel != 0)
+            if np.any(low):
+                grel = np.where(low, 0.0, grel)
+            else:
+                low = None
+        out = np.where(big, out * np.exp(grel), out)
+        if low is not None:
+            out = np.where(low, _pow_complement_dd(q, g, low), out)
+    return out
+
+
+def _pow_complement_dd(q, g, where):
+    """exp(g log(1 - q)) for the entries ``where`` (0 < 1 - q, g > 0), exactly rounded but
+    for the last exp: 1 - q, log(1 - q) and g log(1 - q) are formed in double-double."""
+    shape = where.shape
+    qw = np.broadcast_to(q, shape)[where]
+    gw = np.broadcast_to(g, shape)[where]
+    oh, ol = _dd.two_sum(1.0, -qw)  # 1 - q exactly
+    lh, ll = _dd.log_dd(oh, ol)  # absolute error ~1e-30: relative where |log(1 - q)| > 1e-6
+    small = qw < 2.0**-20
+    if np.any(small):
+        # log(1 - q) = -q - q**2 (1/2 + q/3 + q**2/4 + q**3/5 + q**4/6 + ...): the tail,
+        # relatively q/2 of the value, in doubles (next term q**6 / 7: below 1e-31 relative)
+        qs = qw[small]
+        tail = qs * qs * (0.5 + qs * (1.0 / 3.0 + qs * (0.25 + qs * (0.2 + qs / 6.0))))
+        lh[small], ll[small] = _dd.fast_two_sum(-qs, -tail)
+    with np.errstate(over="ignore", invalid="ignore"):  # g log(1 - q) below -realmax: the power is 0
+        eh, el = _dd.dd_mul_d(lh, ll, gw)
+        e = np.exp(eh)
+        vals = np.where(e > 0, e * (1.0 + el), 0.0)  # |el| < 1e-13 wherever exp(eh) > 0
+    out = np.zeros(shape)
+    out[where] = vals
     return out
 
 
@@ -39,6 +84,8 @@ def focal_loss(q, gamma):
     ----------
     q : array_like
         Probabilities in [0, 1] assigned to the observed class.
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     gamma : float or array_like
         Focusing parameter, finite and >= 0; broadcasts against `q`.
 
@@ -54,8 +101,11 @@ def focal_loss(q, gamma):
     :math:`l_\gamma` is strictly decreasing and strictly convex on (0, 1].
     Computed in float64 (float32 input is promoted).  Above gamma = 100 the
     power is corrected for the rounding of 1 - q, which gamma would
-    otherwise multiply (3e-13 relative at gamma = 5000): a few ulp at every
-    gamma.
+    otherwise multiply (3e-13 relative at gamma = 5000), and where the
+    power leaves the normal range or gamma is far beyond 5000 it is formed
+    from log(1 - q) in double-double: a few ulp at every finite gamma (no
+    upper limit), and exactly 0 where the true value is below the double
+    range (e.g. ``focal_loss(0.3, 1e19)``).
 
     References
     ----------
@@ -68,6 +118,8 @@ def focal_loss(q, gamma):
     0.17328679513998632
     >>> focal_loss([0.0, 1.0], 2)
     array([inf,  0.])
+    >>> float(focal_loss(1e-17, 1e19))  # (1 - 1e-17)**1e19 = exp(-100), times -log(1e-17)
+    1.4561845528224337e-42
     """
     qa = _as_real_array(q, "q")
     g = _gamma(gamma)
@@ -92,9 +144,14 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     ----------
     p : array_like
         The data distribution: nonnegative weights, normalized along `axis`.
+        Wider floats (longdouble) are converted to float64; a nonzero weight
+        below its range (e.g. 1e-4000), which would leave the support, raises
+        ValueError.
     q : array_like
         The model distribution: nonnegative weights, normalized along `axis`
         (both as `scipy.stats.entropy` does).  Broadcasts against `p`.
+        A masked array with masked entries (in `p`, `q`, `gamma` or `alpha`)
+        raises TypeError.
     gamma : float or array_like
         Focusing parameter, finite and >= 0; broadcasts against the batch
         shape (the broadcast shape of `p` and `q` without `axis`).
@@ -116,6 +173,8 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
 
     At gamma = 0 this is the cross-entropy H(P, Q); it is nonincreasing in
     gamma.  It is finite exactly when the support of P lies inside that of Q.
+    Every finite gamma is accepted: the terms are those of :func:`focal_loss`
+    (a few ulp, 0 where they fall below the double range).
 
     References
     ----------

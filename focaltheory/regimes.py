@@ -30,6 +30,7 @@ from scipy.special import lambertw
 from ._fpstate import _fp_isolated
 from ._small_gamma import _pf_small_gamma
 from ._threshold import _threshold_G, _threshold_newton_step
+from ._constants import _MAX_GAMMA
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _distribution, _gamma
 from ._charts import _np_solve_charts
 
@@ -65,7 +66,10 @@ def threshold(gamma):
     Parameters
     ----------
     gamma : float or array_like
-        Focusing parameter(s), finite and >= 0.
+        Focusing parameter(s), finite and >= 0, of any size (p_gamma
+        decreases to 5.1e-308 at the largest double).
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
 
     Returns
     -------
@@ -160,6 +164,8 @@ def gamma_for_threshold(p):
     ----------
     p : float or array_like
         Probabilities in (0, 1/2]; ``p = 1/2`` gives gamma = 0.
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
 
     Returns
     -------
@@ -291,8 +297,12 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     ----------
     p : array_like
         Nonnegative weights, normalized along ``axis``; any batch shape.
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     gamma : float or array_like
-        Focusing parameter(s) >= 0, broadcast against the batch shape.
+        Focusing parameter(s) >= 0 and at most 1e150 (the ceiling of
+        :func:`focaltheory.minimizer`, ValueError above), broadcast against
+        the batch shape.
     axis : int, optional
         Class axis (default -1).
     rtol : float, optional
@@ -354,7 +364,7 @@ def regimes(p, gamma, axis=-1, *, rtol=1e-12):
     from .solver import minimizer  # the core double-precision solver
 
     P, ax = _distribution(p, "p", axis)
-    g = _gamma(gamma)
+    g = _gamma(gamma, max_gamma=_MAX_GAMMA, what="regimes (it solves for the minimizer)")
     if isinstance(rtol, (bool, np.bool_)) or not isinstance(rtol, (int, float, np.floating, np.integer)):
         raise TypeError(f"rtol must be a real number, got {type(rtol).__name__}")
     if not (0 <= rtol < 1) or not math.isfinite(rtol):
@@ -477,8 +487,12 @@ def over_suppression(p, gamma, axis=-1):
     ----------
     p : array_like
         Nonnegative weights, normalized along ``axis``; any batch shape.
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     gamma : float or array_like
-        Focusing parameter(s) >= 0, broadcast against the batch shape.
+        Focusing parameter(s) >= 0 and at most 1e150 (the ceiling of
+        :func:`focaltheory.minimizer`, ValueError above), broadcast against
+        the batch shape.
     axis : int, optional
         Class axis (default -1).
 
@@ -528,7 +542,7 @@ def over_suppression(p, gamma, axis=-1):
     [ True  True]
     """
     P, ax = _distribution(p, "p", axis)
-    g = _gamma(gamma)
+    g = _gamma(gamma, max_gamma=_MAX_GAMMA, what="over_suppression (it solves for the minimizer)")
     shape = _broadcast_gamma(g, P.shape[:-1])
     P = np.broadcast_to(P, shape + P.shape[-1:])
     g = np.broadcast_to(g, shape)

@@ -124,6 +124,8 @@ def sigmoid_focal_risk(s, eta, gamma=2.0, alpha=0.25, *, logits=False):
     ----------
     s : array_like
         Scores in [0, 1] (or logits, with ``logits=True``).
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     eta : array_like
         Posterior probability of the class, in [0, 1]; broadcasts with `s`.
     gamma : float or array_like, optional
@@ -247,6 +249,8 @@ def sigmoid_minimizer(eta, gamma=2.0, alpha=0.25, *, maxiter=50):
     eta : array_like
         Posterior probabilities in [0, 1], any shape (e.g. a batch of
         per-class posteriors).  eta = 0 gives s* = 0 and eta = 1 gives s* = 1.
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     gamma : float or array_like, optional
         Focusing parameter >= 0 (default 2); broadcasts with `eta`.
     alpha : float, array_like or None, optional
@@ -444,6 +448,8 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
         Scores in [0, 1], any shape (e.g. detector outputs, one column per
         class).  0 maps to 0 and 1 to 1.  With ``logits=True``, logits (-inf
         maps to 0 and +inf to 1).
+        A masked array with masked entries raises TypeError (pass
+        ``x.filled(value)``).
     gamma : float or array_like, optional
         The focusing parameter used in training, >= 0 (default 2); broadcasts.
     alpha : float, array_like or None, optional

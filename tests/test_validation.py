@@ -124,3 +124,33 @@ def test_gamma_ceiling_of_the_minimizer():
         minimizer([0.7, 0.2, 0.1], 1e151)
     with pytest.raises(ValueError, match="gamma must be at most"):
         minimizer([0.7, 0.2, 0.1], [2.0, 1e200])
+
+
+_WIDE = np.finfo(np.longdouble).tiny < np.finfo(np.float64).tiny  # longdouble wider than double here
+
+
+@pytest.mark.skipif(not _WIDE, reason="np.longdouble is float64 on this platform")
+def test_longdouble_below_the_double_range_is_refused():
+    tiny = np.longdouble("1e-4000")  # a nonzero weight that float64 would turn into an exact 0
+    w = np.array([1.0, tiny, 0.5], dtype=np.longdouble)
+    calls = {
+        "p": [lambda: minimizer(w, 2.0), lambda: focal_entropy(w, [0.5, 0.25, 0.25], 2.0)],
+        "alpha": [lambda: minimizer([1.0, 1.0, 1.0], 2.0, alpha=w)],
+        "q": [lambda: focal_loss(np.array([0.5, tiny], dtype=np.longdouble), 2.0)],
+        "gamma": [lambda: focal_loss(0.5, tiny)],
+    }
+    for name, fs in calls.items():
+        for f in fs:
+            with pytest.raises(ValueError, match=rf"^{name} has a nonzero entry .* below the float64 range"):
+                f()
+    with pytest.raises(ValueError, match=r"^p has an entry .* above the float64 range"):
+        minimizer(np.array([1.0, np.longdouble("1e4000")], dtype=np.longdouble), 2.0)
+
+
+@pytest.mark.skipif(not _WIDE, reason="np.longdouble is float64 on this platform")
+def test_longdouble_in_the_double_range_is_converted():
+    w = np.array([0.7, 0.2, 0.1], dtype=np.longdouble)
+    np.testing.assert_array_equal(minimizer(w, 2.0).q, minimizer([0.7, 0.2, 0.1], 2.0).q)
+    # a subnormal double stays on the support; an exact 0 stays off it
+    q = minimizer(np.array([1.0, 1e-310, 0.0], dtype=np.longdouble), 2.0).q
+    assert q[1] > 0 and q[2] == 0

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._constants import _MAX_GAMMA
 from .._fpstate import _fp_isolated
 from .._validation import _broadcast_gamma, _class_weights, _distribution, _gamma
 from ._scaling import _reweight
@@ -13,10 +14,10 @@ from ._solve import _solve_rows
 # solver's working memory whatever the batch size; 2**16 keeps the working
 # set of a chunk near the cache (measured 1.4x faster than 2**17 at 1e6 x 10).
 _CHUNK_ENTRIES = 1 << 16
-# d log g / dz carries gamma (gamma - 1) q k, which overflows near gamma = 1e154.
-# Q* is exact to about an ulp up to here (tested at 1e150); Q* is uniform on
-# the support to double precision long before (1/n + O(log P / gamma)).
-_MAX_GAMMA = 1e150
+# _MAX_GAMMA (1e150, shared with every function that squares gamma): d log g / dz
+# carries gamma (gamma - 1) q k, which overflows near gamma = 1e154.  Q* is exact to
+# about an ulp up to there (tested at 1e150); Q* is uniform on the support to double
+# precision long before (1/n + O(log P / gamma)).
 
 
 @dataclass(frozen=True)
