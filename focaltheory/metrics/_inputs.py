@@ -2,7 +2,7 @@
 
 Everything a metric reads is checked here, at the top, with a ValueError or
 TypeError naming the argument; the computations that follow see float64
-probability rows that sum to 1 and integer labels in range.
+probability rows that sum to 1 within the tolerance and integer labels in range.
 """
 
 import numbers
@@ -48,12 +48,12 @@ def default_atol(dtype, n_classes):
     return max(_FLOOR, _SAFETY * int(n_classes) * float(eps))
 
 
-def _probs(probs, atol, name="probs"):
+def _probs(probs, atol, normalize, name="probs"):
     """Validate probabilities; return (float64 array, is_binary).
 
     A 2-D (N, K) array holds one distribution per row: nonnegative entries
-    whose sum is 1 within `atol` (None: :func:`default_atol`); the rows are
-    returned divided by their sums.  A 1-D (N,) array holds binary scores of
+    whose sum is 1 within `atol` (None: :func:`default_atol`); with
+    `normalize`, the rows are returned divided by their sums.  A 1-D (N,) array holds binary scores of
     the positive class, each in [0, 1].
     """
     if isinstance(probs, (str, bytes)):
@@ -95,7 +95,8 @@ def _probs(probs, atol, name="probs"):
         i = int(np.argmax(dev))
         raise ValueError(f"{name} rows must sum to 1 within atol={atol:.3g}: row {i} sums to "
                          f"{float(total[i])!r}")
-    p /= total[:, None]
+    if normalize:
+        p /= total[:, None]
     return p, False
 
 
@@ -125,9 +126,9 @@ def _labels(y, n_samples, n_classes, name="y"):
     return arr.astype(np.int64)
 
 
-def _inputs(probs, y, atol):
+def _inputs(probs, y, atol, normalize):
     """Validate (probs, y); return (float64 probs, int64 labels, is_binary)."""
-    p, binary = _probs(probs, atol)
+    p, binary = _probs(probs, atol, normalize)
     labels = _labels(y, p.shape[0], 2 if binary else p.shape[1])
     return p, labels, binary
 

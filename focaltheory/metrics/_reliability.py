@@ -108,8 +108,8 @@ def reliability_diagram(probs, y, n_bins=15, *, strategy="uniform", kind="top-la
     ----------
     probs : array_like, shape (N, K) or (N,)
         Predicted probabilities, one distribution per row (nonnegative,
-        summing to 1 within `atol`; rows are divided by their sums), or, 1-D,
-        binary scores of the positive class in [0, 1], read as the rows
+        summing to 1 within `atol`; binned as given, not renormalized), or,
+        1-D, binary scores of the positive class in [0, 1], read as the rows
         ``[1 - p, p]``.
     y : array_like of int, shape (N,)
         Class labels in ``[0, K)`` (binary: 0 or 1).  Integral floats are
@@ -151,8 +151,10 @@ def reliability_diagram(probs, y, n_bins=15, *, strategy="uniform", kind="top-la
     Quantile edges of tied scores coincide; the bins between them are empty
     and every tied score lies in the bin to the left of the coincident edges,
     so fewer than `n_bins` bins may be occupied.  With distinct scores the
-    quantile counts differ by at most one (they are equal when `n_bins`
-    divides N).  Empty bins have count 0 and NaN means.
+    quantile counts are equal when `n_bins` divides N, and differ by at most
+    one when N - 1 and `n_bins` are coprime; otherwise an interior edge may
+    fall exactly on a score, and the rounding of ``numpy.percentile`` decides
+    its side.  Empty bins have count 0 and NaN means.
 
     Examples
     --------
@@ -165,7 +167,7 @@ def reliability_diagram(probs, y, n_bins=15, *, strategy="uniform", kind="top-la
     >>> d.counts, d.confidence, d.frequency
     (array([0, 4]), array([ nan, 0.75]), array([ nan, 0.75]))
     """
-    p, labels, binary = _inputs(probs, y, atol)
+    p, labels, binary = _inputs(probs, y, atol, normalize=False)
     n_bins = _n_bins(n_bins)
     _choice(strategy, "strategy", STRATEGIES)
     _choice(kind, "kind", KINDS)

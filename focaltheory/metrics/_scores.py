@@ -46,7 +46,8 @@ def negative_log_likelihood(probs, y, *, atol=None):
     ----------
     probs : array_like, shape (N, K) or (N,)
         Probability rows (nonnegative, summing to 1 within `atol`; divided by
-        their sums), or binary scores of the positive class in [0, 1].
+        their sums, so that every scikit-learn version computes the same value
+        and none warns), or binary scores of the positive class in [0, 1].
     y : array_like of int, shape (N,)
         Class labels in ``[0, K)`` (binary: 0 or 1).
     atol : float or None, optional
@@ -67,7 +68,7 @@ def negative_log_likelihood(probs, y, *, atol=None):
     >>> round(negative_log_likelihood([[0.5, 0.5], [0.2, 0.8]], [0, 1]), 6)   # -(log .5 + log .8)/2
     0.458145
     """
-    p, labels, binary = _inputs(probs, y, atol)
+    p, labels, binary = _inputs(probs, y, atol, normalize=True)
     metrics = _sklearn_metrics()
     k = 2 if binary else p.shape[1]
     return float(metrics.log_loss(labels, p, labels=np.arange(k)))
@@ -98,7 +99,8 @@ def brier_score(probs, y, *, atol=None):
     ----------
     probs : array_like, shape (N, K) or (N,)
         Probability rows (nonnegative, summing to 1 within `atol`; divided by
-        their sums), or binary scores of the positive class in [0, 1].
+        their sums, so that every scikit-learn version computes the same value
+        and none warns), or binary scores of the positive class in [0, 1].
     y : array_like of int, shape (N,)
         Class labels in ``[0, K)`` (binary: 0 or 1).
     atol : float or None, optional
@@ -126,7 +128,7 @@ def brier_score(probs, y, *, atol=None):
     >>> round(brier_score([0.5, 0.8], [0, 1]), 12)                 # (0.25 + 0.04) / 2
     0.145
     """
-    p, labels, binary = _inputs(probs, y, atol)
+    p, labels, binary = _inputs(probs, y, atol, normalize=True)
     metrics = _sklearn_metrics()
     if binary:
         return float(metrics.brier_score_loss(labels, p, pos_label=1))
