@@ -540,3 +540,28 @@ def test_missing_optional_dependencies_name_the_extra(monkeypatch):
         plot_reliability_diagram(P6, Y6)
     # the binned metrics need neither
     assert expected_calibration_error(P6, Y6, n_bins=5) == pytest.approx(2.6 / 6)
+
+
+# ---------------------------------------------------------------- the documentation's example
+
+def test_the_metrics_page_example():
+    pytest.importorskip("sklearn")
+    from focaltheory import inverse_minimizer, minimizer
+
+    rng = np.random.default_rng(0)
+    P = rng.dirichlet(np.full(5, 0.3), size=20_000)
+    y = (P.cumsum(axis=1) < rng.uniform(size=(20_000, 1))).sum(axis=1).clip(max=4)
+    Q = minimizer(P, gamma=3).q
+    R = inverse_minimizer(Q, gamma=3)
+    got = [expected_calibration_error(Q, y), expected_calibration_error(R, y),
+           expected_calibration_error(Q, y, kind="classwise"), expected_calibration_error(R, y, kind="classwise"),
+           negative_log_likelihood(Q, y), brier_score(Q, y), negative_log_likelihood(R, y), brier_score(R, y)]
+    np.testing.assert_allclose(got, [0.1608, 0.0074, 0.0565, 0.0072, 0.9509, 0.5283, 0.8712, 0.4812], atol=5e-5)
+    d = reliability_diagram(Q, y, n_bins=5)
+    full = d.counts > 0
+    np.testing.assert_allclose(d.confidence[full], [0.357, 0.488, 0.657, 0.828], atol=5e-4)
+    np.testing.assert_allclose(d.frequency[full], [0.435, 0.660, 0.923, 1.0], atol=5e-3)
+    page = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+    for text in ("0.1608", "0.0074", "0.0565 -> 0.0072", "0.9509, 0.5283 -> 0.8712, 0.4812",
+                 "0.36, 0.49, 0.66, 0.83", "0.44, 0.66, 0.92, 1.00"):
+        assert text in page, text
