@@ -307,6 +307,10 @@ def test_nll_and_brier_match_sklearn_and_the_definitions():
     assert brier_score(np.stack([1 - s, s], 1), yb) == pytest.approx(2 * brier_score(s, yb), rel=1e-13)
     assert negative_log_likelihood(s, yb) == pytest.approx(skm.log_loss(yb, s), rel=1e-13)
     assert negative_log_likelihood(s, np.ones(50, int)) == pytest.approx(-np.mean(np.log(s)), rel=1e-13)
+    # labels of one class only: the other class is still a column
+    assert brier_score([0.2, 0.3], [0, 0]) == pytest.approx((0.04 + 0.09) / 2, rel=1e-13)
+    assert negative_log_likelihood([0.2, 0.3], [0, 0]) == pytest.approx(-(math.log(0.8) + math.log(0.7)) / 2, rel=1e-13)
+    assert negative_log_likelihood(p[:5], np.zeros(5, int)) == pytest.approx(-np.mean(np.log(p[:5, 0])), rel=1e-13)
     # a zero probability on the label: sklearn's clipping at float64's eps
     assert negative_log_likelihood([[1.0, 0.0], [0.5, 0.5]], [1, 0]) == pytest.approx(
         (-math.log(np.finfo(float).eps) + math.log(2)) / 2, rel=1e-12)

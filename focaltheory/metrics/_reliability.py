@@ -73,7 +73,7 @@ class ReliabilityDiagram:
         counts = self.counts
         full = counts > 0
         w = counts / counts.sum(axis=-1, keepdims=True)
-        gap = np.where(full, np.abs(np.where(full, self.frequency - self.confidence, 0.0)), 0.0)
+        gap = np.abs(np.where(full, self.frequency - self.confidence, 0.0))  # 0 in empty bins
         if norm == "l1":
             per = np.sum(w * gap, axis=-1)
         elif norm == "l2":

@@ -1,5 +1,7 @@
 """Proper scoring rules: the negative log-likelihood and the Brier score (via scikit-learn)."""
 
+import inspect
+
 import numpy as np
 
 from ._inputs import _inputs
@@ -18,8 +20,6 @@ def _sklearn_metrics():
 
 def _sklearn_multiclass_brier():
     """True when sklearn.metrics.brier_score_loss takes (N, K) input (scikit-learn >= 1.7)."""
-    import inspect
-
     return "scale_by_half" in inspect.signature(_sklearn_metrics().brier_score_loss).parameters
 
 
