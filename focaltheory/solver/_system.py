@@ -166,8 +166,9 @@ def _newton_parts(sys, tiny, c, u, precise):
     others = _rowsum(qo)
     omq_m = _at(omq, sys.flat)
     if any_tiny and float(others.min()) < _UNDER_OTHERS:
-        qo, others, omq_m = _scaled_others(sys, z, qo, others, omq_m)
-    R = np.log(others / omq_m)
+        qo, others, R = _scaled_others(sys, z, qo, others, omq_m)
+    else:
+        R = np.log(others / omq_m)
     dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, sys.flat, None if sys.full else support)
     # Newton's direction is a descent direction for the plain sum of squares
     merit = _rowdot(F, F) + R * R
