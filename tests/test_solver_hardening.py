@@ -144,3 +144,23 @@ def test_order_key_of_exact_products():
 
     exact = [Fraction(w) * Fraction(a) for w, a in zip(W[0], A[0])]
     assert [exact[i] for i in order] == sorted(exact)
+
+
+@pytest.mark.parametrize("p, gam, alpha", [
+    ([1.0, -0.0], 2.0, None),  # a point mass
+    ([0.5, -0.0, 0.5], 0.0, None),  # gamma = 0: Q* = P
+    ([-0.0, 0.3, 0.7], 0.0, [1.0, 2.0, 3.0]),
+    ([1.0, -0.0, 0.0], 5.0, [1.0, 1.0, 1e-300]),
+    ([0.6, -0.0, 0.4], 2.0, None),  # the Newton path, for comparison
+])
+def test_negative_zero_weights_give_positive_zero(p, gam, alpha):
+    q = minimizer(p, gam, alpha=alpha).q
+    zero = np.asarray(p) == 0
+    assert np.all(q[zero] == 0.0) and not np.any(np.signbit(q))
+
+
+def test_negative_zero_in_a_gamma_sweep():
+    q = minimizer([1.0, -0.0], [0.0, 2.0]).q
+    assert not np.any(np.signbit(q))
+    q = minimizer([0.25, -0.0, 0.75], [0.0, 2.0]).q
+    assert not np.any(np.signbit(q))
