@@ -59,7 +59,7 @@ def _problems(draw):
     return W, A, draw(_gamma)
 
 
-@settings(max_examples=int(__import__("os").environ.get("NEX","400")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_problems())
 def test_alpha_over_the_whole_range(problem):
     W, A, gam = problem

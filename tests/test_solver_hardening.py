@@ -164,3 +164,24 @@ def test_negative_zero_in_a_gamma_sweep():
     assert not np.any(np.signbit(q))
     q = minimizer([0.25, -0.0, 0.75], [0.0, 2.0]).q
     assert not np.any(np.signbit(q))
+
+
+@pytest.mark.parametrize("gam, alpha, bound", [(2.0, False, 28), (500.0, False, 46), (2.0, True, 35)])
+def test_memory_of_one_wide_row_is_bounded(gam, alpha, bound):
+    # a row is never split along the class axis: its working set is a bounded
+    # multiple of its size (see minimizer, Notes), measured at K = 1e6
+    import tracemalloc
+
+    K = 1_000_000
+    P = np.random.default_rng(0).random(K)
+    P[::3] *= 1e-20  # a third of the classes tiny (carried relative to P): the widest working set
+    A = np.linspace(0.5, 2.0, K) if alpha else None
+    minimizer(P[:100], gam)  # imports and caches outside the measurement
+    tracemalloc.start()
+    try:
+        res = minimizer(P, gam, alpha=A)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert bool(res.converged)
+    assert peak <= bound * P.nbytes, peak / P.nbytes

@@ -162,6 +162,12 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     meet (if each is within a relative delta of Q*, so is the maximum); it
     changes only rows out of order, by the size of the break.
 
+    Rows are solved in chunks of about 65536 entries, so a batch's working
+    memory does not grow with the batch; a single row is never split along
+    the class axis, and takes at most about 28 times its own size while it is
+    solved (35 with alpha, 46 above gamma = 300, where the exact last step
+    works in double-double), measured at K = 1e6.
+
     References
     ----------
     .. [1] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the

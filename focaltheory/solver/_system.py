@@ -133,6 +133,7 @@ def _newton_parts(sys, tiny, c, u, precise):
             e = np.where(tiny, _value(P * ex, sys.Pexp), ex)
         else:
             e = _scaled_odds(P, sys.Pexp, tiny, arg, z)
+        arg = ex = None  # (spent: a wide row's working set, see minimizer)
     else:
         z, e = c, None
     e, lp1, qv, omq, neg = _k._logit_parts(z, e)
@@ -155,6 +156,7 @@ def _newton_parts(sys, tiny, c, u, precise):
             F = np.where(precise[:, None], F, (a + b + mu) + small)
     else:
         F = (a + b + mu) + small
+    mu = small = lo = mz = A = A_lo = None  # (spent)
     if not sys.full:
         F = np.where(support, F, 0.0)
     h = _k._dlog_g(G, kk, qv, omq)
