@@ -30,7 +30,7 @@ _alpha = st.one_of(
     st.sampled_from([0.0, 5e-324, 1e-320, 1e-310, 1e-300, 1.0, 1e300]),
 )
 _gamma = st.one_of(
-    st.sampled_from([0.0, 0.01, 0.5, 1.0, 2.0, 5.0, 50.0, 1000.0]),
+    st.sampled_from([0.0, 0.01, 0.5, 1.0, 2.0, 5.0, 50.0, 350.0, 1000.0, 5000.0]),
     st.floats(1e-3, 100.0),
 )
 # (i, j, kind): make class i an exact tie of class j in alpha P, a 1-ulp
