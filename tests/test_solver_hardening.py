@@ -85,6 +85,9 @@ def test_one_ulp_near_tie_keeps_its_order():
     ref, _ = _weighted_reference(W, [1.0] * 3, gam)
     for got, r in zip(q, ref):
         assert rel(got, r) < 1e-13
+    # both entries of the truth [0.49999999999999999003, 0.50000000000000000997] round to 0.5
+    q = minimizer([0.5, 0.5000000000000001], 5.0).q
+    assert q[0] <= q[1] and q.tolist() == [0.5, 0.5]
 
 
 def _near_tie_families(rng, rows=8):
