@@ -10,13 +10,14 @@ from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class
 __all__ = ["inverse_minimizer"]
 
 
-def _exact_gamma_log_ratio(Q, G, r, is_r, big, keep):
+def _exact_gamma_log_ratio(Q, G, r, is_r, big, keep, as_log=False):
     """exp(gamma log((1 - q_r) / (1 - q_x))), with the logs and the product exact.
 
     1 - q_x is exact as a double-double for every class but the largest (each
     is at most 1/2); 1 - q_r is the sum of the others, summed exactly, where
     q_r is above 1/2, and 1 - q_r otherwise.  exp(hi + lo) = exp(hi) (1 + lo).
-    Entries outside ``keep`` (the largest class, zeros) get 1.
+    Entries outside ``keep`` (the largest class, zeros) get 1.  With
+    ``as_log`` the exponent hi + lo is returned instead (0 outside ``keep``).
     """
     oh, ol = _dd.two_sum(1.0, -Q)
     sh, sl = _dd.rowsum_dd(np.where(is_r, 0.0, Q), np.zeros_like(Q))
@@ -28,11 +29,53 @@ def _exact_gamma_log_ratio(Q, G, r, is_r, big, keep):
     Lh, Ll = _dd.dd_add(lrh[..., None], lrl[..., None], -lxh, -lxl)
     with np.errstate(over="ignore", invalid="ignore"):  # gamma L below -realmax: the weight is 0
         Eh, El = _dd.dd_mul_d(Lh, Ll, np.broadcast_to(G, Q.shape))
+        if as_log:
+            return np.where(keep, Eh, 0.0), np.where(keep, El, 0.0)
         E = np.exp(Eh)
         # exp(hi + lo) = exp(hi) (1 + lo) holds wherever exp(hi) > 0 (|hi| < 746, so
         # |lo| < 1e-13); where it underflows the weight is an exact +0 (1 + lo, about
         # 1e-16 |hi| there, would give it a sign, or NaN where gamma L overflowed)
         return np.where(keep, np.where(E > 0, E * (1.0 + El), 0.0), 1.0)
+
+
+# log 2 in two parts (Cody and Waite), the high part with 21 trailing zero bits
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+# below this exponent (a weight under 2**-3500 before alpha divides it) the
+# entry is 0 whatever alpha does: alpha spans at most 2**2098 in ratio
+_MIN_EXP = -3500.0
+
+
+def _scaled_weights(Q, qr, Cg, E_hi, E_lo, Br, B, A, keep):
+    """(Q / q_r) Cg (B_r / B) / alpha as mantissa times 2**exponent: (m, e) with m normal.
+
+    The weights relative to the largest class before alpha divides them back
+    can lie below the double range (subnormal or 0) where the result is an
+    ordinary probability, e.g. alpha_x P_x / (alpha_r P_r) = 1e-313 with
+    alpha_x = 1e-313.  Each factor is taken apart instead: Q / q_r as the
+    ratio of mantissas times a power of two, Cg = exp(E) (E = gamma L, or its
+    exact hi + lo above gamma = 300) as exp(E - n log 2) 2**n where Cg leaves
+    the normal range (n log 2 formed exactly: TwoProduct with the high part),
+    and alpha by its mantissa; B_r / B is normal (B in [1, 1 + 745 gamma]).
+    Each factor keeps its relative accuracy, so the weight does: the same
+    rounding as the plain product wherever that is normal.  Entries outside
+    ``keep``, or below 2**-3500, get m = 0.
+    """
+    tiny = np.finfo(np.float64).tiny
+    mq, eq = np.frexp(Q)
+    mr, er = np.frexp(qr)
+    under = Cg < tiny
+    mc, ec = np.frexp(np.where(under, 1.0, Cg))
+    n = np.floor(np.where(under, np.maximum(E_hi, _MIN_EXP * _LN2_HI), 0.0) / _LN2_HI)
+    ph, pl = _dd.two_prod(n, _LN2_HI)
+    red = np.exp((((E_hi - ph) - pl) - n * _LN2_LO) + E_lo)
+    mc = np.where(under, red, mc)
+    ec = np.where(under, n, ec).astype(np.int64)
+    mA, eA = np.frexp(np.where(A > 0, A, 1.0))
+    m = (mq / mr) * mc * (Br / B) / mA
+    e = (eq - er) + ec - eA
+    dead = ~keep | (E_hi < _MIN_EXP * _LN2_HI)
+    return np.where(dead, 0.0, m), np.where(dead, 0, e)
 
 
 @_fp_isolated
@@ -58,7 +101,10 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         Class weights of the alpha-balanced focal loss (nonnegative,
         broadcastable to the shape of `q`): P(x) is proportional to
         1 / (alpha_x g(Q(x))).  A zero weight on a class with Q > 0 is an
-        error (such a class would get Q = 0).
+        error (such a class would get Q = 0).  Weights anywhere in the double
+        range, subnormal included, keep the accuracy of the unweighted map:
+        where the ratio to the largest class lies below the double range
+        before alpha divides it back, it is carried as mantissa and exponent.
     sum_tol : float, optional
         Tolerance on ``|sum(q) - 1|``.  Default 1e-6, loose enough for float32
         softmax outputs.  Within it, `q` is taken as given: the complement of
@@ -166,28 +212,31 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
         keep = pos & (frac > 0) | is_r
         w = np.where(keep, (Q / qr) * Cg * (Br / B), 0.0)
     if alpha is not None:
-        # a weight below the double range before alpha divides it back (alpha P_x / alpha_r P_r
-        # ~ 1e-400 while P_x is normal): those rows are formed from logs instead (relative
-        # accuracy ~|log w| eps there)
-        lost = keep & (w == 0)
         ax_now = ax_out % Q.ndim  # the class axis of the (broadcast) result
         A = np.broadcast_to(_class_weights(alpha, np.moveaxis(Q, -1, ax_now).shape, ax_now), w.shape)
         if np.any((A == 0) & pos):
             raise ValueError("alpha is zero on a class where q is positive: no distribution has this minimizer")
         # w / A scaled by a power of 2 per row (exact), so that tiny weights
         # (subnormal alpha) cannot overflow it: the same bits after normalizing
+        # rows with a weight below the normal range before alpha divides it back
+        # (alpha_x P_x / (alpha_r P_r) ~ 1e-313 or ~1e-400 while P_x is normal) would
+        # keep few digits or none: their weights are formed factor by factor below
+        rows = np.any(keep & (w < np.finfo(np.float64).tiny), axis=-1, keepdims=True)
         mw, ew = np.frexp(w)
         mA, eA = np.frexp(np.where(A > 0, A, 1.0))
         live = pos & (w > 0)
         e = np.where(live, ew - eA, 0)
         emax = np.max(np.where(live, e, np.iinfo(e.dtype).min), axis=-1, keepdims=True)
         w = np.where(live, np.ldexp(mw / mA, e - emax), 0.0)
-        rows = np.any(lost, axis=-1, keepdims=True)
         if np.any(rows):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                lw = np.log(Q / qr) + GL + np.log(Br / B) - np.log(np.where(A > 0, A, 1.0))
-                lw = np.where(keep, lw, -np.inf)
-                lw = lw - np.max(lw, axis=-1, keepdims=True)
-            w = np.where(rows, np.exp(lw), w)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+                E_hi, E_lo = GL, np.zeros_like(GL)
+                if np.any(exact):
+                    Xh, Xl = _exact_gamma_log_ratio(Q, G, r, is_r, big, pos & (frac > 0) & ~is_r, as_log=True)
+                    E_hi, E_lo = np.where(exact, Xh, E_hi), np.where(exact, Xl, E_lo)
+                ms, es = _scaled_weights(Q, qr, Cg, E_hi, E_lo, Br, B, A, keep)
+                smax = np.max(np.where(ms > 0, es, np.iinfo(np.int64).min), axis=-1, keepdims=True)
+                ws = np.where(ms > 0, np.ldexp(ms, np.maximum(es - smax, -2000)), 0.0)
+            w = np.where(rows, ws, w)
     P = w / w.sum(axis=-1, keepdims=True)
     return np.moveaxis(P, -1, ax_out)

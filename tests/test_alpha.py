@@ -240,3 +240,28 @@ def test_weights_whose_minimizer_has_classes_below_the_double_range(P, gamma, al
     assert bool(res.converged) and ref.q[1] < 1e-320 and res.q[0] == 1.0 and res.q[1] == 0.0
     assert abs(res.log_lam - (ref.log_lam + mp.log(mp.fsum(w)))) < 1e-13 * abs(res.log_lam)
     assert abs(mp.mpf(float(res.value)) / (ref.value * mp.fsum(w)) - 1) < 1e-13
+
+
+@pytest.mark.parametrize("P, alpha, gam", [
+    ([1.0, 1e-10], [1.0, 1e-313], 2.0),  # alpha P_x / (alpha_r P_r) = 1e-323: subnormal
+    ([1.0, 1.0], [1.0, 1e-322], 2.0),
+    ([0.6, 0.4], [1e300, 1e-310], 2.0),  # the weight ~1e-610 before alpha divides it back
+    ([0.5, 0.3, 0.2], [1.0, 1e-315, 3e-312], 5.0),
+    ([0.6, 0.4], [1.0, 1e-310], 1000.0),  # the exact large-gamma ratio, subnormal
+    ([0.7, 0.2, 0.1], [1e200, 1e-200, 1e-120], 400.0),
+])
+def test_weighted_inverse_when_the_unweighted_ratio_is_subnormal(P, alpha, gam):
+    q = minimizer(P, gam, alpha=alpha).q
+    assert np.all(q >= np.finfo(float).tiny)  # q itself keeps all its digits
+    back = inverse_minimizer(q, gam, alpha=alpha)
+    p = np.asarray(P) / np.sum(P)
+    np.testing.assert_allclose(back, p, rtol=1e-12, atol=0)
+    # against the inverse of the double q in mpmath
+    qs = [mp.mpf(float(x)) for x in q]
+    top = max(range(len(qs)), key=lambda i: qs[i])
+    cs = [1 - x for x in qs]
+    cs[top] = mp.fsum(qs[i] for i in range(len(qs)) if i != top)
+    w = [1 / (mp.mpf(a) * mp.exp(log_g_qc(x, c, gam))) for x, c, a in zip(qs, cs, alpha)]
+    tot = mp.fsum(w)
+    for b, ww in zip(back, w):
+        assert rel(b, ww / tot) < 1e-13

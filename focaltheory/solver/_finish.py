@@ -110,8 +110,11 @@ def _polish(sys, s, wr):
     s1, e1 = _dd.two_sum(logP, T_h)
     s2, e2 = _dd.two_sum(s1, -lq_h)
     s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))
+    del lc_h, lc_l, T_h  # (a wide row's working set: see minimizer)
     rest = (sys.logP_lo[wr] + T_l) - lq_l + np.log1p(G * qq * (-lq_h / cc))
+    del T_l, lq_h, lq_l, s1, s2
     F = np.where(tiny, s.F[wr], s3 + ((e1 + e2 + e3) + rest))
+    del s3, e1, e2, e3, rest
     # the constraint: sum of the other classes against 1 - q_m, in double-double
     flat = sys.flat_of(wr)
     oh, ol = _at(np.where(neg, yh, x), flat), _at(np.where(neg, yl, 0.0), flat)
@@ -121,6 +124,7 @@ def _polish(sys, s, wr):
     Sh, Sl = _dd.rowsum_dd(qh, ql)
     d, de = _dd.two_sum(Sh, -oh)
     R = np.log1p((d + (de + (Sl - ol))) / oh)
+    del qh, ql, Sl, d, de
     qo = np.where(tiny, q, qq)
     np.put(qo, flat, 0.0)
     dc, du, _ = _newton_step(np.where(tiny, q, qq), np.where(tiny, omq, cc), qo, Sh, h, F, R, flat,

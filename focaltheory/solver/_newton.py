@@ -124,4 +124,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 new_tiny |= ~sys.support
             c = np.where(new_tiny == tiny, c, np.where(new_tiny, z - sys.logP, z))
             tiny = new_tiny
+        # the evaluation is spent: let it go before the next one is made (a wide
+        # row's working set is a dozen arrays of its size, see minimizer)
+        s = floor_parts = None
     return np.concatenate(left) if left else np.empty(0, dtype=np.intp)

@@ -92,14 +92,20 @@ def _scaled_odds(P, Pexp, tiny, arg, z):
 
 
 def _scaled_others(sys, z, qo, others, omq_m):
-    """The constraint's q (the largest class zeroed), their sum and 1 - q_m, times 2**s per row.
+    """The constraint where the other classes are below the double range: q, their sum (times 2**s), R.
 
     Where every other class lies below the double range (possible through alpha,
     see _reweight), q and 1 - q_m underflow and log(others / (1 - q_m)) is 0/0.
-    Those rows take q_x = exp(z_x) (they are tiny: z << 0) and 1 - q_m =
-    exp(-z_m) / (1 + exp(-z_m)), all divided by the largest other q: the
-    constraint and the Newton weights q_x (1 - q_x) / others only see ratios.
+    Those rows take q_x = exp(z_x - s) (they are tiny: z << 0), s = the largest
+    other z, so that their sum is in [1, K]: the Newton weights
+    q_x (1 - q_x) / others only see ratios.  The constraint R = log(others) -
+    log(1 - q_m) is then formed from logs, log(1 - q_m) = -max(z_m, 0) -
+    log1p(exp(-|z_m|)): no ratio of the two is formed, which would overflow or
+    underflow whenever they lie more than the double range apart (early
+    iterates, e.g. a dominant class at z_m = 708 against others near 1e-800).
+    Returns qo, others (scaled in those rows) and R for every row.
     """
+    R = np.log(others / omq_m)
     rows = others < _UNDER_OTHERS
     zr, sup = z[rows], sys.support[rows]
     flat = sys.flat_of(rows)
@@ -108,7 +114,7 @@ def _scaled_others(sys, z, qo, others, omq_m):
     zmax = zo.max(axis=1)
     qs = np.exp(zo - zmax[:, None])
     zm = _at(zr, flat)
-    qo, others, omq_m = qo.copy(), others.copy(), omq_m.copy()
+    qo, others = qo.copy(), others.copy()
     qo[rows], others[rows] = qs, _rowsum(qs)
-    omq_m[rows] = np.exp(-zm - zmax) / (1.0 + np.exp(-np.abs(zm)))
-    return qo, others, omq_m
+    R[rows] = np.log(others[rows]) + ((zmax + np.maximum(zm, 0.0)) + np.log1p(np.exp(-np.abs(zm))))
+    return qo, others, R

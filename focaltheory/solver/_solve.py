@@ -25,7 +25,7 @@ def _solve_rows(P, gam, maxiter, q_out, loglam_out, value_out, it_out, conv_out,
     if np.any(trivial):
         t = np.flatnonzero(trivial)
         Pt, gt = _value(P[t], None if Pexp is None else Pexp[t]), gam[t][:, None]
-        q_out[t] = Pt
+        q_out[t] = Pt + 0.0  # (a -0.0 weight is a class off the support: q = +0.0 there)
         # H = -sum P (1 - P)^gamma log P, the largest class through its
         # complement (the sum of the others): log P_m = log1p(-that)
         dom = np.argmax(Pt, axis=1)

@@ -133,6 +133,7 @@ def _newton_parts(sys, tiny, c, u, precise):
             e = np.where(tiny, _value(P * ex, sys.Pexp), ex)
         else:
             e = _scaled_odds(P, sys.Pexp, tiny, arg, z)
+        arg = ex = None  # (spent: a wide row's working set, see minimizer)
     else:
         z, e = c, None
     e, lp1, qv, omq, neg = _k._logit_parts(z, e)
@@ -155,6 +156,7 @@ def _newton_parts(sys, tiny, c, u, precise):
             F = np.where(precise[:, None], F, (a + b + mu) + small)
     else:
         F = (a + b + mu) + small
+    mu = small = lo = mz = A = A_lo = None  # (spent)
     if not sys.full:
         F = np.where(support, F, 0.0)
     h = _k._dlog_g(G, kk, qv, omq)
@@ -166,8 +168,9 @@ def _newton_parts(sys, tiny, c, u, precise):
     others = _rowsum(qo)
     omq_m = _at(omq, sys.flat)
     if any_tiny and float(others.min()) < _UNDER_OTHERS:
-        qo, others, omq_m = _scaled_others(sys, z, qo, others, omq_m)
-    R = np.log(others / omq_m)
+        qo, others, R = _scaled_others(sys, z, qo, others, omq_m)
+    else:
+        R = np.log(others / omq_m)
     dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, sys.flat, None if sys.full else support)
     # Newton's direction is a descent direction for the plain sum of squares
     merit = _rowdot(F, F) + R * R
