@@ -57,12 +57,14 @@ CASES = {
         ("ordinary", lambda: loss.focal_loss(0.3, 2.0), None),
         ("ends and subnormal", lambda: loss.focal_loss([0.0, 1.0, TINY, 1 - 2**-53], 2.0), None),
         ("large gamma", lambda: loss.focal_loss([0.3, 1e-300, 0.999], 5000.0), None),
+        ("gamma far beyond the double range of the power", lambda: loss.focal_loss(0.3, 1e19), None),
         ("q outside [0, 1]", lambda: loss.focal_loss(1.5, 2.0), ValueError),
     ],
     "focal_entropy": [
         ("ordinary", lambda: loss.focal_entropy([0.5, 0.5], [0.3, 0.7], 2.0), None),
         ("q = 0 on the support: inf", lambda: loss.focal_entropy([0.5, 0.5], [0.0, 1.0], 2.0), None),
         ("p = 0 where q = 0", lambda: loss.focal_entropy([0.0, 1.0], [0.0, 1.0], 2.0), None),
+        ("gamma 1e19", lambda: loss.focal_entropy([0.5, 0.5], [0.3, 0.7], 1e19), None),
         ("alpha", lambda: loss.focal_entropy([0.5, 0.5, TINY], [0.3, 0.7 - TINY, TINY], 3.0,
                                              alpha=[1e-300, 1.0, 1e300]), None),
     ],
@@ -73,12 +75,20 @@ CASES = {
         ("point mass and gamma = 0", lambda: solver.minimizer([[1.0, 0.0], [0.3, 0.7]], [[2.0], [0.0]]), None),
         ("gamma at the ceiling", lambda: solver.minimizer([0.6, 0.3, 0.1], 1e150), None),
         ("gamma beyond the ceiling", lambda: solver.minimizer([0.6, 0.4], 1e200), ValueError),
+        ("alpha spanning the double range", lambda: solver.minimizer([1, 5e-324, 5e-324], 0.5,
+                                                                     alpha=[1e282, 1e-222, 1e-184]), None),
+        ("1-ulp near-tie", lambda: solver.minimizer([0.5, 0.5000000000000001], 5.0), None),
+        ("masked entries", lambda: solver.minimizer(np.ma.array([0.5, 100, 0.5], mask=[0, 1, 0]), 2.0),
+         TypeError),
     ],
     "MinimizerResult": [("built by minimizer", lambda: solver.MinimizerResult(*solver.minimizer([0.5, 0.5], 1.0)
                                                                               .__dict__.values()), None)],
     "inverse_minimizer": [
         ("ordinary", lambda: inverse.inverse_minimizer([0.6, 0.3, 0.1], 2.0), None),
         ("large gamma", lambda: inverse.inverse_minimizer([0.6, 0.3, 0.1], 1e150), None),
+        ("gamma beyond the solver's ceiling", lambda: inverse.inverse_minimizer([0.6, 0.4], 1e305), None),
+        ("alpha with a subnormal weight ratio", lambda: inverse.inverse_minimizer(
+            solver.minimizer([1, 1e-10], 2.0, alpha=[1, 1e-313]).q, 2.0, alpha=[1, 1e-313]), None),
         ("vertex", lambda: inverse.inverse_minimizer([1.0, 0.0, 0.0], 2.0), None),
         ("alpha", lambda: inverse.inverse_minimizer([0.6, 0.3, 0.1], 2.0, alpha=[1.0, 1e-300, 1e300]), None),
         ("round trip of a subnormal class", lambda: inverse.inverse_minimizer(
