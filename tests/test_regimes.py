@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from mpmath import mp
 
+from _mp import g_direct
+
 from focaltheory import minimizer
 from focaltheory.reference import minimizer_mp, threshold_mp
 from focaltheory.regimes import (
@@ -27,18 +29,17 @@ from focaltheory.regimes import (
 
 
 def _phi_direct(p, gamma):
-    p, gamma = mp.mpf(p), mp.mpf(gamma)
-    return (1 - p) ** (gamma - 1) * ((1 - p) - gamma * p * mp.log(p))
+    p = mp.mpf(p)
+    return p * g_direct(p, mp.mpf(gamma))
 
 
 def _ginv_direct(y, gamma):
     """g^-1(y) by bisection on the textbook g, at the current mp precision."""
     gamma = mp.mpf(gamma)
-    g = lambda q: (1 - q) ** (gamma - 1) * ((1 - q) / q - gamma * mp.log(q))
     lo, hi = mp.mpf(0), mp.mpf(1)
     for _ in range(mp.prec + 20):
         mid = (lo + hi) / 2
-        if g(mid) > y:
+        if g_direct(mid, gamma) > y:
             lo = mid
         else:
             hi = mid
