@@ -402,6 +402,18 @@ def _check_sigmoid_alpha(alpha):
     return a
 
 
+def _log_one_minus_pt(t, log_p, log_1mp):
+    """log(1 - p_t) = log(t (1-p) + (1-t) p): log(1-p) at t = 1, log(p) at t = 0, logaddexp between.
+
+    No branch ever meets log(0) (the labels 0 and 1 are routed around the logaddexp), so the
+    derivatives of every order stay finite.
+    """
+    hard1, hard0 = t == 1, t == 0
+    ts = torch.where(hard1 | hard0, torch.full_like(t, 0.5), t)
+    mixed = torch.logaddexp(torch.log(ts) + log_1mp, torch.log1p(-ts) + log_p)
+    return torch.where(hard1, log_1mp, torch.where(hard0, log_p, mixed))
+
+
 def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
     r"""The sigmoid focal loss of ``torchvision.ops.sigmoid_focal_loss``, from the logits.
 
@@ -515,7 +527,7 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none")
     dtype = inputs.dtype
     cdtype = _compute_dtype(dtype)
     x = inputs.to(cdtype)
-    t = targets.detach().to(cdtype)  # labels: constants (log t below has no gradient at t = 0)
+    t = targets.detach().to(cdtype)  # labels are constants: no gradient flows to them
     if not bool(((t >= 0) & (t <= 1)).all()):
         raise ValueError("targets must lie in [0, 1] (1 for the positive class, 0 for the negative)")
     log_p = _F.logsigmoid(x)
@@ -524,8 +536,7 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none")
     if gamma == 0.0:
         loss = ce
     else:
-        log_1mpt = torch.logaddexp(torch.log(t) + log_1mp, torch.log1p(-t) + log_p)
-        loss = ce * torch.exp(gamma * log_1mpt)
+        loss = ce * torch.exp(gamma * _log_one_minus_pt(t, log_p, log_1mp))
     if a is not None:
         loss = (a * t + (1.0 - a) * (1.0 - t)) * loss
     if reduction == "mean":
