@@ -506,7 +506,8 @@ def test_softmax_input_validation():
 def _torchvision_formula_np(x, t, alpha, gamma):
     """torchvision.ops.sigmoid_focal_loss's definition, written out literally in float64."""
     x, t = np.asarray(x, np.float64), np.asarray(t, np.float64)
-    p = 1.0 / (1.0 + np.exp(-x))
+    with np.errstate(over="ignore"):  # exp(-x) = inf for x < -709: p = 0, as intended
+        p = 1.0 / (1.0 + np.exp(-x))
     ce = np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))  # BCE with logits
     p_t = p * t + (1 - p) * (1 - t)
     loss = ce * (1 - p_t) ** gamma
