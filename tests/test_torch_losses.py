@@ -37,6 +37,17 @@ def _rand_logits(rng, shape, scale):
 # import hygiene: optional dependency
 # ---------------------------------------------------------------------------
 
+# run before the code of a subprocess: every import of torch fails as if it were not installed
+# (a finder, not sys.modules['torch'] = None, which other libraries' torch probes trip over)
+HIDE_TORCH = """import sys
+class _NoTorch:
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, _NoTorch())
+"""
+
+
 def _run(code):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
@@ -49,15 +60,15 @@ def test_import_focaltheory_does_not_import_torch():
 
 
 def test_without_torch_import_raises_a_clear_import_error():
-    out = _run("import sys; sys.modules['torch'] = None\nimport focaltheory.torch")
+    out = _run(HIDE_TORCH + "import focaltheory.torch")
     assert out.returncode != 0
     assert "ImportError: focaltheory.torch needs PyTorch" in out.stderr and "pip install torch" in out.stderr
-    out = _run("import sys; sys.modules['torch'] = None\nimport focaltheory; print(focaltheory.minimizer([0.5, 0.5], 2).q)")
+    out = _run(HIDE_TORCH + "import focaltheory; print(focaltheory.minimizer([0.5, 0.5], 2).q)")
     assert out.returncode == 0 and out.stdout.strip() == "[0.5 0.5]", out.stderr
 
 
 def test_without_torch_the_doctest_collection_skips_the_module():
-    code = ("import sys; sys.modules['torch'] = None\nimport pytest\n"
+    code = (HIDE_TORCH + "import pytest\n"
             "sys.exit(pytest.main(['--doctest-modules', '-q', '-rs', '-p', 'no:cacheprovider', "
             "'focaltheory/torch.py', 'tests/test_torch_losses.py', 'focaltheory/loss.py']))")
     out = _run(code)
