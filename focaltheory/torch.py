@@ -17,8 +17,10 @@ rest of focaltheory does not import it.  Import it explicitly::
   population minimizer is :func:`focaltheory.sigmoid_minimizer`.
 
 Both are plain compositions of differentiable torch operations (autograd gives
-their gradients) and are finite for finite logits of any magnitude the dtype
-can hold apart (:math:`|z| = 10^4` included).  float16 and bfloat16 inputs are
+their gradients) and give finite values and gradients for finite logits as long
+as the logit differences, and hence the loss, fit in the dtype (tested to
+:math:`|z| = 10^{36}` in float32 and :math:`10^{300}` in float64; beyond, the
+loss itself is not representable).  float16 and bfloat16 inputs are
 computed in float32 and the result is returned in the input dtype.
 
 Notes

@@ -264,6 +264,23 @@ def test_extreme_logits_are_finite_and_accurate(dtype, gamma):
         assert torch.isfinite(loss) and torch.isfinite(gz).all()
 
 
+@pytest.mark.parametrize("dtype, m", [(torch.float32, 1e36), (torch.float64, 1e300)])
+def test_logits_near_the_dtype_range_stay_finite(dtype, m):
+    """Finite as long as the logit differences and the loss (about the largest difference) fit."""
+    for g in (0.0, 2.0, 5.0):
+        z = _t([[m, -m, 0.0], [0.0, m, m]], dtype, grad=True)
+        for target in (torch.tensor([0, 0]), torch.tensor([1, 2]), torch.tensor([2, 0]),
+                       _t([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]], dtype)):
+            loss = focal_loss(z, target, gamma=g, reduction="sum")
+            (gz,) = torch.autograd.grad(loss, z)
+            assert torch.isfinite(loss) and torch.isfinite(gz).all()
+        x = _t([m, -m, m, -m, 0.0], dtype, grad=True)
+        loss = sigmoid_focal_loss(x, _t([0.0, 0.0, 1.0, 1.0, 0.5], dtype), gamma=g, reduction="sum")
+        (gx,) = torch.autograd.grad(loss, x)
+        assert torch.isfinite(loss) and torch.isfinite(gx).all()
+        assert gx[0] == pytest.approx(0.75) and gx[1] == 0 and gx[2] == 0 and gx[3] == pytest.approx(-0.25)
+
+
 def test_complement_keeps_relative_accuracy_when_q_tends_to_one():
     # q_0 = sigmoid(u), u = 40 - log(1 + e^-5): 1 - q_0 ~ 4e-18 is lost by 1 - softmax in float64
     zn = np.array([[40.0, 0.0, -5.0]])
