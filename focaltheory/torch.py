@@ -426,7 +426,8 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none")
         and the result is cast back).
     targets : torch.Tensor
         Labels of the shape of `inputs`: 1 for the positive class, 0 for the negative
-        (values in [0, 1]; any real or boolean dtype).
+        (values in [0, 1]; any real or boolean dtype).  Constants: no gradient flows to
+        them.
     alpha : float or None, optional
         Weight of the positive term, in [0, 1] (default 0.25); the negative term gets
         ``1 - alpha``.  A negative value (torchvision's ``-1``) or None disables the
