@@ -54,18 +54,10 @@ docs/torch.md for a worked training example.
 
 import math
 import numbers
-import sys
 
 try:
     import torch
 except ImportError as _exc:  # PyTorch is optional
-    if "pytest" in sys.modules:
-        # ``pytest --doctest-modules`` imports every module of the package: without PyTorch
-        # this one is skipped, as a test module using pytest.importorskip would be.
-        import pytest
-
-        pytest.skip("focaltheory.torch needs PyTorch (optional dependency), not installed",
-                    allow_module_level=True)
     raise ImportError(
         "focaltheory.torch needs PyTorch, an optional dependency of focaltheory: "
         "pip install torch (the rest of focaltheory works without it)"
