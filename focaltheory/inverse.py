@@ -3,7 +3,8 @@
 import numpy as np
 
 from ._fpstate import _fp_isolated
-from . import _dd
+from . import _dd, _xp
+from ._xp import _forms as _xpf
 from ._constants import _EXACT_GAMMA  # above it, gamma log(1 - q) is formed exactly
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _gamma, _normalize_axis
 
@@ -36,7 +37,7 @@ def _exact_gamma_log_ratio(Q, G, r, is_r, big, keep):
 
 
 @_fp_isolated
-def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
+def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=None):
     r"""The distribution P whose focal-entropy minimizer is `q` (closed form).
 
     Parameters
@@ -111,6 +112,9 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
     >>> inverse_minimizer([0.5, 0.5], 3)
     array([0.5, 0.5])
     """
+    xp = _xp._namespace(q, gamma, alpha)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.inverse_minimizer(xp, q, gamma, axis, alpha, sum_tol)
     Q = _as_real_array(q, "q")
     g = _gamma(gamma)
     ax = _normalize_axis(axis, Q.ndim)
@@ -120,8 +124,7 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=1e-6):
     _check_finite(Q, "q")
     if np.any((Q < 0) | (Q > 1)):
         raise ValueError("q must lie in [0, 1] (zeros mark classes outside the support)")
-    if not (isinstance(sum_tol, (int, float, np.floating, np.integer)) and np.isfinite(sum_tol) and sum_tol >= 0):
-        raise ValueError(f"sum_tol must be a finite nonnegative number, got {sum_tol!r}")
+    sum_tol = _xp._sum_tol(sum_tol, _xp._np_eps(q))
     dev = np.abs(Q.sum(axis=-1) - 1.0)
     if np.any(dev > sum_tol):
         raise ValueError(f"q must sum to 1 along axis={axis} (within sum_tol={sum_tol:g}); found a sum off by {dev.max():.3g}")

@@ -48,7 +48,8 @@ References
 import numpy as np
 
 from ._fpstate import _fp_isolated
-from . import _generated as _gen
+from . import _generated as _gen, _xp
+from ._xp import _forms as _xpf
 from ._constants import _MAX_GAMMA
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis, _reject_masked
 
@@ -194,6 +195,9 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
     [[ 1.  -1. ]
      [-0.5  0.5]]
     """
+    xp = _xp._namespace(z, gamma)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.loss_grad_logits(xp, z, y, gamma, axis, _labels)
     zt, yy, gam, ax, K = _prepare(z, y, gamma, axis)
     if K == 1:  # softmax is 1: zero loss, zero gradient
         return _finish(np.zeros(zt.shape[:-1])), np.moveaxis(np.zeros_like(zt), -1, ax)

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from . import _dd
+from . import _dd, _xp
+from ._xp import _forms as _xpf
 from ._fpstate import _fp_isolated
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _distribution, _gamma
 
@@ -121,6 +122,9 @@ def focal_loss(q, gamma):
     >>> float(focal_loss(1e-17, 1e19))  # (1 - 1e-17)**1e19 = exp(-100), times -log(1e-17)
     1.4561845528224337e-42
     """
+    xp = _xp._namespace(q, gamma)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.focal_loss(xp, q, gamma)
     qa = _as_real_array(q, "q")
     g = _gamma(gamma)
     _check_finite(qa, "q")
@@ -193,6 +197,9 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     >>> float(focal_entropy([0.5, 0.5], [1.0, 0.0], 2))
     inf
     """
+    xp = _xp._namespace(p, q, gamma, alpha)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.focal_entropy(xp, p, q, gamma, axis, alpha)
     P, ax = _distribution(p, "p", axis)
     Q, _ = _distribution(q, "q", axis)
     g = _gamma(gamma)

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._fpstate import _fp_isolated
-from . import _kernels as _k
+from . import _kernels as _k, _xp
+from ._xp import _forms as _xpf
 from ._generated import logit_loss as _logit_loss
 from ._validation import _as_real_array, _check_finite, _gamma, _sigmoid_alpha
 
@@ -511,6 +512,9 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
     >>> float(eta), bool(0 < om < 1e-40)
     (1.0, True)
     """
+    xp = _xp._namespace(s, gamma, alpha)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.sigmoid_posterior(xp, s, gamma, alpha, logits, return_complement)
     S = _as_real_array(s, "s")
     if logits:
         # logits -inf / +inf are the scores 0 / 1 (sigmoid_minimizer returns them for eta = 0 / 1)
