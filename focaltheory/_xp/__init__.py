@@ -154,3 +154,28 @@ def _np_eps(x):
     if dt is None or not isinstance(dt, np.dtype) or dt.kind != "f":
         return 0.0
     return float(np.finfo(dt).eps) if dt.itemsize <= 8 else float(np.finfo(np.float64).eps)
+
+
+def _result_to(xp, res, data, extra=()):
+    """A frozen NumPy result (dataclass) with its arrays moved to ``xp`` on the input's device.
+
+    Floating arrays take the result dtype of the inputs (see :class:`_Ctx`),
+    integer ones int64 and boolean ones stay boolean.  The instance is built
+    without ``__post_init__`` (which would make NumPy arrays of them again).
+    """
+    import dataclasses
+
+    c = _Ctx(xp, data, extra)
+
+    def move(a):
+        a = np.asarray(a)
+        if a.dtype.kind == "b":
+            return xp.asarray(np.array(a), device=c.device)
+        if a.dtype.kind in "iu":
+            return xp.asarray(np.array(a, dtype=np.int64), device=c.device)
+        return xp.astype(c.const(a), c.odtype)
+
+    new = object.__new__(type(res))
+    for f in dataclasses.fields(res):
+        object.__setattr__(new, f.name, move(getattr(res, f.name)))
+    return new

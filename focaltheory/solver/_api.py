@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._constants import _MAX_GAMMA
+from .. import _xp
 from .._fpstate import _fp_isolated
 from .._validation import _broadcast_gamma, _class_weights, _distribution, _gamma
 from ._scaling import _reweight
@@ -178,6 +179,10 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     >>> minimizer(P, gamma=[[1.0], [2.0], [5.0], [9.0]]).q.shape  # gamma x batch x K
     (4, 2, 3)
     """
+    xp = _xp._namespace(p, gamma, alpha)
+    if xp is not None:  # solved in NumPy on the host; the arrays go back to the input's namespace and device
+        res = minimizer(_xp._host(p), _xp._host(gamma), axis, alpha=_xp._host(alpha), maxiter=maxiter)
+        return _xp._result_to(xp, res, (p,), (gamma, alpha))
     W, ax = _distribution(p, "p", axis, normalize=False)
     # rows contiguous, so that each row's sums (and so its result) are the
     # same bits whatever the input's memory layout or class axis
