@@ -93,7 +93,7 @@ class _Ctx:
         G = self.real(g, name)
         self.check_finite(G, name)
         if bool(self.xp.any(G < 0)):
-            raise ValueError(f"{name} must be nonnegative, got {float(self.xp.min(G))!r}")
+            raise ValueError(f"{name} must be nonnegative, got {_num(self.xp.min(G))!r}")
         return G
 
     def check_finite(self, x, name):
@@ -126,6 +126,11 @@ def _to_numpy(x):
         import array_api_compat
 
         return np.asarray(array_api_compat.to_device(x, "cpu"))
+
+
+def _num(x):
+    """A 0-d foreign array as a Python float (detached: no autograd warning)."""
+    return float(np.asarray(_to_numpy(x)))
 
 
 def _host(x):

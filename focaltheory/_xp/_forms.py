@@ -11,12 +11,25 @@ relative to the largest class) without its double-double steps; every
 into a gradient from a branch that is not taken.
 """
 
+import functools
+
 import numpy as np
 
 from .._validation import _class_weights, _normalize_axis, _sigmoid_alpha
-from . import _Ctx, _foreign, _host, _np_eps, _sum_tol, _to_numpy
+from . import _Ctx, _foreign, _host, _np_eps, _num, _sum_tol, _to_numpy
 
 __all__ = []  # private module
+
+
+def _quiet(func):
+    """Run under ``np.errstate(all="ignore")``: libraries built on NumPy (array-api-strict,
+    Dask) would otherwise warn of the infinities the forms expect, which torch does not."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def _shape(x):
@@ -39,6 +52,7 @@ def _pow1m(xp, q, g):
     return xp.where(hi, ph, pl)
 
 
+@_quiet
 def focal_loss(xp, q, gamma):
     c = _Ctx(xp, (q,), (gamma,))
     Q = c.real(q, "q")
@@ -63,7 +77,7 @@ def _distribution(c, x, name, axis):
         raise ValueError(f"{name} has an empty class axis (axis={axis})")
     c.check_finite(A, name)
     if bool(xp.any(A < 0)):
-        raise ValueError(f"{name} must be nonnegative, found {float(xp.min(A))!r}")
+        raise ValueError(f"{name} must be nonnegative, found {_num(xp.min(A))!r}")
     total = xp.sum(A, axis=-1, keepdims=True)
     if bool(xp.any(total <= 0)):
         where = np.argwhere(np.asarray(_to_numpy(total[..., 0] <= 0)))
@@ -93,6 +107,7 @@ def _gamma_batch(G, batch, name="gamma"):
         ) from None
 
 
+@_quiet
 def focal_entropy(xp, p, q, gamma, axis, alpha):
     c = _Ctx(xp, (p, q), (gamma, alpha))
     P, ax = _distribution(c, p, "p", axis)
@@ -117,6 +132,7 @@ def focal_entropy(xp, p, q, gamma, axis, alpha):
     return c.out(xp.broadcast_to(out, batch))
 
 
+@_quiet
 def inverse_minimizer(xp, q, gamma, axis, alpha, sum_tol):
     c = _Ctx(xp, (q,), (gamma, alpha))
     Q = c.real(q, "q")
@@ -136,7 +152,7 @@ def inverse_minimizer(xp, q, gamma, axis, alpha, sum_tol):
     dev = xp.abs(xp.sum(Q, axis=-1) - 1.0)
     if bool(xp.any(dev > tol)):
         raise ValueError(f"q must sum to 1 along axis={axis} (within sum_tol={tol:g}); "
-                         f"found a sum off by {float(xp.max(dev)):.3g}")
+                         f"found a sum off by {_num(xp.max(dev)):.3g}")
     K = Q.shape[-1]
     nd = Q.ndim
     ax_out = ax - nd
@@ -222,6 +238,7 @@ def _posterior_core(xp, z, e, G, c, cinv, exact_logit):
     return xp.where(low, num, den), xp.where(low, den, num)
 
 
+@_quiet
 def sigmoid_posterior(xp, s, gamma, alpha, logits, return_complement):
     c = _Ctx(xp, (s,), (gamma, alpha))
     S = c.real(s, "s")
@@ -302,6 +319,7 @@ def _logit_dloss(xp, u, G):
     return -(G * K + 1.0) * xp.exp(-(G + 1.0) * sp)
 
 
+@_quiet
 def loss_grad_logits(xp, z, y, gamma, axis, labels):
     """focal_loss_grad_logits in ``xp``; ``labels`` is the NumPy label validator of focaltheory.logits."""
     c = _Ctx(xp, (z,), (gamma,))
