@@ -270,6 +270,9 @@ def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     >>> print(focal_loss_hvp_logits([3.0, -2.0], 1, 0.5, [1.0, 1.0]))
     [0. 0.]
     """
+    xp = _xp._namespace(z, gamma, v)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.hvp_logits(xp, z, y, gamma, v, axis, _labels, _MAX_GAMMA_HVP)
     zt, yy, gam, ax, K = _prepare(z, y, gamma, axis)
     if gam.size and float(gam.max()) > _MAX_GAMMA_HVP:
         raise ValueError(f"gamma must be at most {_MAX_GAMMA_HVP:g} for the Hessian-vector product "

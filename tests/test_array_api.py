@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 import focaltheory as ft
-from focaltheory.logits import focal_loss_grad_logits
+from focaltheory.logits import focal_loss_grad_logits, focal_loss_hvp_logits
 from focaltheory.sigmoid import sigmoid_posterior, sigmoid_posterior_from_logits
 
 xps = pytest.importorskip("array_api_strict", reason="array-api-strict (test extra) is needed for these tests")
@@ -161,6 +161,13 @@ def test_focal_loss_grad_logits(lib):
     lib.check(grad, grad0, z)
 
 
+def test_focal_loss_hvp_logits(lib):
+    z, v = lib(ZL), lib(RNG.normal(0, 1, ZL.shape))
+    lib.check(focal_loss_hvp_logits(z, YL, 2.0, v), focal_loss_hvp_logits(lib.back(z), YL, 2.0, lib.back(v)), z)
+    ref = focal_loss_hvp_logits(lib.back(z).T, YL, 0.5, lib.back(v).T, axis=0)
+    lib.check(focal_loss_hvp_logits(lib(ZL.T), YL, 0.5, lib(lib.back(v).T), axis=0), ref, z)
+
+
 def test_minimizer(lib):
     p = lib(Q)
     res = ft.minimizer(p, 2.0)
@@ -240,6 +247,15 @@ def test_grad_logits_is_the_autograd_gradient_of_the_loss():
         np.testing.assert_allclose(auto.numpy(), grad.detach().numpy(), rtol=1e-12, atol=1e-15)
     # the gradient itself is differentiable (Hessian-vector products by autograd)
     assert torch.autograd.gradcheck(lambda z: focal_loss_grad_logits(z, YL[:5], 2.0)[1], (_t64(ZL[:5]),))
+
+
+def test_hvp_is_the_autograd_hessian_vector_product():
+    torch = _torch()
+    z, v = _t64(ZL), _t64(RNG.normal(0, 1, ZL.shape), grad=False)
+    for g in (0.0, 2.0, 5.0):
+        _, hv = torch.autograd.functional.hvp(lambda z: focal_loss_grad_logits(z, YL, g)[0].sum(), z, v)
+        np.testing.assert_allclose(focal_loss_hvp_logits(z, YL, g, v).detach().numpy(), hv.numpy(),
+                                   rtol=1e-11, atol=1e-14)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
@@ -329,6 +345,9 @@ BAD = [
     ("logits-inf", lambda c: focal_loss_grad_logits(c([[0.0, np.inf]]), [0], 1.0)),
     ("logits-label", lambda c: focal_loss_grad_logits(c([[0.0, 1.0]]), [2], 1.0)),
     ("logits-gamma", lambda c: focal_loss_grad_logits(c([[0.0, 1.0]] * 2), [0, 1], c([1.0, 2.0, 3.0]))),
+    ("hvp-gamma", lambda c: focal_loss_hvp_logits(c([[0.0, 1.0]]), [0], c([1e151]), c([[1.0, 0.0]]))),
+    ("hvp-shape", lambda c: focal_loss_hvp_logits(c([[0.0, 1.0]]), [0], 1.0, c([1.0, 0.0, 2.0]))),
+    ("hvp-v-nan", lambda c: focal_loss_hvp_logits(c([[0.0, 1.0]]), [0], 1.0, c([[np.nan, 0.0]]))),
     ("minimizer-negative", lambda c: ft.minimizer(c([0.5, -0.5]), 1.0)),
 ]
 

@@ -319,10 +319,20 @@ def _logit_dloss(xp, u, G):
     return -(G * K + 1.0) * xp.exp(-(G + 1.0) * sp)
 
 
-@_quiet
-def loss_grad_logits(xp, z, y, gamma, axis, labels):
-    """focal_loss_grad_logits in ``xp``; ``labels`` is the NumPy label validator of focaltheory.logits."""
-    c = _Ctx(xp, (z,), (gamma,))
+def _logit_d2loss(xp, u, G):
+    """Lambda''(u) = exp(-softplus(-u) - (gamma + 1) softplus(u)) (gamma**2 K + 2 gamma + 1 - gamma softplus(-u))."""
+    sp, sm = _softplus_pair(xp, u)
+    far = u > 20
+    uf = xp.where(far, u, 21.0)
+    en = xp.exp(-uf)
+    series = 1.0 + en * (-0.5 + en * (1.0 / 3.0 - en * 0.25))
+    K = xp.where(far, series, xp.exp(xp.where(far, 0.0, u)) * xp.where(far, 1.0, sm))
+    return xp.exp(-sm - (G + 1.0) * sp) * ((G * G) * K + 2.0 * G + 1.0 - G * sm)
+
+
+def _logits_prepare(c, z, y, gamma, axis, labels):
+    """As focaltheory.logits._prepare: (z with the class axis last, labels, gamma, axis, K)."""
+    xp = c.xp
     zz = c.real(z, "z")
     c.check_finite(zz, "z")
     ax = _normalize_axis(axis, zz.ndim)
@@ -339,11 +349,13 @@ def loss_grad_logits(xp, z, y, gamma, axis, labels):
         gshape = None
     if gshape != tuple(batch):
         raise ValueError(f"gamma with shape {_shape(G)} does not broadcast to the batch shape {tuple(batch)}")
-    G = xp.broadcast_to(G, batch)
-    if K == 1:
-        zero = zt * 0.0
-        return c.out(xp.sum(zero, axis=-1)), c.out(xp.moveaxis(zero, -1, ax))
     Y = xp.asarray(np.array(yy, dtype=np.int64), device=c.device)
+    return zt, Y, xp.broadcast_to(G, batch), ax, K
+
+
+def _margin(c, zt, Y, K):
+    """(u, tau, onehot): the margin z_y - logsumexp_{j != y} z_j and the softmax of the others."""
+    xp = c.xp
     onehot = xp.arange(K, device=c.device) == xp.expand_dims(Y, axis=-1)
     zy = xp.sum(xp.where(onehot, zt, 0.0), axis=-1)
     zo = xp.where(onehot, -xp.inf, zt)
@@ -351,10 +363,54 @@ def loss_grad_logits(xp, z, y, gamma, axis, labels):
     ex = xp.exp(zo - m)
     S = xp.sum(ex, axis=-1, keepdims=True)
     tau = ex / S
-    realmax = float(np.finfo(np.float64).max) if c.cdtype == xp.float64 else float(np.finfo(np.float32).max)
+    realmax = float(xp.finfo(c.cdtype).max)
     u = xp.clip((zy - m[..., 0]) - xp.log(S[..., 0]), -realmax, realmax)
-    loss = _logit_loss(xp, u, G)
+    return u, tau, onehot
+
+
+@_quiet
+def loss_grad_logits(xp, z, y, gamma, axis, labels):
+    """focal_loss_grad_logits in ``xp``; ``labels`` is the NumPy label validator of focaltheory.logits."""
+    c = _Ctx(xp, (z,), (gamma,))
+    zt, Y, G, ax, K = _logits_prepare(c, z, y, gamma, axis, labels)
+    if K == 1:  # softmax is 1: zero loss, zero gradient
+        zero = zt * 0.0
+        return c.out(xp.sum(zero, axis=-1)), c.out(xp.moveaxis(zero, -1, ax))
+    u, tau, onehot = _margin(c, zt, Y, K)
     d1 = _logit_dloss(xp, u, G)
     grad = xp.expand_dims(d1, axis=-1) * (xp.astype(onehot, c.cdtype) - tau)
-    return c.out(loss), c.out(xp.moveaxis(grad, -1, ax))
+    return c.out(_logit_loss(xp, u, G)), c.out(xp.moveaxis(grad, -1, ax))
 
+
+@_quiet
+def hvp_logits(xp, z, y, gamma, v, axis, labels, max_gamma):
+    """focal_loss_hvp_logits in ``xp`` (``max_gamma``: the NumPy function's ceiling)."""
+    c = _Ctx(xp, (z, v), (gamma,))
+    zt, Y, G, ax, K = _logits_prepare(c, z, y, gamma, axis, labels)
+    if int(np.prod(_shape(G))) > 0:
+        gmax = _num(xp.max(G))
+        if gmax > max_gamma:
+            raise ValueError(f"gamma must be at most {max_gamma:g} for the Hessian-vector product "
+                             f"(its second derivative squares gamma), got {gmax!r}")
+    vv = c.real(v, "v")
+    c.check_finite(vv, "v")
+    zshape = _shape(xp.moveaxis(zt, -1, ax))
+    if _shape(vv) != zshape:
+        raise ValueError(f"v with shape {_shape(vv)} must have the shape of z, {zshape}")
+    vt = xp.moveaxis(vv, ax, -1)
+    if K == 1:
+        return c.out(xp.moveaxis(zt * 0.0 + vt * 0.0, -1, ax))
+    u, tau, onehot = _margin(c, zt, Y, K)
+    d1 = xp.expand_dims(_logit_dloss(xp, u, G), axis=-1)
+    d2 = xp.expand_dims(_logit_d2loss(xp, u, G), axis=-1)
+    # v_i - tau.v relative to v_k, k the largest tau (see focaltheory.logits); rows with
+    # |v| >= 2**1023 halved first
+    big = xp.max(xp.abs(vt), axis=-1, keepdims=True) >= 2.0**1023
+    vs = xp.where(big, 0.5 * vt, vt)
+    is_k = xp.arange(K, device=c.device) == xp.expand_dims(xp.argmax(tau, axis=-1), axis=-1)
+    w = vs - xp.sum(xp.where(is_k, vs, 0.0), axis=-1, keepdims=True)
+    cc = w - xp.sum(tau * w, axis=-1, keepdims=True)
+    cy = xp.sum(xp.where(onehot, cc, 0.0), axis=-1, keepdims=True)
+    hv = (d2 * cy) * (xp.astype(onehot, c.cdtype) - tau) - d1 * (tau * cc)
+    hv = xp.where(big, 2.0 * hv, hv)
+    return c.out(xp.moveaxis(hv, -1, ax))
