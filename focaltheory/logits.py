@@ -139,7 +139,7 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
 
     Parameters
     ----------
-    z : array_like
+    z : array_like or array-API array
         Finite real logits; the class axis is ``axis``.
         A masked array with masked entries (in any argument) raises TypeError.
     y : array_like of int
@@ -175,6 +175,14 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
     the gradient is :math:`\operatorname{softmax}(z) - e_y`.  Generated from sympy
     (see :mod:`focaltheory.symbolic`).  Lin et al., ICCV 2017; Shah, Cardone and Dytso,
     AISTATS 2026 (arXiv:2603.02533).
+
+    Arrays of other libraries (torch, CuPy, JAX, array-api-strict, through array-api-compat)
+    are computed in that library, on their device, in float64 where it has it (float32
+    otherwise), and returned in their floating dtype; labels may be NumPy or of that library.
+    The same stable forms are used (float64 results within ~100 eps of the NumPy ones at
+    gamma <= 10: the exp of gamma softplus(u) multiplies the libraries' ulp differences),
+    so torch autograd differentiates the loss (its gradient is ``grad``) and the gradient
+    (its Jacobian-vector products are :func:`focal_loss_hvp_logits`).
 
     Examples
     --------
@@ -256,6 +264,8 @@ def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     :math:`\tau_k (1 - \tau_k)` to about 1e-14, and a constant ``v`` gives exactly 0.
     The closed form is proved against sympy's direct Hessian by
     :func:`focaltheory.symbolic.verify_softmax_closed_form`.
+    Array-API input (``z``, ``v``) is computed in its own library, as in
+    :func:`focal_loss_grad_logits`.
 
     Examples
     --------

@@ -445,7 +445,7 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
 
     Parameters
     ----------
-    s : array_like
+    s : array_like or array-API array
         Scores in [0, 1], any shape (e.g. detector outputs, one column per
         class).  0 maps to 0 and 1 to 1.  With ``logits=True``, logits (-inf
         maps to 0 and +inf to 1).
@@ -494,6 +494,13 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
     values is 1, so the posterior is exactly 1 - alpha: 0.75 at alpha = 0.25,
     for every gamma.  The map is increasing in s, so it preserves rankings
     (AUC) exactly up to ties created by rounding.
+
+    Arrays of other libraries (torch, CuPy, JAX, array-api-strict, through
+    array-api-compat) are computed in that library, on their device, in
+    float64 where it has it (float32 otherwise), and returned in their
+    floating dtype: torch autograd differentiates the result.  The same forms are used there (float64
+    results within a few ulp of the NumPy ones; float32, float16 and
+    bfloat16 results are the float64 values rounded once).
 
     References
     ----------
@@ -560,7 +567,8 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
 def sigmoid_posterior_from_logits(z, gamma=2.0, alpha=0.25, *, return_complement=False):
     """:func:`sigmoid_posterior` for logits ``z`` (``s = sigmoid(z)``).
 
-    Equivalent to ``sigmoid_posterior(z, gamma, alpha, logits=True)``.
+    Equivalent to ``sigmoid_posterior(z, gamma, alpha, logits=True)``,
+    for array-API arrays too.
 
     Examples
     --------

@@ -308,6 +308,19 @@ def test_sum_tol_is_the_callers():
         ft.inverse_minimizer([0.5, 0.5], 1.0, sum_tol=float("nan"))
 
 
+def test_reference_inverse_takes_a_sum_tol():
+    from focaltheory.reference import inverse_minimizer_mp
+
+    with pytest.raises(ValueError, match="q must sum to 1"):
+        inverse_minimizer_mp(["0.5", "0.5001"], 2)
+    P = inverse_minimizer_mp(["0.5", "0.5001"], 2, sum_tol="1e-3")
+    # within the tolerance q is taken as given: P normalized, the larger class the larger weight
+    assert abs(sum(P) - 1) < 1e-40 and P[1] > P[0]
+    np.testing.assert_allclose([float(x) for x in P], ft.inverse_minimizer([0.5, 0.5001], 2, sum_tol=1e-3), rtol=1e-14)
+    with pytest.raises(ValueError, match="sum_tol must be a finite nonnegative number"):
+        inverse_minimizer_mp(["0.5", "0.5"], 2, sum_tol=-1)
+
+
 def test_sum_message_names_the_axis_as_given():
     q = np.array([[0.5, 0.6], [0.5, 0.4]])
     for x in (q, xps.asarray(q)):

@@ -82,10 +82,17 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
 
     Parameters
     ----------
-    p : array_like
+    p : array_like or array-API array
         Nonnegative weights; normalized along `axis` (as `scipy.stats.entropy`
         does).  Any leading (batch) shape.  Integer and float32 input is
-        accepted and computed in float64.
+        accepted and computed in float64.  Arrays of other libraries (torch,
+        CuPy, JAX, array-api-strict, through array-api-compat) are copied to
+        the host and solved in NumPy; the result's arrays are returned in
+        that library, on the input's device, ``q``, ``log_lam``, ``value`` and
+        ``residual`` in the input's floating dtype (float64 for integer
+        input, float32 without float64), ``iterations`` as int64 and
+        ``converged`` as bool.  They are not differentiable (torch tensors
+        come back detached).
     gamma : float or array_like
         Focusing parameter, >= 0 and at most 1e150.  An array broadcasts
         against the batch shape (the shape of `p` without `axis`), so one
