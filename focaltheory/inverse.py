@@ -101,7 +101,7 @@ def inverse_minimizer(q, gamma, axis=-1, *, alpha=None, sum_tol=None):
     float64 where it has it (float32 otherwise), and returned in their
     floating dtype: torch autograd differentiates the result.  The same form is used there, without the
     double-double step above gamma = 300: each entry of P is within about
-    (3 + gamma |L|) eps of the NumPy result, L the log of the ratio of
+    :math:`(3 + \gamma |L|)\,\varepsilon` of the NumPy result, L the log of the ratio of
     complements above (measured on random q: 1.4e-14 at gamma = 300, 5e-14
     at 1000, 2e-13 at 5000); float32, float16 and bfloat16 results are the
     float64 values rounded once (within 0.5 eps of the dtype, measured).

@@ -113,7 +113,7 @@ def focal_loss(q, gamma):
     float64 where it has it (float32 otherwise), and returned in their
     floating dtype: torch autograd differentiates the result.  There the power is the power of the exact
     complement (q >= 1/2) or exp(gamma log1p(-q)) (q < 1/2), with no
-    double-double step: relative error about (2 + |log l|) eps in float64,
+    double-double step: relative error about :math:`(2 + |\log l|)\,\varepsilon` in float64,
     whatever gamma (1e-13 measured at gamma = 1000 and beyond, near the
     bottom of the range); float32, float16 and bfloat16 results are those
     float64 values rounded once (within 0.5 eps of the dtype, measured).
