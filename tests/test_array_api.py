@@ -238,6 +238,18 @@ def test_gradcheck_sigmoid_posterior():
     assert torch.autograd.gradcheck(lambda z: sigmoid_posterior_from_logits(z, 2.0, None), (z,))
 
 
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 1.0, 2.0])
+def test_focal_loss_gradient_at_one(gamma):
+    # l'(1) = 0 for gamma > 0 (the limit of gamma (1-q)**(gamma-1) log q - (1-q)**gamma / q), -1 at gamma = 0
+    torch = _torch()
+    q = _t64([1.0, 1.0 - 2.0**-40])
+    (g,) = torch.autograd.grad(ft.focal_loss(q, gamma).sum(), q)
+    exact = [-1.0 if gamma == 0 else 0.0, -1.0 if gamma == 0 else -(2.0**-40) ** gamma * (1 + gamma)]
+    np.testing.assert_allclose(g.numpy(), exact, rtol=1e-9, atol=0)
+    (g,) = torch.autograd.grad(ft.focal_entropy(q[:1], q[:1], gamma), q)
+    assert torch.isfinite(g).all()
+
+
 def test_grad_logits_is_the_autograd_gradient_of_the_loss():
     torch = _torch()
     z = _t64(ZL)

@@ -15,9 +15,29 @@ promoted dtype of the array arguments; float64, or float32 without it, for
 integer and boolean input).  Validation raises the same errors, with the
 same messages, as the NumPy path; it needs concrete values (not traced ones,
 as under ``jax.jit``).
+
+Accuracy, measured against the NumPy float64 functions on the same input
+values (torch CPU; tests/test_array_api.py):
+
+* float64: focal_loss, focal_entropy, sigmoid_posterior within a few eps
+  (gamma <= 10); focal_loss ~1e-13 near the bottom of the range at gamma >=
+  1000 (the power is exp(gamma log1p(-q)), no double-double step);
+  inverse_minimizer ~(3 + gamma |L|) eps, 1.4e-14 at gamma = 300, 5e-14 at
+  1000, 2e-13 at 5000 (the NumPy path: a few ulp there);
+  focal_loss_grad_logits ~70 eps at gamma = 10 (exp(-gamma softplus(u))
+  multiplies the libraries' 1-ulp differences in exp and log by gamma
+  softplus(u)).
+* float32, float16, bfloat16: computed in float64 and rounded once: within
+  0.5 eps of the dtype wherever the result is in its normal range.
+* Without float64 (e.g. torch on MPS) everything runs in float32, with the
+  float64 statements above holding for float32's eps.
+
+``minimizer`` is not a closed form: its input is copied to the host, solved
+in NumPy and its result's arrays moved back (not differentiable).
 """
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -62,11 +82,13 @@ class _Ctx:
         self.xp = xp
         first = next(a for a in (*data, *extra) if _foreign(a))
         self.device = array_api_compat.device(first)
-        try:
-            xp.asarray(0.0, dtype=xp.float64, device=self.device)
-            self.cdtype = xp.float64
-        except Exception:  # no float64 on this device (or library configuration)
-            self.cdtype = xp.float32
+        try:  # (JAX without x64 warns and gives float32)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                has64 = xp.asarray(0.0, dtype=xp.float64, device=self.device).dtype == xp.float64
+        except Exception:  # no float64 on this device (torch on MPS)
+            has64 = False
+        self.cdtype = xp.float64 if has64 else xp.float32
         floats = [a.dtype for a in (*data, *extra) if _foreign(a) and xp.isdtype(a.dtype, "real floating")]
         self.odtype = xp.result_type(*floats) if floats else self.cdtype
 

@@ -52,6 +52,14 @@ def _pow1m(xp, q, g):
     return xp.where(hi, ph, pl)
 
 
+def _loss(xp, q, g):
+    """l(q) = -(1 - q)**g log q; at q = 1 an exact 0 for g > 0, whose gradient is then the
+    limit 0 (the power's own, g 0**(g - 1) times log 1, would be inf * 0 for g < 1)."""
+    one = (q == 1) & (g > 0)
+    qs = xp.where(one, 0.5, q)
+    return xp.where(one, 0.0, -_pow1m(xp, qs, g) * xp.log(qs))
+
+
 @_quiet
 def focal_loss(xp, q, gamma):
     c = _Ctx(xp, (q,), (gamma,))
@@ -64,7 +72,7 @@ def focal_loss(xp, q, gamma):
         np.broadcast_shapes(_shape(Q), _shape(G))
     except ValueError:
         raise ValueError(f"gamma with shape {_shape(G)} is not broadcastable against q with shape {_shape(Q)}") from None
-    return c.out(-_pow1m(xp, Q, G) * xp.log(Q))
+    return c.out(_loss(xp, Q, G))
 
 
 def _distribution(c, x, name, axis):
@@ -124,11 +132,11 @@ def focal_entropy(xp, p, q, gamma, axis, alpha):
         A = _weights(c, alpha, _shape(xp.moveaxis(P, -1, ax)), ax)
         keep = keep & (A > 0)  # a class of weight 0 does not count, whatever Q puts there
     Qs = xp.where(keep, Q, 1.0)  # 0 * log 0 = 0 where P has no mass
-    terms = P * _pow1m(xp, Qs, xp.expand_dims(G, axis=-1)) * xp.log(Qs)
+    terms = P * _loss(xp, Qs, xp.expand_dims(G, axis=-1))
     if A is not None:
         terms = terms * A
     terms = xp.where(keep, terms, 0.0)
-    out = -xp.sum(terms, axis=-1)
+    out = xp.sum(terms, axis=-1)
     return c.out(xp.broadcast_to(out, batch))
 
 
