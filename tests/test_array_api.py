@@ -287,6 +287,29 @@ def test_low_precision_gradients(dtype):
         np.testing.assert_allclose(g.double().numpy(), g64.numpy(), rtol=eps, atol=eps * float(g64.abs().max()))
 
 
+def test_without_float64_the_forms_run_in_float32(monkeypatch):
+    # as on a device without float64 (torch on MPS): float32 throughout, within a few eps of float32
+    import focaltheory._xp as fxp
+
+    torch = _torch()
+    monkeypatch.setattr(fxp, "_has_float64", lambda xp, device: False)
+    eps = torch.finfo(torch.float32).eps
+    q = torch.tensor(Q[2:], dtype=torch.float32)
+    qn = q.double().numpy()
+    cases = [
+        (ft.focal_loss(q, 2.0), ft.focal_loss(qn, 2.0), 8),
+        (ft.focal_entropy(q, q, 2.0), ft.focal_entropy(qn, qn, 2.0), 8),
+        (ft.inverse_minimizer(q, 2.0), ft.inverse_minimizer(qn, 2.0, sum_tol=1e-5), 16),
+        (sigmoid_posterior(q, 2.0), sigmoid_posterior(qn, 2.0), 16),
+        (focal_loss_grad_logits(torch.tensor(ZL, dtype=torch.float32), YL, 2.0)[1],
+         focal_loss_grad_logits(np.float32(ZL).astype(np.float64), YL, 2.0)[1], 64),
+    ]
+    for got, ref, k in cases:
+        assert got.dtype == torch.float32
+        f = np.isfinite(ref)
+        np.testing.assert_allclose(got.double().numpy()[f], ref[f], rtol=k * eps, atol=1e-30)
+
+
 # ---------------------------------------------------------------------------
 # sums of low-precision probabilities
 # ---------------------------------------------------------------------------
@@ -378,11 +401,12 @@ BAD = [
 
 
 @pytest.mark.parametrize("call", [b for _, b in BAD], ids=[a for a, _ in BAD])
-@pytest.mark.parametrize("libname", ["strict", "torch"])
+@pytest.mark.parametrize("libname", ["strict", "torch", "torch-grad"])
 def test_errors_are_the_numpy_errors(call, libname):
-    if libname == "torch":
+    if libname.startswith("torch"):
         torch = _torch()
-        make = lambda a: torch.tensor(np.asarray(a, dtype=np.float64))  # noqa: E731
+        grad = libname == "torch-grad"
+        make = lambda a: torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=grad)  # noqa: E731
     else:
         make = lambda a: xps.asarray(np.asarray(a, dtype=np.float64))  # noqa: E731
     with pytest.raises((ValueError, TypeError)) as expected:

@@ -29,8 +29,10 @@ values (torch CPU; tests/test_array_api.py):
   softplus(u)).
 * float32, float16, bfloat16: computed in float64 and rounded once: within
   0.5 eps of the dtype wherever the result is in its normal range.
-* Without float64 (e.g. torch on MPS) everything runs in float32, with the
-  float64 statements above holding for float32's eps.
+* Without float64 (e.g. torch on MPS) everything runs in float32, in the
+  same multiples of float32's eps (measured at gamma = 10: focal_loss 5,
+  focal_entropy 2, inverse_minimizer 22, sigmoid_posterior 10, the logit
+  loss 73 and its gradient 85 eps; at gamma = 2: 1.4, 1.9, 4.6, 3.7, 23, 35).
 
 ``minimizer`` is not a closed form: its input is copied to the host, solved
 in NumPy and its result's arrays moved back (not differentiable).
@@ -73,6 +75,16 @@ def _namespace(*args):
     return array_api_compat.array_namespace(*foreign)
 
 
+def _has_float64(xp, device):
+    """Whether ``xp`` computes in float64 on ``device`` (JAX without x64 warns and gives float32)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return xp.asarray(0.0, dtype=xp.float64, device=device).dtype == xp.float64
+    except Exception:  # no float64 on this device (torch on MPS)
+        return False
+
+
 class _Ctx:
     """The namespace, device, computation dtype and result dtype of one call."""
 
@@ -82,13 +94,7 @@ class _Ctx:
         self.xp = xp
         first = next(a for a in (*data, *extra) if _foreign(a))
         self.device = array_api_compat.device(first)
-        try:  # (JAX without x64 warns and gives float32)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                has64 = xp.asarray(0.0, dtype=xp.float64, device=self.device).dtype == xp.float64
-        except Exception:  # no float64 on this device (torch on MPS)
-            has64 = False
-        self.cdtype = xp.float64 if has64 else xp.float32
+        self.cdtype = xp.float64 if _has_float64(xp, self.device) else xp.float32
         floats = [a.dtype for a in (*data, *extra) if _foreign(a) and xp.isdtype(a.dtype, "real floating")]
         self.odtype = xp.result_type(*floats) if floats else self.cdtype
 
