@@ -250,6 +250,15 @@ def test_focal_loss_gradient_at_one(gamma):
     assert torch.isfinite(g).all()
 
 
+def test_gradcheck_with_respect_to_alpha():
+    torch = _torch()
+    p, q = _t64(Q[2:6], grad=False), _t64(Q[6:10], grad=False)
+    assert torch.autograd.gradcheck(lambda a: ft.focal_entropy(p, q, 2.0, alpha=a), (_t64(ALPHA),))
+    assert torch.autograd.gradcheck(lambda a: ft.inverse_minimizer(q, 2.0, alpha=a), (_t64(ALPHA),))
+    s = _t64(RNG.uniform(0.05, 0.95, (5, K)), grad=False)
+    assert torch.autograd.gradcheck(lambda a: sigmoid_posterior(s, 2.0, a), (_t64([0.1, 0.25, 0.5, 0.8]),))
+
+
 def test_grad_logits_is_the_autograd_gradient_of_the_loss():
     torch = _torch()
     z = _t64(ZL)
