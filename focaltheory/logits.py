@@ -48,7 +48,8 @@ References
 import numpy as np
 
 from ._fpstate import _fp_isolated
-from . import _generated as _gen
+from . import _generated as _gen, _xp
+from ._xp import _forms as _xpf
 from ._constants import _MAX_GAMMA
 from ._validation import _as_real_array, _check_finite, _gamma, _normalize_axis, _reject_masked
 
@@ -138,7 +139,7 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
 
     Parameters
     ----------
-    z : array_like
+    z : array_like or array-API array
         Finite real logits; the class axis is ``axis``.
         A masked array with masked entries (in any argument) raises TypeError.
     y : array_like of int
@@ -175,6 +176,14 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
     (see :mod:`focaltheory.symbolic`).  Lin et al., ICCV 2017; Shah, Cardone and Dytso,
     AISTATS 2026 (arXiv:2603.02533).
 
+    Arrays of other libraries (torch, CuPy, JAX, array-api-strict, through array-api-compat)
+    are computed in that library, on their device, in float64 where it has it (float32
+    otherwise), and returned in their floating dtype; labels may be NumPy or of that library.
+    The same stable forms are used (float64 results within ~100 eps of the NumPy ones at
+    gamma <= 10: the exp of gamma softplus(u) multiplies the libraries' ulp differences),
+    so torch autograd differentiates the loss (its gradient is ``grad``) and the gradient
+    (its Jacobian-vector products are :func:`focal_loss_hvp_logits`).
+
     Examples
     --------
     >>> import numpy as np
@@ -194,6 +203,9 @@ def focal_loss_grad_logits(z, y, gamma, axis=-1):
     [[ 1.  -1. ]
      [-0.5  0.5]]
     """
+    xp = _xp._namespace(z, gamma)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.loss_grad_logits(xp, z, y, gamma, axis, _labels)
     zt, yy, gam, ax, K = _prepare(z, y, gamma, axis)
     if K == 1:  # softmax is 1: zero loss, zero gradient
         return _finish(np.zeros(zt.shape[:-1])), np.moveaxis(np.zeros_like(zt), -1, ax)
@@ -252,6 +264,8 @@ def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     :math:`\tau_k (1 - \tau_k)` to about 1e-14, and a constant ``v`` gives exactly 0.
     The closed form is proved against sympy's direct Hessian by
     :func:`focaltheory.symbolic.verify_softmax_closed_form`.
+    Array-API input (``z``, ``v``) is computed in its own library, as in
+    :func:`focal_loss_grad_logits`.
 
     Examples
     --------
@@ -266,6 +280,9 @@ def focal_loss_hvp_logits(z, y, gamma, v, axis=-1):
     >>> print(focal_loss_hvp_logits([3.0, -2.0], 1, 0.5, [1.0, 1.0]))
     [0. 0.]
     """
+    xp = _xp._namespace(z, gamma, v)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.hvp_logits(xp, z, y, gamma, v, axis, _labels, _MAX_GAMMA_HVP)
     zt, yy, gam, ax, K = _prepare(z, y, gamma, axis)
     if gam.size and float(gam.max()) > _MAX_GAMMA_HVP:
         raise ValueError(f"gamma must be at most {_MAX_GAMMA_HVP:g} for the Hessian-vector product "

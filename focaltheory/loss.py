@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from . import _dd
+from . import _dd, _xp
+from ._xp import _forms as _xpf
 from ._fpstate import _fp_isolated
 from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _distribution, _gamma
 
@@ -82,7 +83,7 @@ def focal_loss(q, gamma):
 
     Parameters
     ----------
-    q : array_like
+    q : array_like or array-API array
         Probabilities in [0, 1] assigned to the observed class.
         A masked array with masked entries raises TypeError (pass
         ``x.filled(value)``).
@@ -107,6 +108,16 @@ def focal_loss(q, gamma):
     upper limit), and exactly 0 where the true value is below the double
     range (e.g. ``focal_loss(0.3, 1e19)``).
 
+    Arrays of other libraries (torch, CuPy, JAX, array-api-strict, through
+    array-api-compat) are computed in that library, on their device, in
+    float64 where it has it (float32 otherwise), and returned in their
+    floating dtype: torch autograd differentiates the result.  There the power is the power of the exact
+    complement (q >= 1/2) or exp(gamma log1p(-q)) (q < 1/2), with no
+    double-double step: relative error about :math:`(2 + |\log l|)\,\varepsilon` in float64,
+    whatever gamma (1e-13 measured at gamma = 1000 and beyond, near the
+    bottom of the range); float32, float16 and bfloat16 results are those
+    float64 values rounded once (within 0.5 eps of the dtype, measured).
+
     References
     ----------
     .. [1] T.-Y. Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
@@ -121,6 +132,9 @@ def focal_loss(q, gamma):
     >>> float(focal_loss(1e-17, 1e19))  # (1 - 1e-17)**1e19 = exp(-100), times -log(1e-17)
     1.4561845528224337e-42
     """
+    xp = _xp._namespace(q, gamma)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.focal_loss(xp, q, gamma)
     qa = _as_real_array(q, "q")
     g = _gamma(gamma)
     _check_finite(qa, "q")
@@ -142,7 +156,7 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
 
     Parameters
     ----------
-    p : array_like
+    p : array_like or array-API array
         The data distribution: nonnegative weights, normalized along `axis`.
         Wider floats (longdouble) are converted to float64; a nonzero weight
         below its range (e.g. 1e-4000), which would leave the support, raises
@@ -176,6 +190,12 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     Every finite gamma is accepted: the terms are those of :func:`focal_loss`
     (a few ulp, 0 where they fall below the double range).
 
+    Arrays of other libraries (torch, CuPy, JAX, array-api-strict, through
+    array-api-compat) are computed in that library, on their device, in
+    float64 where it has it (float32 otherwise), and returned in their
+    floating dtype: torch autograd differentiates the result.  The terms are then those of
+    :func:`focal_loss` on such arrays.
+
     References
     ----------
     .. [1] J. Shah, M. Cardone, A. Dytso, "Functional Properties of the
@@ -193,6 +213,9 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     >>> float(focal_entropy([0.5, 0.5], [1.0, 0.0], 2))
     inf
     """
+    xp = _xp._namespace(p, q, gamma, alpha)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.focal_entropy(xp, p, q, gamma, axis, alpha)
     P, ax = _distribution(p, "p", axis)
     Q, _ = _distribution(q, "q", axis)
     g = _gamma(gamma)

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._fpstate import _fp_isolated
-from . import _kernels as _k
+from . import _kernels as _k, _xp
+from ._xp import _forms as _xpf
 from ._generated import logit_loss as _logit_loss
 from ._validation import _as_real_array, _check_finite, _gamma, _sigmoid_alpha
 
@@ -444,7 +445,7 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
 
     Parameters
     ----------
-    s : array_like
+    s : array_like or array-API array
         Scores in [0, 1], any shape (e.g. detector outputs, one column per
         class).  0 maps to 0 and 1 to 1.  With ``logits=True``, logits (-inf
         maps to 0 and +inf to 1).
@@ -494,6 +495,13 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
     for every gamma.  The map is increasing in s, so it preserves rankings
     (AUC) exactly up to ties created by rounding.
 
+    Arrays of other libraries (torch, CuPy, JAX, array-api-strict, through
+    array-api-compat) are computed in that library, on their device, in
+    float64 where it has it (float32 otherwise), and returned in their
+    floating dtype: torch autograd differentiates the result.  The same forms are used there (float64
+    results within a few ulp of the NumPy ones; float32, float16 and
+    bfloat16 results are the float64 values rounded once).
+
     References
     ----------
     .. [1] N. Charoenphakdee et al., "On Focal Loss for Class-Posterior
@@ -511,6 +519,9 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
     >>> float(eta), bool(0 < om < 1e-40)
     (1.0, True)
     """
+    xp = _xp._namespace(s, gamma, alpha)
+    if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
+        return _xpf.sigmoid_posterior(xp, s, gamma, alpha, logits, return_complement)
     S = _as_real_array(s, "s")
     if logits:
         # logits -inf / +inf are the scores 0 / 1 (sigmoid_minimizer returns them for eta = 0 / 1)
@@ -556,7 +567,8 @@ def sigmoid_posterior(s, gamma=2.0, alpha=0.25, *, logits=False, return_compleme
 def sigmoid_posterior_from_logits(z, gamma=2.0, alpha=0.25, *, return_complement=False):
     """:func:`sigmoid_posterior` for logits ``z`` (``s = sigmoid(z)``).
 
-    Equivalent to ``sigmoid_posterior(z, gamma, alpha, logits=True)``.
+    Equivalent to ``sigmoid_posterior(z, gamma, alpha, logits=True)``,
+    for array-API arrays too.
 
     Examples
     --------

@@ -50,8 +50,20 @@ def _certificate(p, q, c, gamma, mult=None):
     return dev
 
 
+def _sum_tol_mp(sum_tol):
+    if isinstance(sum_tol, bool) or not isinstance(sum_tol, (int, float, str, mpmath.mpf)):
+        raise TypeError(f"sum_tol must be a real number or a decimal string, got {type(sum_tol).__name__}")
+    try:
+        tol = mp.mpf(sum_tol)
+    except (ValueError, TypeError):
+        raise ValueError(f"sum_tol must be a real number or a decimal string, got {sum_tol!r}") from None
+    if not (mp.isfinite(tol) and tol >= 0):
+        raise ValueError(f"sum_tol must be a finite nonnegative number, got {sum_tol!r}")
+    return tol
+
+
 @_serialized
-def inverse_minimizer_mp(q, gamma, dps=50):
+def inverse_minimizer_mp(q, gamma, dps=50, *, sum_tol=None):
     """The distribution P whose focal-entropy minimizer is ``q``: ``P(x) ∝ 1/g(q(x))``.
 
     Parameters
@@ -63,6 +75,10 @@ def inverse_minimizer_mp(q, gamma, dps=50):
         to 1) is still inverted exactly when the small entries are given.
     gamma : real number or decimal string, ``gamma >= 0``
     dps : int, optional
+    sum_tol : real number or decimal string, optional
+        Tolerance on ``|sum(q) - 1|``; default ``10**-(dps/2)``.  Pass a
+        larger one for entries rounded to a low precision (float16 rows are
+        off by up to ~2e-4).
 
     Returns
     -------
@@ -88,7 +104,8 @@ def inverse_minimizer_mp(q, gamma, dps=50):
         items = _sequence(q, "q")
         qs = [_unit_interval(x, f"q[{i}]") for i, x in enumerate(items)]
         s = mp.fsum(qs)
-        if abs(s - 1) > mp.mpf(10) ** (-(dps // 2)):
+        tol = mp.mpf(10) ** (-(dps // 2)) if sum_tol is None else _sum_tol_mp(sum_tol)
+        if abs(s - 1) > tol:
             raise ValueError(f"q must sum to 1 (a point of the simplex), its sum is {mpmath.nstr(s, 17)}")
         cs = [1 - x for x in qs]
         top = max(range(len(qs)), key=lambda i: qs[i])

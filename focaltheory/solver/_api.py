@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._constants import _MAX_GAMMA
+from .. import _xp
 from .._fpstate import _fp_isolated
 from .._validation import _broadcast_gamma, _class_weights, _distribution, _gamma
 from ._order import _exact_product_key, _preserve_order
@@ -82,10 +83,17 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
 
     Parameters
     ----------
-    p : array_like
+    p : array_like or array-API array
         Nonnegative weights; normalized along `axis` (as `scipy.stats.entropy`
         does).  Any leading (batch) shape.  Integer and float32 input is
-        accepted and computed in float64.
+        accepted and computed in float64.  Arrays of other libraries (torch,
+        CuPy, JAX, array-api-strict, through array-api-compat) are copied to
+        the host and solved in NumPy; the result's arrays are returned in
+        that library, on the input's device, ``q``, ``log_lam``, ``value`` and
+        ``residual`` in the input's floating dtype (float64 for integer
+        input, float32 without float64), ``iterations`` as int64 and
+        ``converged`` as bool.  They are not differentiable (torch tensors
+        come back detached).
     gamma : float or array_like
         Focusing parameter, >= 0 and at most 1e150.  An array broadcasts
         against the batch shape (the shape of `p` without `axis`), so one
@@ -195,6 +203,10 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     >>> minimizer(P, gamma=[[1.0], [2.0], [5.0], [9.0]]).q.shape  # gamma x batch x K
     (4, 2, 3)
     """
+    xp = _xp._namespace(p, gamma, alpha)
+    if xp is not None:  # solved in NumPy on the host; the arrays go back to the input's namespace and device
+        res = minimizer(_xp._host(p), _xp._host(gamma), axis, alpha=_xp._host(alpha), maxiter=maxiter)
+        return _xp._result_to(xp, res, (p,), (gamma, alpha))
     W, ax = _distribution(p, "p", axis, normalize=False)
     # rows contiguous, so that each row's sums (and so its result) are the
     # same bits whatever the input's memory layout or class axis
