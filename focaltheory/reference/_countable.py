@@ -430,7 +430,7 @@ def countable_minimizer_mp(law, gamma, dps=50):
     >>> from focaltheory.reference import countable_minimizer_mp
     >>> r = countable_minimizer_mp(stats.geom(0.5), 2, dps=20)
     >>> print(mpmath.nstr(r.log_lam, 15), mpmath.nstr(r.pmf(1), 15))
-    -0.253173304993633 0.44309587269223
+    -0.0569865137015179 0.411241587471831
     >>> r.certificate < mpmath.mpf("1e-20")
     True
     """
@@ -450,7 +450,9 @@ def countable_minimizer_mp(law, gamma, dps=50):
             ell, _ = _newton(law_mp, plan, g, ctx.zero, _STAGE1_DPS, logp)
             ctx.dps = work
             law_mp = _make_law(ctx, spec)
-            plan = _plan(law_mp, work)
+            # a cut-off point adds up to (1 + gamma) P / lambda* to S: cut where that is below 10**-work
+            extra = max(0, int(ctx.ceil((ctx.log(1 + g) - ell) / ctx.log(10))))
+            plan = _plan(law_mp, work + extra)
             logp = [law_mp.logpmf(t) for t in plan.head]
             ell, _ = _newton(law_mp, plan, g, +ell, work - 3, logp)
         logp = [law_mp.logpmf(t) for t in plan.head]
@@ -493,7 +495,7 @@ def countable_pmf_mp(law, k, dps=50):
     >>> from scipy import stats
     >>> from focaltheory.reference import countable_pmf_mp
     >>> print(mpmath.nstr(countable_pmf_mp(stats.zipf(2), 3, dps=30), 20))   # 6/(9 pi^2)
-    0.067547305483622330059
+    0.067547455761558514296
     """
     dps = _dps(dps)
     spec = _law_spec(law)

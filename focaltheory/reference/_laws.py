@@ -78,7 +78,7 @@ class _Law:
         if n == "poisson":
             return c + t * ctx.log(p["mu"]) - ctx.loggamma(t + 1)
         if n == "nbinom":
-            return c + ctx.loggamma(t + p["n"]) - ctx.loggamma(t + 1) + t * ctx.log1p(-p["p"])
+            return c + _lgamma_ratio(ctx, t, p["n"], 1) + t * ctx.log1p(-p["p"])
         if n == "logser":
             return c + t * ctx.log(p["p"]) - ctx.log(t)
         if n == "planck":
@@ -88,11 +88,11 @@ class _Law:
         if n == "zipf":
             return c - p["a"] * ctx.log(t)
         if n == "yulesimon":
-            return c + ctx.loggamma(t) - ctx.loggamma(t + p["alpha"] + 1)
+            return c + _lgamma_ratio(ctx, t, 0, p["alpha"] + 1)
         if n == "betanbinom":
             m, a, b = p["n"], p["a"], p["b"]
             # C(n+t-1, t) B(a+n, b+t) / B(a, b)
-            return c + ctx.loggamma(m + t) - ctx.loggamma(t + 1) + ctx.loggamma(b + t) - ctx.loggamma(t + a + m + b)
+            return c + _lgamma_ratio(ctx, t, m, 1) + _lgamma_ratio(ctx, t, b, a + m + b)
         raise AssertionError(n)
 
     def logpmf_series(self, x, n):
@@ -170,6 +170,32 @@ class _Law:
             r = k / ((k - 1 + p["n"]) * (1 - p["p"])) if k >= 1 else None
             return r if r is not None and r < 1 else None
         return None
+
+
+def _lgamma_ratio(ctx, t, a, b):
+    """log Gamma(t + a) - log Gamma(t + b) without the cancellation of the two logs at large t.
+
+    Below t = 2000 the difference is formed with 24 more bits (each log
+    Gamma is below 2^24 in size there); beyond, the asymptotic expansion
+    (a - b) log t + sum_{n >= 1} (-1)^(n+1) (B_{n+1}(a) - B_{n+1}(b)) / (n (n+1) t^n)
+    (Bernoulli polynomials; DLMF 5.11.13), summed while its terms decrease,
+    to the working precision.
+    """
+    if t < 2000:
+        with ctx.extraprec(24):
+            return +(ctx.loggamma(t + a) - ctx.loggamma(t + b))
+    s = (a - b) * ctx.log(t)
+    last = None
+    for n in range(1, 10 * ctx.prec):
+        term = (-1) ** (n + 1) * (ctx.bernpoly(n + 1, a) - ctx.bernpoly(n + 1, b)) / (n * (n + 1) * t ** n)
+        if last is not None and abs(term) > abs(last):
+            raise ArithmeticError("the asymptotic series of log Gamma(t + a)/Gamma(t + b) diverges before "
+                                  "reaching the working precision")
+        s += term
+        if abs(term) <= ctx.eps * max(1, abs(s)):
+            break
+        last = term if term != 0 else last
+    return s
 
 
 def _lbeta(ctx, a, b):
