@@ -63,6 +63,8 @@ def _ginv(ctx, L, gamma, warm=None):
     """The root of log g(q) = L as a :class:`_Root`; ``warm`` a previous root to start from."""
     half_L = (gamma - 1) * ctx.log(ctx.mpf(1) / 2) + ctx.log(1 + gamma * ctx.log(2))
     is_v = L < half_L
+    if gamma == 0:  # g(q) = 1/q
+        return _Root(ctx, is_v, ctx.log(-ctx.expm1(-L)) if is_v else -L, gamma)
     if is_v:
         lo = (L - ctx.log(2 + 2 * gamma * ctx.log(2))) / gamma
         hi = min((L - ctx.log1p(gamma)) / gamma, -ctx.log(2))

@@ -185,14 +185,16 @@ def _lgamma_ratio(ctx, t, a, b):
         with ctx.extraprec(24):
             return +(ctx.loggamma(t + a) - ctx.loggamma(t + b))
     s = (a - b) * ctx.log(t)
-    last = None
+    small = 0  # consecutive negligible terms (single terms vanish where a Bernoulli polynomial does)
+    last = None  # the last nonzero term
     for n in range(1, 10 * ctx.prec):
         term = (-1) ** (n + 1) * (ctx.bernpoly(n + 1, a) - ctx.bernpoly(n + 1, b)) / (n * (n + 1) * t ** n)
-        if last is not None and abs(term) > abs(last):
+        if term != 0 and last is not None and abs(term) > abs(last):
             raise ArithmeticError("the asymptotic series of log Gamma(t + a)/Gamma(t + b) diverges before "
                                   "reaching the working precision")
         s += term
-        if abs(term) <= ctx.eps * max(1, abs(s)):
+        small = small + 1 if abs(term) <= ctx.eps * max(1, abs(s)) else 0
+        if small == 2:
             break
         last = term if term != 0 else last
     return s
