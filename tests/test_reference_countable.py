@@ -247,3 +247,32 @@ def test_threads_and_global_precision():
     for t in threads:
         t.join()
     assert not errors and out == [ref] * 3 and mp.dps == before
+
+
+def test_zeta_entropy_closed_form():
+    """gamma = 0: H(zipf(a)) = log zeta(a) - a zeta'(a)/zeta(a) (Euler-Maclaurin tail against the closed form)."""
+    r = countable_minimizer_mp(stats.zipf(3.0), 0, dps=40)
+    with mp.workdps(50):
+        a = mp.mpf(3)
+        H = mp.log(mp.zeta(a)) - a * mp.zeta(a, 1, 1) / mp.zeta(a)
+        assert abs(r.value - H) < mp.mpf("1e-39")
+
+
+def test_zeta_mass_by_direct_sum_and_hurwitz_tail():
+    """S(lambda*) = 1 checked without Euler-Maclaurin: 2000 terms summed, the rest by the two-term tail expansion.
+
+    sum_{k>N} Q*(k) = (1/lambda) zeta(a, N+1)/zeta(a)
+      + (gamma/lambda^2) [(log(lambda zeta(a)) - 1) zeta(2a, N+1) - a d/ds zeta(s, N+1)|_{2a}] / zeta(a)^2
+      + O(N x^3 log^2 x),  x = P(N)/lambda (a few 1e-12 here; the second-order term is 1e-7).
+    """
+    a, gamma, N = 1.5, 0.5, 2000
+    r = countable_minimizer_mp(stats.zipf(a), gamma, dps=30)
+    with mp.workdps(30):
+        A, g = mp.mpf(a), mp.mpf(gamma)
+        z, lam = mp.zeta(A), r.lam
+        head = mp.fsum(r.pmf(range(1, N + 1)))
+        t1 = mp.zeta(A, N + 1) / z / lam
+        t2 = g / lam ** 2 * ((mp.log(lam * z) - 1) * mp.zeta(2 * A, N + 1) - A * mp.zeta(2 * A, N + 1, 1)) / z ** 2
+        assert abs(t2) > mp.mpf("1e-8")  # the second-order term matters at this N
+        assert abs(head + t1 + t2 - 1) < mp.mpf("1e-11")
+        assert abs(head + t1 - 1) > mp.mpf("1e-8")  # and without it the balance fails
