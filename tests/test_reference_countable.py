@@ -276,3 +276,14 @@ def test_zeta_mass_by_direct_sum_and_hurwitz_tail():
         assert abs(t2) > mp.mpf("1e-8")  # the second-order term matters at this N
         assert abs(head + t1 + t2 - 1) < mp.mpf("1e-11")
         assert abs(head + t1 - 1) > mp.mpf("1e-8")  # and without it the balance fails
+
+
+def test_requested_head():
+    r = countable_minimizer_mp(stats.zipf(2.0), 2, dps=25, head=120)
+    s = countable_minimizer_mp(stats.zipf(2.0), 2, dps=25)
+    assert r.head[:120] == tuple(range(1, 121)) and len(s.head) < 120
+    with mp.workdps(25):
+        assert abs(r.log_lam - s.log_lam) < mp.mpf("1e-24")  # a longer head, the same answer
+        assert abs(r.q_head[100] / s.pmf(101) - 1) < mp.mpf("1e-24")
+    with pytest.raises(TypeError, match="head"):
+        countable_minimizer_mp(stats.zipf(2.0), 2, dps=25, head=2.5)

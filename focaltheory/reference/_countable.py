@@ -46,7 +46,7 @@ def _out(x):
 
 
 def _real(ctx, x, name):
-    if isinstance(x, (bool,)) or not isinstance(x, (numbers.Real, str, mpmath.mpf)) and not hasattr(x, "_mpf_"):
+    if isinstance(x, bool) or not (isinstance(x, (numbers.Real, str)) or hasattr(x, "_mpf_")):
         raise TypeError(f"{name} must be a real number or decimal string, got {type(x).__name__}")
     if isinstance(x, Fraction):
         v = ctx.mpf(x.numerator) / x.denominator
@@ -108,7 +108,7 @@ def _ratio_tail(law, k, side):
     return mass, ent, Pb
 
 
-def _plan(law, digits):
+def _plan(law, digits, min_head=0):
     ctx = law.ctx
     eps = ctx.mpf(10) ** (-digits)
     m = max(law.mode(), law.start)
@@ -145,6 +145,9 @@ def _plan(law, digits):
                 else:
                     hi = mid - 1
             left = lo
+        if K is not None and min_head:
+            K = max(K, law.start + min_head - 1)
+            left = law.start
         if K is not None and K - left < _N_DIRECT:
             pieces = [_ratio_tail(law, K, "right")]
             if left > law.start:
@@ -154,7 +157,7 @@ def _plan(law, digits):
                          skip_mass=mirror * sum(p[0] for p in pieces), skip_ent=mirror * sum(p[1] for p in pieces),
                          skip_edge=max(p[2] for p in pieces))
     # Euler-Maclaurin: K beyond the mode, large enough for _M_EM terms to reach the digits
-    K = m + 32
+    K = max(m + 32, law.start + min_head)
     while _terms_needed(K, digits + 2, _M_EM) is None:
         K = int(K * 1.25) + 1
     head = list(range(law.start, K))
@@ -350,7 +353,7 @@ def _index(law, k):
     return t if t >= law.start else None
 
 
-def countable_minimizer_mp(law, gamma, dps=50):
+def countable_minimizer_mp(law, gamma, dps=50, head=None):
     """Minimize the focal-entropy over the laws on a countable alphabet, to ``dps`` digits.
 
     Parameters
@@ -365,6 +368,10 @@ def countable_minimizer_mp(law, gamma, dps=50):
     dps : int, optional
         Decimal digits of the answer (default 50, at least 10); the solve
         carries 10 more.
+    head : int, optional
+        At least this many support points (counted from the first, by
+        ``|k - loc|`` for a two-sided law) solved one by one and returned in
+        ``q_head``; by default as many as the tail method needs.
 
     Returns
     -------
@@ -408,8 +415,11 @@ def countable_minimizer_mp(law, gamma, dps=50):
       Euler-Maclaurin formula from K on the continuous extension of the pmf
       (log-gamma), with the integral by tanh-sinh quadrature and 20
       correction terms, K chosen so that ``(40)!/(2 pi K)**40`` is below the
-      target; its error estimate (first omitted term plus quadrature
-      estimate) enters the certificate.
+      target.  The derivatives at K are exact Taylor coefficients: the
+      series of ``log P(K + h)`` (polygamma values, Hurwitz zeta) and the
+      series solution of ``log g(q) = ell - log P`` by Newton's method on
+      power series.  The error estimate (first omitted term plus the
+      quadrature's estimate) enters the certificate.
 
     In the tail, ``g(q) = 1/q - gamma (1 + log q) + O(q log q)`` gives, with
     ``L = lambda*/P(k)``,
@@ -436,12 +446,18 @@ def countable_minimizer_mp(law, gamma, dps=50):
     """
     dps = _dps(dps)
     spec = _law_spec(law)
+    if head is None:
+        head = 0
+    elif isinstance(head, bool) or not isinstance(head, numbers.Integral):
+        raise TypeError(f"head must be an integer number of points, got {type(head).__name__}")
+    elif not 0 <= head <= 10 ** 6:
+        raise ValueError(f"head must lie in [0, 1e6], got {head}")
     with _LOCK:
         work = dps + _GUARD
         ctx = _context(work)
         g = _gamma(ctx, gamma)
         law_mp = _make_law(ctx, spec)
-        plan = _plan(law_mp, work)
+        plan = _plan(law_mp, work, int(head))
         if g == 0:
             ell = ctx.zero
         else:
@@ -452,7 +468,7 @@ def countable_minimizer_mp(law, gamma, dps=50):
             law_mp = _make_law(ctx, spec)
             # a cut-off point adds up to (1 + gamma) P / lambda* to S: cut where that is below 10**-work
             extra = max(0, int(ctx.ceil((ctx.log(1 + g) - ell) / ctx.log(10))))
-            plan = _plan(law_mp, work + extra)
+            plan = _plan(law_mp, work + extra, int(head))
             logp = [law_mp.logpmf(t) for t in plan.head]
             ell, _ = _newton(law_mp, plan, g, +ell, work - 3, logp)
         logp = [law_mp.logpmf(t) for t in plan.head]
