@@ -35,6 +35,7 @@ References
    NeurIPS 2020.
 """
 
+from ._countable import CountableReferenceResult, countable_minimizer_mp, countable_pmf_mp
 from ._inverse import inverse_minimizer_mp
 from ._minimizer import ReferenceResult, minimizer_mp
 from ._scalar import focal_loss_mp, g_mp, phi_mp, threshold_mp
@@ -47,4 +48,7 @@ __all__ = [
     "phi_mp",
     "inverse_minimizer_mp",
     "threshold_mp",
+    "CountableReferenceResult",
+    "countable_minimizer_mp",
+    "countable_pmf_mp",
 ]
