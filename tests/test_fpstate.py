@@ -21,11 +21,14 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
+from scipy import stats
 
 import focaltheory
 from focaltheory import asymptotics, calibration, design, inverse, logits, loss, reference, sigmoid, solver
 from focaltheory.calibration import FocalCalibrator
 from focaltheory.reference import (
+    countable_minimizer_mp,
+    countable_pmf_mp,
     focal_loss_mp,
     g_mp,
     inverse_minimizer_mp,
@@ -212,6 +215,18 @@ CASES = {
         ("ordinary", lambda: minimizer_mp([0.5, 0.3, 0.2], 3, dps=30).lam, None),
         ("point mass", lambda: minimizer_mp([1, 0], 3, dps=30).lam, None),
     ],
+    "countable_minimizer_mp": [
+        ("geometric", lambda: countable_minimizer_mp(stats.geom(0.3), 2.0, dps=20), None),
+        ("zeta tail", lambda: countable_minimizer_mp(stats.zipf(3.0), 1.0, dps=20), None),
+    ],
+    "CountableReferenceResult": [("built by countable_minimizer_mp",
+                                  lambda: countable_minimizer_mp(stats.geom(0.5), 1.0, dps=20), None)],
+    "CountableReferenceResult.lam": [("geometric", lambda: countable_minimizer_mp(stats.geom(0.5), 1.0, dps=20).lam,
+                                      None)],
+    "CountableReferenceResult.pmf": [("far in the tail", lambda: countable_minimizer_mp(
+        stats.geom(0.5), 1.0, dps=20).pmf([1, 40, 10**4]), None)],
+    "countable_pmf_mp": [("zeta and Poisson", lambda: (countable_pmf_mp(stats.zipf(2), [1, 5], dps=30),
+                                                       countable_pmf_mp(stats.poisson(3.0), [0, 7], dps=30)), None)],
     "inverse_minimizer_mp": [
         ("ordinary", lambda: inverse_minimizer_mp(["0.6", "0.3", "0.1"], 2, dps=30), None),
         ("vertex", lambda: inverse_minimizer_mp([1, 0, 0], 2, dps=30), None),

@@ -13,8 +13,12 @@ import mpmath
 import numpy as np
 import pytest
 
+from scipy import stats
+
 from focaltheory import reference
 from focaltheory.reference import (
+    countable_minimizer_mp,
+    countable_pmf_mp,
     focal_loss_mp,
     g_mp,
     inverse_minimizer_mp,
@@ -36,6 +40,8 @@ CALLS = {
     "phi_mp": lambda: phi_mp("0.2", 2, dps=45),
     "threshold_mp": lambda: threshold_mp(2, dps=80),
     "ReferenceResult.lam": lambda: minimizer_mp([0.25] * 4, 2, dps=55).lam,
+    "countable_minimizer_mp": lambda: countable_minimizer_mp(stats.geom(0.3), 2, dps=30),
+    "countable_pmf_mp": lambda: countable_pmf_mp(stats.zipf(2), [1, 5], dps=40),
 }
 
 
@@ -51,7 +57,7 @@ def _key(x):
 
 
 def test_every_public_function_is_covered():
-    public = set(reference.__all__) - {"ReferenceResult"}
+    public = set(reference.__all__) - {"ReferenceResult", "CountableReferenceResult"}
     covered = {name.split(" ")[0] for name in CALLS}
     assert public <= covered, f"add {sorted(public - covered)} to CALLS"
 
