@@ -199,9 +199,9 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         return np.arange(K) if self.loss == "softmax" or K > 1 else np.arange(2)
 
     def _calibrated(self, X, logits):
-        x, is_logits, restore, _ = outputs(self, X, logits, self.loss, self.axis)
-        t, g, a = self._map(np.shape(X if logits is None else logits))
-        return _apply(_Outputs(x, is_logits, self.loss), t, g, a), restore
+        x, is_logits, restore, _, shape = outputs(self, X, logits, self.loss, self.axis)
+        t, g, a = self._map(shape)
+        return _apply(_Outputs(x, is_logits, self.loss), t, g, a), restore, shape
 
     def _encode(self, x, batch, y, classes):
         if self.loss == "sigmoid":
@@ -233,14 +233,18 @@ class FocalCalibrator(*BASES, **CLASS_KW):
             The fitted calibrator (see the attributes).
         """
         if y is None:
-            raise ValueError("fit needs labels y (held-out labels to fit the map); without them use transform")
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None: fit needs "
+                             "held-out labels to fit the map (without them use transform)")
         alpha = check_params(self)
-        x, is_logits, _, batch = outputs(self, X, logits, self.loss, self.axis)
+        x, is_logits, _, batch, shape = outputs(self, X, logits, self.loss, self.axis)
+        if self.loss == "softmax" and x.shape[1] < 2:
+            raise ValueError(f"the outputs have n_features = {x.shape[1]} column: calibrating softmax outputs "
+                             "needs one column per class and at least 2 classes")
         if self.loss == "sigmoid" and x.ndim == 0:
             x, batch, y = x.reshape(1), (1,), np.reshape(y, 1)
         codes, classes = self._encode(x, batch, y, self.classes)
         if self.loss == "softmax" and np.unique(codes).size < 2:
-            raise ValueError("y holds a single class: calibration needs held-out labels of at least two classes")
+            raise ValueError("y holds one class only: calibration needs held-out labels of at least two classes")
         out = _Outputs(x, is_logits, self.loss)
         if self.method == "auto":
             specs = make_specs(self, alpha)
@@ -250,7 +254,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
             spec, selection = make_specs(self, alpha, (self.method,))[0], None
         t, g, a, nll = _fit_params(out, codes, spec)
         src = X if logits is None else logits
-        self.n_features_in_ = n_features(np.shape(src), self.loss, self.axis) if np.ndim(src) else 1
+        self.n_features_in_ = n_features(shape, self.loss, self.axis) if len(shape) else 1
         cols = getattr(src, "columns", None)
         if cols is not None and all(isinstance(c, str) for c in cols):
             self.feature_names_in_ = np.asarray(cols, dtype=object)
@@ -287,7 +291,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
             Posterior estimates; a DataFrame after ``set_output(transform=
             "pandas")`` (or "polars") for 2-D input.
         """
-        P, restore = self._calibrated(X, logits)
+        P, restore, _ = self._calibrated(X, logits)
         out = restore(P)
         names = None
         if np.ndim(out) == 2:
@@ -335,7 +339,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         ndarray
             The calibrated probabilities (never a DataFrame).
         """
-        P, restore = self._calibrated(X, logits)
+        P, restore, _ = self._calibrated(X, logits)
         return restore(P)
 
     @_fp_isolated
@@ -355,11 +359,11 @@ class FocalCalibrator(*BASES, **CLASS_KW):
             Softmax: one label of ``classes_`` per row.  Sigmoid: 0/1 with
             the shape of ``X``.
         """
-        P, restore = self._calibrated(X, logits)
+        P, restore, shape = self._calibrated(X, logits)
         if self.loss == "sigmoid":
             return (restore(P) > 0.5).astype(np.int64)
         labels = self._classes(P.shape[1])[np.argmax(P, axis=1)]
-        shape = list(np.shape(X if logits is None else logits))
+        shape = list(shape)
         if shape:
             del shape[self.axis % len(shape)]
         return labels.reshape(shape)
@@ -387,8 +391,8 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         """
         if y is None:
             raise ValueError("score needs labels y")
-        x, is_logits, _, batch = outputs(self, X, logits, self.loss, self.axis)
-        t, g, a = self._map(np.shape(X if logits is None else logits))
+        x, is_logits, _, batch, shape = outputs(self, X, logits, self.loss, self.axis)
+        t, g, a = self._map(shape)
         if self.loss == "sigmoid" and x.ndim == 0:
             x, batch, y = x.reshape(1), (1,), np.reshape(y, 1)
         classes = self.classes_ if self._fitted() and self.loss == "softmax" else self.classes

@@ -73,7 +73,7 @@ def _real_outputs(X, name):
 
 
 def outputs(est, X, logits, loss, axis):
-    """(array, is_logits, restore, batch_shape): validated model outputs.
+    """(array, is_logits, restore, batch_shape, shape): validated model outputs.
 
     Softmax: (n, K) rows, the classes moved to the last axis, and
     ``restore(P)`` giving P the input's shape back.  Sigmoid: the array as
@@ -93,10 +93,10 @@ def outputs(est, X, logits, loss, axis):
     _check_finite(x, name)
     if not is_logits and np.any((x < 0) | (x > 1)):
         bad = float(x[(x < 0) | (x > 1)].flat[0])
-        raise ValueError(f"probs must lie in [0, 1] (logits go in logits=, input_type='logits', or --logits on "
+        raise ValueError(f"{'Negative values in data: ' if np.any(x < 0) else ''}probs must lie in [0, 1] (logits go in logits=, input_type='logits', or --logits on "
                          f"the command line), got {bad!r}")
     if loss == "sigmoid":
-        return x, is_logits, (lambda p: p), x.shape
+        return x, is_logits, (lambda p: p), x.shape, x.shape
     ax = _normalize_axis(axis, x.ndim)
     moved = np.moveaxis(x, ax, -1)
     shape = moved.shape
@@ -107,7 +107,7 @@ def outputs(est, X, logits, loss, axis):
             i = int(np.argmax(dev))
             raise ValueError(f"probs rows must sum to 1 (within 1e-6): row {i} sums to {rows[i].sum()!r}; "
                              "for logits use logits= or input_type='logits'")
-    return rows, is_logits, (lambda p: np.moveaxis(p.reshape(shape), -1, ax)), shape[:-1]
+    return rows, is_logits, (lambda p: np.moveaxis(p.reshape(shape), -1, ax)), shape[:-1], x.shape
 
 
 def n_features(x_shape, loss, axis):
@@ -151,6 +151,8 @@ def softmax_labels(y, batch_shape, K, classes):
         raise ValueError(f"y must have the batch shape {tuple(batch_shape)} (one class index per row), "
                          f"got {yy.shape}")
     yy = yy.reshape(-1)
+    if yy.dtype.kind == "O" and all(isinstance(v, numbers.Real) for v in yy):
+        yy = yy.astype(np.float64)  # numbers held as objects
     if yy.dtype.kind in "biuf":
         yy = _check_numeric_labels(yy)
     elif yy.dtype.kind == "c":
