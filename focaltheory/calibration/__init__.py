@@ -28,6 +28,7 @@ References
 """
 
 from ._estimator import FocalCalibrator
+from ._report import CalibrationReport, calibration_report
 from ._select import CalibrationSelection
 
-__all__ = ["FocalCalibrator", "CalibrationSelection"]
+__all__ = ["FocalCalibrator", "calibration_report", "CalibrationReport", "CalibrationSelection"]
