@@ -114,7 +114,7 @@ def n_features(x_shape, loss, axis):
     """The number of columns (classes) of outputs of this shape."""
     if loss == "softmax":
         return x_shape[_normalize_axis(axis, len(x_shape))]
-    return x_shape[-1] if len(x_shape) >= 1 else 1
+    return x_shape[-1] if len(x_shape) >= 2 else 1  # 1-D scores: one class
 
 
 def _column_warning():
