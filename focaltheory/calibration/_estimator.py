@@ -199,6 +199,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         return np.arange(K) if self.loss == "softmax" or K > 1 else np.arange(2)
 
     def _calibrated(self, X, logits):
+        check_params(self)
         x, is_logits, restore, _, shape = outputs(self, X, logits, self.loss, self.axis)
         t, g, a = self._map(shape)
         return _apply(_Outputs(x, is_logits, self.loss), t, g, a), restore, shape
@@ -391,6 +392,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         """
         if y is None:
             raise ValueError("score needs labels y")
+        check_params(self)
         x, is_logits, _, batch, shape = outputs(self, X, logits, self.loss, self.axis)
         t, g, a = self._map(shape)
         if self.loss == "sigmoid" and x.ndim == 0:

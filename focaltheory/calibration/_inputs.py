@@ -105,7 +105,7 @@ def outputs(est, X, logits, loss, axis):
         dev = np.abs(rows.sum(axis=1) - 1)
         if np.any(dev > 1e-6):
             i = int(np.argmax(dev))
-            raise ValueError(f"probs rows must sum to 1 (within 1e-6): row {i} sums to {rows[i].sum()!r}; "
+            raise ValueError(f"probs rows must sum to 1 (within 1e-6): row {i} sums to {float(rows[i].sum())!r}; "
                              "for logits use logits= or input_type='logits'")
     return rows, is_logits, (lambda p: np.moveaxis(p.reshape(shape), -1, ax)), shape[:-1], x.shape
 
