@@ -193,7 +193,7 @@ def calibration_report(outputs=None, y=None, *, logits=None, loss="softmax", gam
         raw = _softmax(x) if loss == "softmax" else 1 / (1 + np.exp(-np.clip(x, -745, 745)))
     else:
         raw = x
-    half = folds(codes if loss == "softmax" else None, 2, random_state) if x.shape[0] >= 4 else None
+    half = folds(x.shape[0], codes if loss == "softmax" else None, 2, random_state) if x.shape[0] >= 4 else None
     methods = ["raw", "inverse", "temperature", "focal-temperature"]
     have_sklearn = True
     try:

@@ -72,9 +72,8 @@ class CalibrationSelection:
                 "chosen": self.chosen, "reason": self.reason, "n_folds": self.n_folds}
 
 
-def folds(y_rows, n_folds, random_state):
-    """Fold index of each sample: shuffled, then dealt out class by class (stratified)."""
-    n = len(y_rows)
+def folds(n, y_rows, n_folds, random_state):
+    """Fold index of each of n samples: shuffled, then dealt out class by class (stratified by y_rows)."""
     rng = np.random.default_rng(random_state)
     perm = rng.permutation(n)
     order = perm[np.argsort(y_rows[perm], kind="stable")] if y_rows is not None else perm
@@ -90,7 +89,7 @@ def choose(out, y, specs, n_folds, random_state):
         raise ValueError(f"method='auto' needs at least 2 held-out samples to cross-validate, got n_samples={n}")
     k = min(n_folds, n)
     strat = y if y.ndim == 1 else None
-    fold = folds(strat, k, random_state)
+    fold = folds(n, strat, k, random_state)
     losses = np.empty((len(specs), n))
     for j in range(k):
         test, train = fold == j, fold != j
