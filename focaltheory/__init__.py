@@ -33,11 +33,11 @@ __all__ = [
     "sigmoid_focal_risk", "sigmoid_minimizer", "SigmoidMinimizerResult", "sigmoid_posterior",
     "sigmoid_posterior_from_logits",
     # undoing the focal loss on model outputs, and choosing gamma / alpha
-    "FocalCalibrator", "calibration_report", "gamma_for_rare_score", "alpha_for_rare_score",
+    "FocalCalibrator", "gamma_for_rare_score", "alpha_for_rare_score",
 ]
 
 # Loaded on first use: focaltheory.calibration imports scikit-learn (when installed), which
-# ``import focaltheory`` does not.
+# ``import focaltheory`` does not.  (calibration_report is also focaltheory.calibration.calibration_report.)
 _LAZY = {"FocalCalibrator": "focaltheory.calibration", "calibration_report": "focaltheory.calibration"}
 
 
