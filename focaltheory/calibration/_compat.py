@@ -18,12 +18,14 @@ __all__ = []  # private module
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
     from sklearn.exceptions import NotFittedError
+    from sklearn.utils.metadata_routing import UNUSED
 
     HAVE_SKLEARN = True
     BASES = (ClassifierMixin, TransformerMixin, BaseEstimator)
     CLASS_KW = {"auto_wrap_output_keys": None}  # transform wraps its own output (it also takes logits=)
 except ImportError:  # pragma: no cover - exercised only without scikit-learn
     HAVE_SKLEARN = False
+    UNUSED = "$UNUSED$"
 
     class NotFittedError(ValueError, AttributeError):
         """The estimator is used before ``fit`` for something that needs it."""

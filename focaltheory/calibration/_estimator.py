@@ -3,7 +3,7 @@ r"""FocalCalibrator: the estimator (scikit-learn's protocol; scikit-learn option
 import numpy as np
 
 from .._fpstate import _fp_isolated
-from ._compat import BASES, CLASS_KW, HAVE_SKLEARN, OUTPUTS, NotFittedError, wrap_output
+from ._compat import BASES, CLASS_KW, HAVE_SKLEARN, OUTPUTS, UNUSED, NotFittedError, wrap_output
 from ._inputs import check_params, n_features, outputs, sigmoid_labels, softmax_labels
 from ._maps import _apply, _fit_params, _nll, _Outputs, _sample_losses
 from ._select import CANDIDATES, choose, make_specs
@@ -153,6 +153,13 @@ class FocalCalibrator(*BASES, **CLASS_KW):
     >>> cal.transform(logits=np.array([0.0]))
     array([0.75])
     """
+
+    # ``logits=`` is an alternative to X, not metadata to route: no set_{method}_request methods
+    __metadata_request__fit = {"logits": UNUSED}
+    __metadata_request__transform = {"logits": UNUSED}
+    __metadata_request__predict = {"logits": UNUSED}
+    __metadata_request__predict_proba = {"logits": UNUSED}
+    __metadata_request__score = {"logits": UNUSED}
 
     def __init__(self, loss="softmax", gamma=2.0, alpha=None, *, method="inverse", input_type="probs",
                  fit_gamma=True, fit_alpha=False, classes=None, axis=-1, gamma_bounds=(0.0, 20.0),
