@@ -83,7 +83,8 @@ def test_focal_temperature_recovers_temperature_and_gamma(focal_tempered):
 def test_plain_temperature_is_worse_on_tempered_focal_outputs(focal_tempered):
     z, y = focal_tempered
     fit, ev = slice(0, 10_000), slice(10_000, None)
-    fts = FocalCalibrator(gamma=GAM, fit_gamma=False, method="focal-temperature", input_type="logits").fit(z[fit], y[fit])
+    fts = FocalCalibrator(gamma=GAM, fit_gamma=False, method="focal-temperature", input_type="logits")
+    fts.fit(z[fit], y[fit])
     ts = FocalCalibrator(method="temperature", input_type="logits").fit(z[fit], y[fit])
     assert abs(fts.temperature_ - T0) < 0.03  # gamma known: T alone is sharp (measured 1.50)
     l_fts = -np.log(fts.predict_proba(z[ev])[np.arange(10_000), y[ev]])
@@ -155,6 +156,9 @@ def test_sigmoid_focal_temperature_and_alpha():
     fts.fit(logits=z, y=y)
     assert abs(fts.temperature_ - 0.7) < 0.03  # measured within 0.01
     assert fts.classes_.tolist() == [0, 1] and fts.n_features_in_ == 1
+    # fitted on a flat vector of scores: the elementwise map applies to any shape (one detector, K classes)
+    np.testing.assert_array_equal(fts.transform(logits=z[:6].reshape(2, 3)),
+                                  fts.transform(logits=z[:6]).reshape(2, 3))
     np.testing.assert_array_equal(fts.predict(logits=z), (fts.transform(logits=z) > 0.5).astype(int))
     ts = FocalCalibrator("sigmoid", method="temperature").fit(logits=z, y=y)
     assert ts.nll_ > fts.nll_ + 0.005

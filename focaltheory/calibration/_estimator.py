@@ -84,7 +84,9 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         The label of each column (softmax) or the column indices (sigmoid;
         [0, 1] for 1-D binary scores).
     n_features_in_ : int
-        The number of columns (classes) of ``X`` seen by :meth:`fit`.
+        The number of columns (classes) of ``X`` seen by :meth:`fit` (1 for
+        1-D sigmoid scores, whose fitted map then applies to scores of any
+        shape).
     feature_names_in_ : ndarray of str
         Column names, when ``X`` had string column names (a DataFrame).
     method_ : str
@@ -188,7 +190,9 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         alpha = check_params(self)
         if self._fitted():
             k = n_features(x_shape, self.loss, self.axis)
-            if k != self.n_features_in_:
+            # sigmoid scores fitted as a flat vector (one class): the map is elementwise, any shape goes
+            elementwise = self.loss == "sigmoid" and (self._fit_flat or len(x_shape) < 2)
+            if k != self.n_features_in_ and not elementwise:
                 raise ValueError(f"X has {k} features, but {type(self).__name__} is expecting "
                                  f"{self.n_features_in_} features as input.")
             return self.temperature_, self.gamma_, self.alpha_
@@ -272,6 +276,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
             self.classes_ = np.asarray(self.classes)
         else:
             self.classes_ = np.arange(self.n_features_in_) if x.ndim >= 2 else np.arange(2)
+        self._fit_flat = x.ndim < 2
         self.method_, self.temperature_, self.gamma_, self.alpha_ = spec.method, t, g, a
         self.nll_ = nll
         self.nll_at_init_ = _nll(out, codes, 1.0, float(self.gamma), alpha)

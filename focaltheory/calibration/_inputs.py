@@ -93,8 +93,9 @@ def outputs(est, X, logits, loss, axis):
     _check_finite(x, name)
     if not is_logits and np.any((x < 0) | (x > 1)):
         bad = float(x[(x < 0) | (x > 1)].flat[0])
-        raise ValueError(f"{'Negative values in data: ' if np.any(x < 0) else ''}probs must lie in [0, 1] (logits go in logits=, input_type='logits', or --logits on "
-                         f"the command line), got {bad!r}")
+        neg = "Negative values in data: " if np.any(x < 0) else ""
+        raise ValueError(f"{neg}probs must lie in [0, 1] (logits go in logits=, input_type='logits', or --logits "
+                         f"on the command line), got {bad!r}")
     if loss == "sigmoid":
         return x, is_logits, (lambda p: p), x.shape, x.shape
     ax = _normalize_axis(axis, x.ndim)
