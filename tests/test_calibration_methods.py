@@ -198,3 +198,25 @@ def test_fit_validation_messages():
         FocalCalibrator(method="auto", cv=1).fit([[0.5, 0.5], [0.4, 0.6]], [0, 1])
     with pytest.raises(ValueError, match="exactly 3 distinct labels"):
         FocalCalibrator().fit([[0.5, 0.3, 0.2], [0.2, 0.3, 0.5]], ["a", "b"])
+
+
+def test_without_scikit_learn_the_same_protocol():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['sklearn'] = None\n"  # import sklearn raises ImportError
+        "import numpy as np\n"
+        "from focaltheory import FocalCalibrator, minimizer\n"
+        "q = minimizer([[0.7, 0.2, 0.1], [0.2, 0.5, 0.3]], 2).q\n"
+        "c = FocalCalibrator(gamma=2.0)\n"
+        "assert np.allclose(c.transform(q), [[0.7, 0.2, 0.1], [0.2, 0.5, 0.3]])\n"
+        "assert repr(c.set_params(method='temperature')) == \"FocalCalibrator(method='temperature')\"\n"
+        "try:\n    c.transform(q)\nexcept ValueError as e:\n    assert 'not fitted' in str(e)\n"
+        "c.fit(np.vstack([q] * 5), [0, 1] * 5)\n"
+        "assert c.method_ == 'temperature' and c.get_params()['method'] == 'temperature'\n"
+        "assert not hasattr(c, '__sklearn_tags__')\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
