@@ -9,7 +9,6 @@ theory around them.
 
 __version__ = "0.1.0"
 
-from .calibration import FocalCalibrator
 from .design import alpha_for_rare_score, gamma_for_rare_score
 from .inverse import inverse_minimizer
 from .logits import focal_loss_grad_logits, focal_loss_hvp_logits
@@ -36,3 +35,21 @@ __all__ = [
     # undoing the focal loss on model outputs, and choosing gamma / alpha
     "FocalCalibrator", "gamma_for_rare_score", "alpha_for_rare_score",
 ]
+
+# Loaded on first use: focaltheory.calibration imports scikit-learn (when installed), which
+# ``import focaltheory`` does not.  (calibration_report is also focaltheory.calibration.calibration_report.)
+_LAZY = {"FocalCalibrator": "focaltheory.calibration", "calibration_report": "focaltheory.calibration"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'focaltheory' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -241,29 +241,37 @@ def test_transform_matches_the_closed_forms():
 
 
 def test_params_protocol():
+    # scikit-learn semantics: parameters stored verbatim, validated at fit / transform, fitted
+    # attributes only after fit
     cal = FocalCalibrator("sigmoid", gamma=1.0, alpha=0.25)
-    assert cal.get_params() == dict(loss="sigmoid", gamma=1.0, alpha=0.25, axis=-1, gamma_bounds=(0.0, 20.0))
+    assert cal.get_params() == dict(loss="sigmoid", gamma=1.0, alpha=0.25, axis=-1, gamma_bounds=(0.0, 20.0),
+                                    method="inverse", input_type="probs", fit_gamma=True, fit_alpha=False,
+                                    classes=None, temperature_bounds=(0.05, 20.0), cv=5, random_state=0)
     cal.set_params(gamma=3.0)
-    assert cal.gamma_ == 3.0
-    with pytest.raises(ValueError, match="alpha"):
-        cal.set_params(alpha=1.5)
-    assert cal.alpha == 0.25  # a refused set_params leaves the object as it was
-    with pytest.raises(ValueError, match="unknown parameter"):
+    assert not hasattr(cal, "gamma_")  # no fitted attribute before fit
+    np.testing.assert_array_equal(cal.transform([0.5, 0.2]), sigmoid_posterior([0.5, 0.2], 3.0, 0.25))
+    cal.set_params(alpha=1.5)  # stored as given ...
+    assert cal.alpha == 1.5
+    with pytest.raises(ValueError, match="alpha"):  # ... and refused where it is used
+        cal.transform([0.5])
+    with pytest.raises(ValueError, match="Invalid parameter 'beta'"):
         cal.set_params(beta=1)
-    assert "FocalCalibrator(loss='sigmoid'" in repr(cal)
+    assert "loss='sigmoid'" in repr(cal) and repr(cal).startswith("FocalCalibrator(")
 
 
 def test_calibrator_bad_input():
+    # the constructor stores its arguments; transform and fit validate them
+    q = [[0.5, 0.5]]
     with pytest.raises(ValueError, match="loss"):
-        FocalCalibrator("hinge")
+        FocalCalibrator("hinge").transform(q)
     with pytest.raises(ValueError, match="gamma"):
-        FocalCalibrator(gamma=-1)
+        FocalCalibrator(gamma=-1).transform(q)
     with pytest.raises(ValueError, match="alpha"):
-        FocalCalibrator("sigmoid", alpha=1.2)
+        FocalCalibrator("sigmoid", alpha=1.2).transform(q)
     with pytest.raises(ValueError, match="alpha"):
-        FocalCalibrator("softmax", alpha=[1.0, -0.5])
+        FocalCalibrator("softmax", alpha=[1.0, -0.5]).transform(q)
     with pytest.raises(ValueError, match="gamma_bounds"):
-        FocalCalibrator(gamma_bounds=(3, 1))
+        FocalCalibrator(gamma_bounds=(3, 1)).fit(q, [0])
     cal = FocalCalibrator("sigmoid", gamma=2, alpha=0.25)
     with pytest.raises(ValueError, match="exactly one"):
         cal.transform()

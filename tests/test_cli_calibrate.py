@@ -128,3 +128,85 @@ def test_calibrate_help_documents_alpha(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "--alpha A[,A...]" in text and "one token: a number or comma-separated numbers without spaces" in text
     assert "space-separated values are refused" in text and "--header" in text
+
+
+# -- --fit VAL --labels LABELS: a map fitted on held-out data ----------------------------------
+
+def _focal_data(seed, n, gamma=2.0, k=3):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, k)) * 1.5
+    P = np.exp(z - z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    y = (P.cumsum(axis=1) < rng.uniform(size=(n, 1))).sum(axis=1).clip(max=k - 1)
+    return P, minimizer(P, gamma).q, y
+
+
+@pytest.fixture(scope="module")
+def heldout(tmp_path_factory):
+    d = tmp_path_factory.mktemp("heldout")
+    P, Q, y = _focal_data(0, 3000)
+    Pt, Qt, _ = _focal_data(1, 50)
+    z = 1.5 * np.log(Q)  # tempered: softmax(z / 1.5) = Q*(P)
+    np.savetxt(d / "val.csv", Q, delimiter=",", fmt="%.17g")
+    np.save(d / "val_logits.npy", z)
+    np.savetxt(d / "labels.csv", y, fmt="%d")
+    np.savetxt(d / "test.csv", Qt, delimiter=",", fmt="%.17g")
+    np.save(d / "test_logits.npy", 1.5 * np.log(Qt))
+    return d, Pt
+
+
+def test_calibrate_fit_round_trip_matches_the_library(heldout, capsys):
+    from focaltheory import FocalCalibrator
+
+    d, Pt = heldout
+    code, out, err = _run(["calibrate", "--fit", str(d / "val.csv"), "--labels", str(d / "labels.csv"),
+                           "--method", "inverse", str(d / "test.csv")], capsys)
+    assert code == 0 and err == ""
+    # known gamma (no --fit-gamma): the closed form itself
+    np.testing.assert_allclose(_csv(out), Pt, rtol=1e-12)
+    code, out, err = _run(["calibrate", "--fit", str(d / "val_logits.npy"), "--labels", str(d / "labels.csv"),
+                           "--logits", "--method", "focal-temperature", str(d / "test_logits.npy")], capsys)
+    assert code == 0
+    val, y = np.load(d / "val_logits.npy"), np.loadtxt(d / "labels.csv")
+    lib = FocalCalibrator(gamma=2.0, method="focal-temperature", fit_gamma=False, input_type="logits").fit(val, y)
+    np.testing.assert_array_equal(_csv(out), lib.transform(np.load(d / "test_logits.npy")))
+    assert abs(lib.temperature_ - 1.5) < 0.1
+    np.testing.assert_allclose(_csv(out), Pt, atol=0.03)  # the posterior, up to the estimate of T
+
+
+def test_calibrate_fit_auto_report_and_json(heldout, capsys, tmp_path):
+    import json
+
+    d, _ = heldout
+    args = ["calibrate", "--fit", str(d / "val_logits.npy"), "--labels", str(d / "labels.csv"), "--logits"]
+    code, out, err = _run(args + ["--report", str(d / "test_logits.npy")], capsys)
+    assert code == 0 and _csv(out).shape == (50, 3)  # data on stdout, the report on stderr
+    lines = err.splitlines()
+    assert lines[1].split() == ["method", "ece", "nll", "brier"]
+    assert [ln.split()[0] for ln in lines[2:8]] == ["raw", "inverse", "temperature", "focal-temperature",
+                                                   "isotonic", "auto"]
+    assert "recommended: focal-temperature" in err and "fitted: method focal-temperature" in err
+    o = tmp_path / "p.npy"
+    code, out, err = _run(args + ["--json", "--output", str(o), str(d / "test_logits.npy")], capsys)
+    assert code == 0 and err == ""
+    first, rest = out.split("\n", 1)
+    obj = json.loads(first)  # the JSON report on stdout with --output, then the summary line
+    assert obj["fitted"]["method"] == "focal-temperature" == obj["report"]["recommended"]
+    assert obj["selection"]["chosen"] == "focal-temperature"
+    t = obj["report"]["table"]
+    assert t["focal-temperature"]["nll"] < t["temperature"]["nll"] < t["raw"]["nll"] + 1
+    assert "written to" in rest and np.load(o).shape == (50, 3)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--labels", "{d}/labels.csv", "{d}/test.csv"], "--labels needs --fit VAL"),
+    (["--report", "{d}/test.csv"], "--report needs --fit VAL"),
+    (["--method", "temperature", "{d}/test.csv"], "--method temperature fits a map"),
+    (["--fit", "{d}/val.csv", "{d}/test.csv"], "--fit needs --labels"),
+    (["--fit", "{d}/val.csv", "--labels", "{d}/val.csv", "{d}/test.csv"], "one class index per row"),
+    (["--fit", "{d}/test.csv", "--labels", "{d}/labels.csv", "{d}/test.csv"], "--labels has 3000 rows"),
+])
+def test_calibrate_fit_bad_input_one_line(heldout, capsys, argv, message):
+    d, _ = heldout
+    code, out, err = _run(["calibrate"] + [a.format(d=d) for a in argv], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
