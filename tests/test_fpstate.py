@@ -200,6 +200,31 @@ CASES = {
         ("sigmoid", lambda: design.gamma_for_rare_score(0.01, 0.1, loss="sigmoid", alpha=0.25), None),
         ("softmax", lambda: design.gamma_for_rare_score(0.01, 0.05, loss="softmax", alpha=None), None),
     ],
+    "FocalCalibrator.predict_proba": [
+        ("ordinary", lambda: FocalCalibrator().predict_proba([[0.6, 0.3, 0.1]]), None),
+        ("fitted temperature, logits of +-1e308", lambda: FocalCalibrator(method="temperature", input_type="logits")
+         .fit([[1e308, -1e308], [0.0, 1.0]], [0, 1]).predict_proba([[1e308, -1e308]]), None),
+    ],
+    "FocalCalibrator.predict": [("ordinary", lambda: FocalCalibrator().predict([[0.6, 0.3, 0.1]]), None)],
+    "FocalCalibrator.score": [
+        ("ordinary", lambda: FocalCalibrator().score([[0.6, 0.4], [0.3, 0.7]], [0, 1]), None),
+        ("a zero probability on the label", lambda: FocalCalibrator().score([[1.0, 0.0]], [1]), None),
+    ],
+    "FocalCalibrator.set_output": [("default", lambda: FocalCalibrator().set_output(transform="default")
+                                    .transform([[0.6, 0.4]]), None)],
+    "FocalCalibrator.get_feature_names_out": [("fitted", lambda: FocalCalibrator().fit(
+        [[0.6, 0.4], [0.3, 0.7]], [0, 1]).get_feature_names_out(), None)],
+    "calibration_report": [("ordinary", lambda: calibration.calibration_report(
+        [[0.6, 0.4], [0.3, 0.7], [0.8, 0.2], [0.1, 0.9], [0.5, 0.5], [0.4, 0.6]], [0, 1, 0, 1, 1, 0],
+        auto=False).to_dict(), None)],
+    "CalibrationReport": [("built by calibration_report", lambda: calibration.calibration_report(
+        [[0.6, 0.4], [0.3, 0.7], [0.8, 0.2], [0.1, 0.9]], [0, 1, 0, 1], auto=False, isotonic=False).values, None)],
+    "CalibrationReport.to_dict": [("ordinary", lambda: calibration.calibration_report(
+        [[0.6, 0.4], [0.3, 0.7], [0.8, 0.2], [0.1, 0.9]], [0, 1, 0, 1], auto=False, isotonic=False).to_dict(), None)],
+    "CalibrationSelection": [("built by fit", lambda: FocalCalibrator(method="auto", cv=2).fit(
+        [[0.6, 0.4], [0.3, 0.7], [0.8, 0.2], [0.1, 0.9]], [0, 1, 0, 1]).selection_.nll, None)],
+    "CalibrationSelection.to_dict": [("ordinary", lambda: FocalCalibrator(method="auto", cv=2).fit(
+        [[0.6, 0.4], [0.3, 0.7], [0.8, 0.2], [0.1, 0.9]], [0, 1, 0, 1]).selection_.to_dict(), None)],
     "alpha_for_rare_score": [
         ("sigmoid", lambda: design.alpha_for_rare_score(0.01, 0.1, gamma=2.0), None),
     ],
