@@ -12,26 +12,20 @@ import pytest
 
 from focaltheory import minimizer
 from focaltheory.cli import main
+
+from _cli import csv_rows, run
 from focaltheory.sigmoid import sigmoid_posterior
 
 
-def _run(argv, capsys):
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _csv(out):
-    return np.loadtxt(out.strip().splitlines(), delimiter=",", ndmin=2)
 
 
 def test_calibrate_sigmoid_csv_to_stdout(tmp_path, capsys):
     s = np.array([[0.1, 0.5], [0.9, 0.3]])
     f = tmp_path / "scores.csv"
     np.savetxt(f, s, delimiter=",")
-    code, out, err = _run(["calibrate", "--loss", "sigmoid", "--gamma", "2", "--alpha", "0.25", str(f)], capsys)
+    code, out, err = run(["calibrate", "--loss", "sigmoid", "--gamma", "2", "--alpha", "0.25", str(f)], capsys)
     assert code == 0 and err == ""
-    got = _csv(out)
+    got = csv_rows(out)
     np.testing.assert_allclose(got, sigmoid_posterior(s, 2.0, 0.25), rtol=1e-15)
     assert got[0, 1] == 0.75  # the detector default: score 1/2 <-> posterior 3/4
 
@@ -40,7 +34,7 @@ def test_calibrate_sigmoid_logits_npy_to_npy(tmp_path, capsys):
     z = np.array([-40.0, -3.0, 0.0, 2.5, 40.0])
     f, o = tmp_path / "logits.npy", tmp_path / "out.npy"
     np.save(f, z)
-    code, out, err = _run(["calibrate", "--loss", "sigmoid", "--gamma", "3", "--alpha", "0.4", "--logits",
+    code, out, err = run(["calibrate", "--loss", "sigmoid", "--gamma", "3", "--alpha", "0.4", "--logits",
                            str(f), "--output", str(o)], capsys)
     assert code == 0 and "written to" in out
     got = np.load(o)
@@ -51,10 +45,10 @@ def test_calibrate_sigmoid_logits_npy_to_npy(tmp_path, capsys):
 def test_calibrate_sigmoid_defaults_and_disabled_alpha(tmp_path, capsys):
     f = tmp_path / "s.csv"
     np.savetxt(f, [0.5, 0.2], delimiter=",")
-    _, out, _ = _run(["calibrate", "--loss", "sigmoid", str(f)], capsys)  # gamma 2, alpha 0.25
-    np.testing.assert_allclose(_csv(out).ravel(), sigmoid_posterior([0.5, 0.2], 2.0, 0.25), rtol=1e-15)
-    _, out, _ = _run(["calibrate", "--loss", "sigmoid", "--gamma", "0", "--alpha", "-1", str(f)], capsys)
-    np.testing.assert_allclose(_csv(out).ravel(), [0.5, 0.2], rtol=1e-15)  # log loss: scores are posteriors
+    _, out, _ = run(["calibrate", "--loss", "sigmoid", str(f)], capsys)  # gamma 2, alpha 0.25
+    np.testing.assert_allclose(csv_rows(out).ravel(), sigmoid_posterior([0.5, 0.2], 2.0, 0.25), rtol=1e-15)
+    _, out, _ = run(["calibrate", "--loss", "sigmoid", "--gamma", "0", "--alpha", "-1", str(f)], capsys)
+    np.testing.assert_allclose(csv_rows(out).ravel(), [0.5, 0.2], rtol=1e-15)  # log loss: scores are posteriors
 
 
 def test_calibrate_softmax_rows(tmp_path, capsys):
@@ -63,40 +57,40 @@ def test_calibrate_softmax_rows(tmp_path, capsys):
     Q = minimizer(P, 2.0, alpha=a).q
     f = tmp_path / "q.csv"
     np.savetxt(f, Q, delimiter=",", fmt="%.17g")
-    code, out, _ = _run(["calibrate", "--gamma", "2", "--alpha", "1,2,0.5", str(f)], capsys)
+    code, out, _ = run(["calibrate", "--gamma", "2", "--alpha", "1,2,0.5", str(f)], capsys)
     assert code == 0
-    np.testing.assert_allclose(_csv(out), P, rtol=1e-13)
+    np.testing.assert_allclose(csv_rows(out), P, rtol=1e-13)
     # from logits
     f2 = tmp_path / "z.npy"
     np.save(f2, np.log(Q) + 3.0)
-    code, out, _ = _run(["calibrate", "--gamma", "2", "--alpha", "1,2,0.5", "--logits", str(f2)], capsys)
-    np.testing.assert_allclose(_csv(out), P, rtol=1e-13)
+    code, out, _ = run(["calibrate", "--gamma", "2", "--alpha", "1,2,0.5", "--logits", str(f2)], capsys)
+    np.testing.assert_allclose(csv_rows(out), P, rtol=1e-13)
 
 
 def test_calibrate_csv_one_row_stays_one_row(tmp_path, capsys):
     # a one-row CSV is one distribution (softmax) or one sample (sigmoid): the output is one row too
     f, o = tmp_path / "row.csv", tmp_path / "out.csv"
     f.write_text("0.5,0.3,0.2\n")
-    code, out, err = _run(["calibrate", str(f)], capsys)
+    code, out, err = run(["calibrate", str(f)], capsys)
     assert code == 0 and err == "" and len(out.strip().splitlines()) == 1
-    got = _csv(out)
+    got = csv_rows(out)
     assert got.shape == (1, 3)
     np.testing.assert_allclose(minimizer(got, 2.0).q, [[0.5, 0.3, 0.2]], rtol=1e-13)
-    code, out, err = _run(["calibrate", "--loss", "sigmoid", str(f), "--output", str(o)], capsys)
+    code, out, err = run(["calibrate", "--loss", "sigmoid", str(f), "--output", str(o)], capsys)
     assert code == 0 and o.read_text().count("\n") == 1
     np.testing.assert_array_equal(np.loadtxt(o, delimiter=",", ndmin=2),
                                   sigmoid_posterior(np.array([[0.5, 0.3, 0.2]]), 2.0, 0.25))
-    code, out, err = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--input", str(f)], capsys)
+    code, out, err = run(["solve", "--loss", "sigmoid", "--gamma", "2", "--input", str(f)], capsys)
     assert code == 0 and len(out.strip().splitlines()) == 1  # stdout: one row of 3 scores only
     assert len(err.strip().splitlines()) == 2  # the two summary lines
-    assert _csv(out).shape == (1, 3)
+    assert csv_rows(out).shape == (1, 3)
 
 
 def test_calibrate_softmax_one_column_csv_is_one_class_rows(tmp_path, capsys):
     # one column = a batch of one-class distributions (each must be 1; logits give 1)
     f = tmp_path / "col.csv"
     f.write_text("3.0\n-1.0\n")
-    code, out, _ = _run(["calibrate", "--logits", str(f)], capsys)
+    code, out, _ = run(["calibrate", "--logits", str(f)], capsys)
     assert code == 0 and out.split() == ["1", "1"]
 
 
@@ -114,10 +108,10 @@ def test_calibrate_alpha_one_token(tmp_path, capsys):
     P = np.array([[0.7, 0.2, 0.1]])
     f = tmp_path / "q.csv"
     np.savetxt(f, minimizer(P, 2.0, alpha=[1.0, 2.0, 0.5]).q, delimiter=",", fmt="%.17g")
-    code, out, _ = _run(["calibrate", "--alpha=1,2,0.5", str(f)], capsys)
+    code, out, _ = run(["calibrate", "--alpha=1,2,0.5", str(f)], capsys)
     assert code == 0
-    np.testing.assert_allclose(_csv(out), P, rtol=1e-13)
-    code, out, err = _run(["calibrate", "--alpha", "1", "2", "0.5", str(f)], capsys)
+    np.testing.assert_allclose(csv_rows(out), P, rtol=1e-13)
+    code, out, err = run(["calibrate", "--alpha", "1", "2", "0.5", str(f)], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("focaltheory calibrate: --alpha takes one token: a number or comma-separated numbers "
                           "without spaces (e.g. 1,2,0.5); '--alpha 1 2' is the space-separated form")
@@ -159,19 +153,19 @@ def test_calibrate_fit_round_trip_matches_the_library(heldout, capsys):
     from focaltheory import FocalCalibrator
 
     d, Pt = heldout
-    code, out, err = _run(["calibrate", "--fit", str(d / "val.csv"), "--labels", str(d / "labels.csv"),
+    code, out, err = run(["calibrate", "--fit", str(d / "val.csv"), "--labels", str(d / "labels.csv"),
                            "--method", "inverse", str(d / "test.csv")], capsys)
     assert code == 0 and err == ""
     # known gamma (no --fit-gamma): the closed form itself
-    np.testing.assert_allclose(_csv(out), Pt, rtol=1e-12)
-    code, out, err = _run(["calibrate", "--fit", str(d / "val_logits.npy"), "--labels", str(d / "labels.csv"),
+    np.testing.assert_allclose(csv_rows(out), Pt, rtol=1e-12)
+    code, out, err = run(["calibrate", "--fit", str(d / "val_logits.npy"), "--labels", str(d / "labels.csv"),
                            "--logits", "--method", "focal-temperature", str(d / "test_logits.npy")], capsys)
     assert code == 0
     val, y = np.load(d / "val_logits.npy"), np.loadtxt(d / "labels.csv")
     lib = FocalCalibrator(gamma=2.0, method="focal-temperature", fit_gamma=False, input_type="logits").fit(val, y)
-    np.testing.assert_array_equal(_csv(out), lib.transform(np.load(d / "test_logits.npy")))
+    np.testing.assert_array_equal(csv_rows(out), lib.transform(np.load(d / "test_logits.npy")))
     assert abs(lib.temperature_ - 1.5) < 0.1
-    np.testing.assert_allclose(_csv(out), Pt, atol=0.03)  # the posterior, up to the estimate of T
+    np.testing.assert_allclose(csv_rows(out), Pt, atol=0.03)  # the posterior, up to the estimate of T
 
 
 def test_calibrate_fit_auto_report_and_json(heldout, capsys, tmp_path):
@@ -179,15 +173,15 @@ def test_calibrate_fit_auto_report_and_json(heldout, capsys, tmp_path):
 
     d, _ = heldout
     args = ["calibrate", "--fit", str(d / "val_logits.npy"), "--labels", str(d / "labels.csv"), "--logits"]
-    code, out, err = _run(args + ["--report", str(d / "test_logits.npy")], capsys)
-    assert code == 0 and _csv(out).shape == (50, 3)  # data on stdout, the report on stderr
+    code, out, err = run(args + ["--report", str(d / "test_logits.npy")], capsys)
+    assert code == 0 and csv_rows(out).shape == (50, 3)  # data on stdout, the report on stderr
     lines = err.splitlines()
     assert lines[1].split() == ["method", "ece", "nll", "brier"]
     assert [ln.split()[0] for ln in lines[2:8]] == ["raw", "inverse", "temperature", "focal-temperature",
                                                    "isotonic", "auto"]
     assert "recommended: focal-temperature" in err and "fitted: method focal-temperature" in err
     o = tmp_path / "p.npy"
-    code, out, err = _run(args + ["--json", "--output", str(o), str(d / "test_logits.npy")], capsys)
+    code, out, err = run(args + ["--json", "--output", str(o), str(d / "test_logits.npy")], capsys)
     assert code == 0 and err == ""
     first, rest = out.split("\n", 1)
     obj = json.loads(first)  # the JSON report on stdout with --output, then the summary line
@@ -208,5 +202,5 @@ def test_calibrate_fit_auto_report_and_json(heldout, capsys, tmp_path):
 ])
 def test_calibrate_fit_bad_input_one_line(heldout, capsys, argv, message):
     d, _ = heldout
-    code, out, err = _run(["calibrate"] + [a.format(d=d) for a in argv], capsys)
+    code, out, err = run(["calibrate"] + [a.format(d=d) for a in argv], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err

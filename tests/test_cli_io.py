@@ -13,19 +13,13 @@ import pytest
 from focaltheory import minimizer
 from focaltheory._arrayio import read_array, write_array
 from focaltheory.cli import main
+
+from _cli import csv_rows, run
 from focaltheory.sigmoid import sigmoid_minimizer, sigmoid_posterior
 
 P = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]])
 
 
-def _run(argv, capsys):
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _csv(out):
-    return np.loadtxt(out.strip().splitlines(), delimiter=",", ndmin=2)
 
 
 def _rows(arr):
@@ -85,28 +79,28 @@ def test_header_only_and_malformed_first_rows(tmp_path):
 def test_solve_and_calibrate_read_pandas_csv(tmp_path, capsys, loss):
     f = tmp_path / "p.csv"
     f.write_text(PANDAS_INDEX)
-    code, out, err = _run(["solve", "--loss", loss, "--gamma", "2", "--input", str(f)], capsys)
+    code, out, err = run(["solve", "--loss", loss, "--gamma", "2", "--input", str(f)], capsys)
     assert code == 0
     want = minimizer(P, 2.0).q if loss == "softmax" else sigmoid_minimizer(P, 2.0, 0.25).s
-    np.testing.assert_array_equal(_csv(out), want)
+    np.testing.assert_array_equal(csv_rows(out), want)
     # the outputs of a model, with a header, back to P
     g = tmp_path / "q.csv"
     g.write_text(",a,b,c\n" + "".join(f"{i}," + _rows(want[i:i + 1]) for i in range(2)))
-    code, out, err = _run(["calibrate", "--loss", loss, "--gamma", "2", str(g)], capsys)
+    code, out, err = run(["calibrate", "--loss", loss, "--gamma", "2", str(g)], capsys)
     assert code == 0 and err == ""
-    np.testing.assert_allclose(_csv(out), P if loss == "softmax" else sigmoid_posterior(want, 2.0, 0.25),
+    np.testing.assert_allclose(csv_rows(out), P if loss == "softmax" else sigmoid_posterior(want, 2.0, 0.25),
                                rtol=1e-12)
 
 
 def test_header_flag_on_the_command_line(tmp_path, capsys):
     f = tmp_path / "p.csv"
     f.write_text("0,1,2\n" + _rows(P))
-    code, out, _ = _run(["solve", "--gamma", "2", "--header", "--input", str(f)], capsys)
+    code, out, _ = run(["solve", "--gamma", "2", "--header", "--input", str(f)], capsys)
     assert code == 0
-    np.testing.assert_array_equal(_csv(out), minimizer(P, 2.0).q)
-    code, out, _ = _run(["calibrate", "--header", "--loss", "sigmoid", str(f)], capsys)
+    np.testing.assert_array_equal(csv_rows(out), minimizer(P, 2.0).q)
+    code, out, _ = run(["calibrate", "--header", "--loss", "sigmoid", str(f)], capsys)
     assert code == 0
-    np.testing.assert_array_equal(_csv(out), sigmoid_posterior(P, 2.0, 0.25))
+    np.testing.assert_array_equal(csv_rows(out), sigmoid_posterior(P, 2.0, 0.25))
 
 
 # -- files that are not what their name says --------------------------------------------
@@ -139,7 +133,7 @@ BAD_NPY = {"empty": "is empty (0 bytes), not a .npy file",
 def test_bad_npy_is_one_line_exit_2(tmp_path, capsys, kind, command):
     f = _bad_npy(tmp_path, kind)
     name = "--input" if command[0] == "solve" else "FILE"
-    code, out, err = _run(command + [str(f), "--output", str(tmp_path / "o.npy")], capsys)
+    code, out, err = run(command + [str(f), "--output", str(tmp_path / "o.npy")], capsys)
     assert code == 2 and out == ""
     assert err.startswith(f"focaltheory {command[0]}: error: {name} {str(f)!r} {BAD_NPY[kind]}")
     assert err.count("\n") == 1
@@ -249,7 +243,7 @@ def test_read_only_output_is_refused(tmp_path, capsys):
     f.write_text(_rows(P))
     out.write_text("keep\n")
     os.chmod(out, 0o444)
-    code, _, err = _run(["solve", "--gamma", "2", "--input", str(f), "--output", str(out)], capsys)
+    code, _, err = run(["solve", "--gamma", "2", "--input", str(f), "--output", str(out)], capsys)
     assert code == 2 and "is not writable" in err and out.read_text() == "keep\n"
 
 
@@ -261,7 +255,7 @@ def test_output_in_a_missing_directory(tmp_path, capsys, argv):
     f = tmp_path / "p.csv"
     f.write_text(_rows(P))
     argv = [a.format(f=f, d=tmp_path) for a in argv]
-    code, out, err = _run(argv, capsys)
+    code, out, err = run(argv, capsys)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "cannot be written: No such file or directory" in err
 
@@ -273,7 +267,7 @@ def test_output_in_a_missing_directory(tmp_path, capsys, argv):
 def test_output_suffix_checked_before_any_work(tmp_path, capsys, argv):
     f = tmp_path / "p.csv"
     f.write_text("not numbers\n1,x\n")  # would be an error too, but the --output name is checked first
-    code, out, err = _run([a.format(f=f, d=tmp_path) for a in argv], capsys)
+    code, out, err = run([a.format(f=f, d=tmp_path) for a in argv], capsys)
     assert code == 2 and out == ""
     assert err.strip().endswith(f"--output must be a .csv or .npy file, got {str(tmp_path / 'q.txt')!r}")
 

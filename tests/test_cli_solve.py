@@ -8,6 +8,8 @@ import pytest
 
 from focaltheory import minimizer
 from focaltheory.cli import main
+
+from _cli import csv_rows, run
 from focaltheory.sigmoid import sigmoid_minimizer
 
 
@@ -135,28 +137,20 @@ def test_solve_empty_input_is_one_line_error(tmp_path, capsys, content, needle, 
     assert not (tmp_path / "o.csv").exists()
 
 
-def _run(argv, capsys):
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _csv(out):
-    return np.loadtxt(out.strip().splitlines(), delimiter=",", ndmin=2)
 
 
 def test_solve_loss_sigmoid_table_and_json(capsys):
-    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "0.01", "0.75", "0.99"], capsys)
+    code, out, _ = run(["solve", "--loss", "sigmoid", "--gamma", "2", "0.01", "0.75", "0.99"], capsys)
     assert code == 0
     assert "sigmoid focal loss minimizer at gamma = 2, alpha = 0.25" in out
     assert "converged: True" in out
-    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "0.01", "0.75", "0.99"], capsys)
+    code, out, _ = run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "0.01", "0.75", "0.99"], capsys)
     d = json.loads(out)
     s = [r["s"] for r in d["classes"]]
     np.testing.assert_array_equal(s, sigmoid_minimizer([0.01, 0.75, 0.99], 2.0, 0.25).s)
     assert s[1] == 0.5 and d["alpha"] == 0.25 and d["converged"]
     # --alpha -1: no weighting (options before the positional values)
-    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "1", "--json", "0.3", "--alpha", "-1"], capsys)
+    code, out, _ = run(["solve", "--loss", "sigmoid", "--gamma", "1", "--json", "0.3", "--alpha", "-1"], capsys)
     d = json.loads(out)
     assert d["alpha"] is None
     assert d["classes"][0]["s"] == sigmoid_minimizer(0.3, 1.0, None).s
@@ -166,18 +160,18 @@ def test_solve_loss_sigmoid_batch_file(tmp_path, capsys):
     eta = np.array([[1e-300, 0.2], [0.75, 1 - 1e-15]])
     f, o = tmp_path / "eta.npy", tmp_path / "s.npy"
     np.save(f, eta)
-    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--input", str(f), "--output", str(o)], capsys)
+    code, out, _ = run(["solve", "--loss", "sigmoid", "--gamma", "2", "--input", str(f), "--output", str(o)], capsys)
     assert code == 0 and "all converged: True" in out
     np.testing.assert_array_equal(np.load(o), sigmoid_minimizer(eta, 2.0, 0.25).s)
-    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--input", str(f), "--json"], capsys)
+    code, out, _ = run(["solve", "--loss", "sigmoid", "--gamma", "2", "--input", str(f), "--json"], capsys)
     d = json.loads(out)
     assert d["values"] == 4 and d["all_converged"]
     np.testing.assert_array_equal(d["s"], sigmoid_minimizer(eta, 2.0, 0.25).s.tolist())
 
 
 def test_solve_softmax_unchanged_by_loss_option(capsys):
-    code, out, _ = _run(["solve", "--gamma", "2", "--json", "0.7", "0.2", "0.1"], capsys)
-    code2, out2, _ = _run(["solve", "--loss", "softmax", "--gamma", "2", "--json", "0.7", "0.2", "0.1"], capsys)
+    code, out, _ = run(["solve", "--gamma", "2", "--json", "0.7", "0.2", "0.1"], capsys)
+    code2, out2, _ = run(["solve", "--loss", "softmax", "--gamma", "2", "--json", "0.7", "0.2", "0.1"], capsys)
     assert code == code2 == 0 and out == out2
     q = [r["q"] for r in json.loads(out)["classes"]]
     np.testing.assert_array_equal(q, minimizer([0.7, 0.2, 0.1], 2.0).q)
@@ -187,14 +181,14 @@ def test_solve_loss_sigmoid_json_is_strict(capsys, tmp_path):
     def refuse(token):
         raise ValueError(f"non-standard JSON constant {token}")
 
-    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "0", "0.3", "1"], capsys)
+    code, out, _ = run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "0", "0.3", "1"], capsys)
     assert code == 0
     d = json.loads(out, parse_constant=refuse)
     assert [r["logit"] for r in d["classes"]][::2] == ["-inf", "inf"]
     assert [r["s"] for r in d["classes"]][::2] == [0.0, 1.0]
     f = tmp_path / "eta.csv"
     f.write_text("0,0.3,1\n")
-    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "--input", str(f)], capsys)
+    code, out, _ = run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "--input", str(f)], capsys)
     d = json.loads(out, parse_constant=refuse)
     assert code == 0 and d["values"] == 3
     np.testing.assert_array_equal(d["s"], sigmoid_minimizer(np.array([[0.0, 0.3, 1.0]]), 2.0, 0.25).s.tolist())
@@ -212,7 +206,7 @@ def test_solve_input_without_output_prints_only_csv(tmp_path, capsys, loss):
     P = np.random.default_rng(1).dirichlet(np.ones(3), size=4)
     f = tmp_path / "p.npy"
     np.save(f, P)
-    code, out, err = _run(["solve", "--loss", loss, "--gamma", "2", "--input", str(f)], capsys)
+    code, out, err = run(["solve", "--loss", loss, "--gamma", "2", "--input", str(f)], capsys)
     assert code == 0
     want = minimizer(P, 2.0).q if loss == "softmax" else sigmoid_minimizer(P, 2.0, 0.25).s
     assert len(out.splitlines()) == 4
@@ -222,7 +216,7 @@ def test_solve_input_without_output_prints_only_csv(tmp_path, capsys, loss):
     assert lines[0] == ("solved 4 distributions of 3 classes at gamma = 2" if loss == "softmax" else
                         "sigmoid focal minimizer for 12 posteriors at gamma = 2, alpha = 0.25")
     # with --output the summary stays on stdout and nothing goes to stderr
-    code, out, err = _run(["solve", "--loss", loss, "--gamma", "2", "--input", str(f), "--output",
+    code, out, err = run(["solve", "--loss", loss, "--gamma", "2", "--input", str(f), "--output",
                            str(tmp_path / "q.csv")], capsys)
     assert code == 0 and err == "" and len(out.splitlines()) == 3 and "written to" in out
 
@@ -236,13 +230,13 @@ def test_solve_alpha_comma_separated(capsys):
                  ["0.9", "0.05", "0.05", "--alpha", "0.25,1,1"],
                  ["--alpha=0.25,1,1", "0.9", "0.05", "0.05"],
                  ["--alpha", "0.25,1,1", "--", "0.9", "0.05", "0.05"]):
-        code, out, err = _run(["solve", "--gamma", "2", "--json"] + argv, capsys)
+        code, out, err = run(["solve", "--gamma", "2", "--json"] + argv, capsys)
         assert code == 0 and err == "", argv
         np.testing.assert_array_equal([c["q"] for c in json.loads(out)["classes"]], want)
 
 
 def test_solve_sigmoid_alpha_per_class(capsys):
-    code, out, _ = _run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "--alpha", "0.25,0.5",
+    code, out, _ = run(["solve", "--loss", "sigmoid", "--gamma", "2", "--json", "--alpha", "0.25,0.5",
                          "0.3", "0.3"], capsys)
     d = json.loads(out)
     assert code == 0 and d["alpha"] == [0.25, 0.5]
@@ -259,7 +253,7 @@ def test_solve_sigmoid_alpha_per_class(capsys):
     ["solve", "--loss", "sigmoid", "--gamma", "2", "--alpha", "-1", "0.3"],
 ])
 def test_solve_space_separated_alpha_is_refused(capsys, argv):
-    code, out, err = _run(argv, capsys)
+    code, out, err = run(argv, capsys)
     assert code == 2 and out == "" and err.count("\n") == 1
     i = next(k for k, a in enumerate(argv) if a.startswith("--al"))
     assert err.startswith(f"focaltheory solve: --alpha takes one token: a number or comma-separated numbers "
