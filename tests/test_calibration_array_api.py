@@ -24,6 +24,8 @@ the dtype's machine epsilon ``eps`` and smallest normal ``tiny``:
 
 import copy
 import functools
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -35,7 +37,6 @@ from focaltheory.sigmoid import sigmoid_minimizer
 
 xps = pytest.importorskip("array_api_strict", reason="array-api-strict (test extra) is needed for these tests")
 pytest.importorskip("array_api_compat", reason="array-api-compat (test extra) is needed for these tests")
-pytest.importorskip("sklearn", reason="scikit-learn is needed for FocalCalibrator's fit (scipy) and its protocol")
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -485,3 +486,17 @@ def test_complex_input_is_refused():
         FocalCalibrator().transform(torch.tensor([[0.5 + 0j, 0.5]]))
     with pytest.raises(ValueError, match="Complex data not supported: probs has dtype"):
         FocalCalibrator().fit(torch.tensor([[0.5 + 0j, 0.5], [0.5, 0.5]]), [0, 1])
+
+
+def test_numpy_input_imports_no_array_library():
+    code = (
+        "import sys, numpy as np\n"
+        "from focaltheory.calibration import FocalCalibrator\n"
+        "q = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3]])\n"
+        "cal = FocalCalibrator(method='focal-temperature').fit(q, [0, 2, 1])\n"
+        "cal.transform(q); cal.predict_proba(q.tolist()); cal.predict(q); cal.score(q, [0, 2, 1])\n"
+        "FocalCalibrator('sigmoid').transform(np.float32(0.3))\n"
+        "print(sorted(m for m in ('torch', 'array_api_compat', 'array_api_strict') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
