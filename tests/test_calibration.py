@@ -246,7 +246,8 @@ def test_params_protocol():
     cal = FocalCalibrator("sigmoid", gamma=1.0, alpha=0.25)
     assert cal.get_params() == dict(loss="sigmoid", gamma=1.0, alpha=0.25, axis=-1, gamma_bounds=(0.0, 20.0),
                                     method="inverse", input_type="probs", fit_gamma=True, fit_alpha=False,
-                                    classes=None, temperature_bounds=(0.05, 20.0), cv=5, random_state=0)
+                                    classes=None, temperature_bounds=(0.05, 20.0), cv=5, random_state=0,
+                                    sum_tol=None)
     cal.set_params(gamma=3.0)
     assert not hasattr(cal, "gamma_")  # no fitted attribute before fit
     np.testing.assert_array_equal(cal.transform([0.5, 0.2]), sigmoid_posterior([0.5, 0.2], 3.0, 0.25))

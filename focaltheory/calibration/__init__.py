@@ -11,7 +11,9 @@ temperature (and, if unknown, gamma) on held-out labels, and
 
 scikit-learn is optional: with it, :class:`FocalCalibrator` is a
 scikit-learn estimator (imported with this module, never by
-``import focaltheory``); the report's metrics need it.
+``import focaltheory``); the report's metrics need it.  Torch tensors and
+other array-API arrays are calibrated in their own library (on their
+device, in their dtype, differentiably); the fit runs in NumPy on the host.
 
 References
 ----------

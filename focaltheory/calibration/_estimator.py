@@ -4,9 +4,11 @@ import numpy as np
 
 from .._fpstate import _fp_isolated
 from ._compat import BASES, CLASS_KW, HAVE_SKLEARN, OUTPUTS, UNUSED, NotFittedError, wrap_output
-from ._inputs import check_params, n_features, outputs, sigmoid_labels, softmax_labels
+from .._xp import _host
+from ._inputs import check_params, foreign_input, n_features, outputs, sigmoid_labels, softmax_labels, xp_outputs
 from ._maps import _apply, _fit_params, _nll, _Outputs, _sample_losses
 from ._select import CANDIDATES, choose, make_specs
+from ._xpmaps import apply_xp
 
 __all__ = ["FocalCalibrator"]
 
@@ -77,6 +79,13 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         Folds of ``method="auto"`` (default 5; fewer if there are fewer samples).
     random_state : int, numpy.random.Generator or None, optional
         Shuffling of the folds (default 0: reproducible).
+    sum_tol : float or None, optional
+        Tolerance on ``|sum - 1|`` of softmax probability rows, also passed
+        to :func:`focaltheory.inverse_minimizer`.  By default (None) it is
+        derived from the floating dtype of ``X`` as there:
+        ``max(1e-6, 8 eps)``, i.e. 1e-6 for float64, float32 and
+        non-floating input, 7.8e-3 for float16 (whose softmax rows are off
+        by up to ~2e-4) and 6.3e-2 for bfloat16.
 
     Attributes
     ----------
@@ -114,6 +123,16 @@ class FocalCalibrator(*BASES, **CLASS_KW):
     :class:`~sklearn.pipeline.Pipeline` may transform without fit; before
     fit, the constructor's `gamma` and `classes` (or column indices) are
     used.  The other methods raise ``NotFittedError`` before :meth:`fit`.
+
+    Arrays of other array-API libraries (torch tensors, array-api-strict
+    arrays, ...; through array-api-compat): :meth:`transform`,
+    :meth:`predict_proba` and :meth:`fit_transform` compute the fitted map
+    in that library, on the input's device, in float64 where it has it, and
+    return the input's array type in its floating dtype (float32, float16
+    and bfloat16 results are the float64 values rounded once); torch
+    autograd differentiates them with respect to the input.  :meth:`fit`,
+    :meth:`predict` and :meth:`score` copy such input to the host (detached)
+    and compute in NumPy; the fitted parameters are Python floats.
 
     Softmax: the population minimizer of the focal-entropy satisfies
     :math:`\alpha_x P(x) g(Q(x)) = \lambda`, so
@@ -165,7 +184,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
 
     def __init__(self, loss="softmax", gamma=2.0, alpha=None, *, method="inverse", input_type="probs",
                  fit_gamma=True, fit_alpha=False, classes=None, axis=-1, gamma_bounds=(0.0, 20.0),
-                 temperature_bounds=(0.05, 20.0), cv=5, random_state=0):
+                 temperature_bounds=(0.05, 20.0), cv=5, random_state=0, sum_tol=None):
         self.loss = loss
         self.gamma = gamma
         self.alpha = alpha
@@ -179,6 +198,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         self.temperature_bounds = temperature_bounds
         self.cv = cv
         self.random_state = random_state
+        self.sum_tol = sum_tol
 
     # -- state -----------------------------------------------------------------------------
 
@@ -209,11 +229,16 @@ class FocalCalibrator(*BASES, **CLASS_KW):
             return np.asarray(self.classes)
         return np.arange(K) if self.loss == "softmax" or K > 1 else np.arange(2)
 
-    def _calibrated(self, X, logits):
+    def _calibrated(self, X, logits, native=True):
+        """(P, restore, shape).  With ``native``, an array of another library is mapped in that library."""
         check_params(self)
-        x, is_logits, restore, _, shape = outputs(self, X, logits, self.loss, self.axis)
+        if native and foreign_input(X, logits):
+            x, is_logits, restore, shape, tol, ctx = xp_outputs(self, X, logits, self.loss, self.axis)
+            t, g, a = self._map(shape)
+            return apply_xp(ctx, x, is_logits, self.loss, t, g, a, tol), restore, shape
+        x, is_logits, restore, _, shape, tol = outputs(self, X, logits, self.loss, self.axis)
         t, g, a = self._map(shape)
-        return _apply(_Outputs(x, is_logits, self.loss), t, g, a), restore, shape
+        return _apply(_Outputs(x, is_logits, self.loss, tol), t, g, a), restore, shape
 
     def _encode(self, x, batch, y, classes):
         if self.loss == "sigmoid":
@@ -228,14 +253,16 @@ class FocalCalibrator(*BASES, **CLASS_KW):
 
         Parameters
         ----------
-        X : array_like, optional
+        X : array_like or array-API array, optional
             Model outputs on held-out data: probabilities (softmax rows along
-            `axis`, summing to 1 within 1e-6; sigmoid scores in [0, 1]) or,
-            with ``input_type="logits"``, logits.
+            `axis`, summing to 1 within `sum_tol`; sigmoid scores in [0, 1])
+            or, with ``input_type="logits"``, logits.  Arrays of other
+            libraries (torch, ...) are copied to the host and the fit runs
+            in NumPy float64 (the fitted parameters are Python floats).
         y : array_like
             Labels: one per row (softmax; see `classes`), or 0/1 with the
             shape of ``X`` (sigmoid).
-        logits : array_like, optional
+        logits : array_like or array-API array, optional
             Logits instead of ``X`` (keyword only).  Masked arrays with masked
             entries (outputs or labels) raise TypeError.
 
@@ -248,7 +275,8 @@ class FocalCalibrator(*BASES, **CLASS_KW):
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None: fit needs "
                              "held-out labels to fit the map (without them use transform)")
         alpha = check_params(self)
-        x, is_logits, _, batch, shape = outputs(self, X, logits, self.loss, self.axis)
+        x, is_logits, _, batch, shape, tol = outputs(self, X, logits, self.loss, self.axis)
+        y = _host(y)
         if self.loss == "softmax" and x.shape[1] < 2:
             raise ValueError(f"the outputs have n_features = {x.shape[1]} column: calibrating softmax outputs "
                              "needs one column per class and at least 2 classes")
@@ -257,7 +285,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         codes, classes = self._encode(x, batch, y, self.classes)
         if self.loss == "softmax" and np.unique(codes).size < 2:
             raise ValueError("y holds one class only: calibration needs held-out labels of at least two classes")
-        out = _Outputs(x, is_logits, self.loss)
+        out = _Outputs(x, is_logits, self.loss, tol)
         if self.method == "auto":
             specs = make_specs(self, alpha)
             chosen, selection = choose(out, codes, specs, int(self.cv), self.random_state)
@@ -291,21 +319,27 @@ class FocalCalibrator(*BASES, **CLASS_KW):
 
         Parameters
         ----------
-        X : array_like, optional
+        X : array_like or array-API array, optional
             Model outputs, as in :meth:`fit` (any batch shape; a 1-D softmax
-            input is one distribution).
-        logits : array_like, optional
+            input is one distribution).  A torch tensor (or another
+            array-API array) is mapped in its library: see the Notes.
+        logits : array_like or array-API array, optional
             Logits instead (keyword only); preferred for the sigmoid loss,
             where float32 scores saturate.
 
         Returns
         -------
-        ndarray or DataFrame
+        ndarray, DataFrame or array-API array
             Posterior estimates; a DataFrame after ``set_output(transform=
-            "pandas")`` (or "polars") for 2-D input.
+            "pandas")`` (or "polars") for 2-D NumPy-side input.  For an
+            array of another library: an array of that library, on its
+            device, in its floating dtype (``set_output`` does not apply),
+            differentiable with respect to the input.
         """
         P, restore, _ = self._calibrated(X, logits)
         out = restore(P)
+        if foreign_input(X, logits):
+            return out
         names = None
         if np.ndim(out) == 2:
             try:
@@ -320,17 +354,18 @@ class FocalCalibrator(*BASES, **CLASS_KW):
 
         Parameters
         ----------
-        X : array_like, optional
+        X : array_like or array-API array, optional
             Model outputs.
         y : array_like, optional
             Labels; without them only :meth:`transform` runs.
-        logits : array_like, optional
+        logits : array_like or array-API array, optional
             Logits instead of ``X`` (keyword only).
 
         Returns
         -------
-        ndarray or DataFrame
-            As :meth:`transform`.
+        ndarray, DataFrame or array-API array
+            As :meth:`transform` (the fit runs in NumPy, the transform in the
+            input's library).
         """
         if y is not None:
             self.fit(X, y, logits=logits)
@@ -342,15 +377,17 @@ class FocalCalibrator(*BASES, **CLASS_KW):
 
         Parameters
         ----------
-        X : array_like, optional
-            Model outputs, as in :meth:`fit`.
-        logits : array_like, optional
+        X : array_like or array-API array, optional
+            Model outputs, as in :meth:`transform`.
+        logits : array_like or array-API array, optional
             Logits instead of ``X`` (keyword only).
 
         Returns
         -------
-        ndarray
-            The calibrated probabilities (never a DataFrame).
+        ndarray or array-API array
+            The calibrated probabilities (never a DataFrame): an array of
+            the input's library, device and floating dtype for an array of
+            another library, as :meth:`transform`.
         """
         P, restore, _ = self._calibrated(X, logits)
         return restore(P)
@@ -372,7 +409,7 @@ class FocalCalibrator(*BASES, **CLASS_KW):
             Softmax: one label of ``classes_`` per row.  Sigmoid: 0/1 with
             the shape of ``X``.
         """
-        P, restore, shape = self._calibrated(X, logits)
+        P, restore, shape = self._calibrated(X, logits, native=False)
         if self.loss == "sigmoid":
             return (restore(P) > 0.5).astype(np.int64)
         labels = self._classes(P.shape[1])[np.argmax(P, axis=1)]
@@ -405,13 +442,14 @@ class FocalCalibrator(*BASES, **CLASS_KW):
         if y is None:
             raise ValueError("score needs labels y")
         check_params(self)
-        x, is_logits, _, batch, shape = outputs(self, X, logits, self.loss, self.axis)
+        x, is_logits, _, batch, shape, tol = outputs(self, X, logits, self.loss, self.axis)
         t, g, a = self._map(shape)
+        y = _host(y)
         if self.loss == "sigmoid" and x.ndim == 0:
             x, batch, y = x.reshape(1), (1,), np.reshape(y, 1)
         classes = self.classes_ if self._fitted() and self.loss == "softmax" else self.classes
         codes, _ = self._encode(x, batch, y, classes)
-        return -float(_sample_losses(_Outputs(x, is_logits, self.loss), codes, t, g, a).mean())
+        return -float(_sample_losses(_Outputs(x, is_logits, self.loss, tol), codes, t, g, a).mean())
 
     # -- scikit-learn protocol ---------------------------------------------------------------
 

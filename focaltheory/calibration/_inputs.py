@@ -1,11 +1,13 @@
 """Validation of FocalCalibrator's parameters, outputs and labels (at fit / transform time)."""
 
+import math
 import numbers
 import warnings
 
 import numpy as np
 
 from .._validation import _as_real_array, _check_finite, _gamma, _normalize_axis, _reject_masked, _sigmoid_alpha
+from .._xp import _Ctx, _foreign, _namespace, _np_eps, _sum_tol, _to_numpy
 
 __all__ = []  # private module
 
@@ -54,6 +56,9 @@ def check_params(est):
     cv = est.cv
     if isinstance(cv, (bool, np.bool_)) or not isinstance(cv, numbers.Integral) or cv < 2:
         raise ValueError(f"cv must be an integer >= 2 (the folds of method='auto'), got {cv!r}")
+    if isinstance(est.sum_tol, (bool, np.bool_)):
+        raise ValueError(f"sum_tol must be a finite nonnegative number, got {est.sum_tol!r}")
+    _sum_tol(est.sum_tol, 0.0)
     return alpha
 
 
@@ -72,20 +77,48 @@ def _real_outputs(X, name):
     return _as_real_array(X, name)
 
 
-def outputs(est, X, logits, loss, axis):
-    """(array, is_logits, restore, batch_shape, shape): validated model outputs.
-
-    Softmax: (n, K) rows, the classes moved to the last axis, and
-    ``restore(P)`` giving P the input's shape back.  Sigmoid: the array as
-    given (any shape), ``restore`` the identity.
-    """
+def _source(est, X, logits):
+    """(the outputs given, is_logits, their name) from ``X`` / ``logits=``."""
     if X is not None and logits is not None:
         raise ValueError("give exactly one of probs (X) or logits")
     if X is None and logits is None:
         raise ValueError("give exactly one of probs (X) or logits")
     is_logits = logits is not None or est.input_type == "logits"
-    name = "logits" if is_logits else "probs"
-    x = _real_outputs(logits if logits is not None else X, name)
+    return (logits if logits is not None else X), is_logits, ("logits" if is_logits else "probs")
+
+
+def foreign_input(X, logits):
+    """True when the outputs given are an array of another array-API library (torch, ...)."""
+    return _foreign(logits if logits is not None else X)
+
+
+def _sum_error(axis, tol, i, total):
+    return ValueError(f"probs rows must sum to 1 along axis={axis} (within sum_tol={tol:g}): row {i} sums to "
+                      f"{total!r}; for logits use logits= or input_type='logits'")
+
+
+def outputs(est, X, logits, loss, axis):
+    """(array, is_logits, restore, batch_shape, shape, sum_tol): validated model outputs, in NumPy float64.
+
+    Softmax: (n, K) rows, the classes moved to the last axis, and
+    ``restore(P)`` giving P the input's shape back.  Sigmoid: the array as
+    given (any shape), ``restore`` the identity.  An array of another
+    library (torch, array-api-strict, ...) is copied to the host first
+    (detached).  ``sum_tol``: the tolerance of the softmax sum check (the
+    estimator's, or derived from the input's floating dtype), for the
+    inverse map to use as well.
+    """
+    src, is_logits, name = _source(est, X, logits)
+    if _foreign(src):
+        xp = _namespace(src)
+        eps = float(xp.finfo(src.dtype).eps) if xp.isdtype(src.dtype, "real floating") else 0.0
+        if xp.isdtype(src.dtype, "complex floating"):
+            raise ValueError(f"Complex data not supported: {name} has dtype {src.dtype}")
+        src = _to_numpy(src)
+    else:
+        eps = _np_eps(src)
+    tol = _sum_tol(est.sum_tol, eps)
+    x = _real_outputs(src, name)
     if x.size == 0:
         if x.ndim >= 2 and x.shape[-1] == 0:
             raise ValueError(f"Found array with 0 feature(s) (shape={x.shape}) while a minimum of 1 is required.")
@@ -97,18 +130,71 @@ def outputs(est, X, logits, loss, axis):
         raise ValueError(f"{neg}probs must lie in [0, 1] (logits go in logits=, input_type='logits', or --logits "
                          f"on the command line), got {bad!r}")
     if loss == "sigmoid":
-        return x, is_logits, (lambda p: p), x.shape, x.shape
+        return x, is_logits, (lambda p: p), x.shape, x.shape, tol
     ax = _normalize_axis(axis, x.ndim)
     moved = np.moveaxis(x, ax, -1)
     shape = moved.shape
     rows = moved.reshape(-1, shape[-1])
     if not is_logits:
         dev = np.abs(rows.sum(axis=1) - 1)
-        if np.any(dev > 1e-6):
+        if np.any(dev > tol):
             i = int(np.argmax(dev))
-            raise ValueError(f"probs rows must sum to 1 (within 1e-6): row {i} sums to {float(rows[i].sum())!r}; "
-                             "for logits use logits= or input_type='logits'")
-    return rows, is_logits, (lambda p: np.moveaxis(p.reshape(shape), -1, ax)), shape[:-1], x.shape
+            raise _sum_error(axis, tol, i, float(rows[i].sum()))
+    return rows, is_logits, (lambda p: np.moveaxis(p.reshape(shape), -1, ax)), shape[:-1], x.shape, tol
+
+
+def _host_first(c, x, mask):
+    """The index and value of the first entry of ``x`` where ``mask`` holds (error path only)."""
+    flat = np.asarray(_to_numpy(c.xp.reshape(mask, (-1,))))
+    i = int(np.flatnonzero(flat)[0])
+    return i, float(np.asarray(_to_numpy(c.xp.reshape(x, (-1,))))[i])
+
+
+def xp_outputs(est, X, logits, loss, axis):
+    """:func:`outputs` for an array of another array-API library, validated and kept in that library.
+
+    Returns ``(x, is_logits, restore, shape, sum_tol, ctx)``: ``x`` in the
+    computation dtype of ``ctx`` (:class:`focaltheory._xp._Ctx`: float64
+    where the library has it) on the input's device, softmax outputs as
+    (n, K) rows; ``restore(P)`` gives P the input's shape, layout and
+    floating dtype back.  The errors are those of :func:`outputs`.
+    """
+    src, is_logits, name = _source(est, X, logits)
+    xp = _namespace(src)
+    c = _Ctx(xp, (src,))
+    dt = src.dtype
+    if xp.isdtype(dt, "complex floating"):
+        raise ValueError(f"Complex data not supported: {name} has dtype {dt}")
+    eps = float(xp.finfo(dt).eps) if xp.isdtype(dt, "real floating") else 0.0
+    tol = _sum_tol(est.sum_tol, eps)
+    x = c.real(src, name)
+    shape = tuple(int(n) for n in x.shape)
+    if math.prod(shape) == 0:
+        if len(shape) >= 2 and shape[-1] == 0:
+            raise ValueError(f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is required.")
+        raise ValueError(f"Found array with 0 sample(s) (shape={shape}) while a minimum of 1 is required.")
+    c.check_finite(x, name)
+    if not is_logits:
+        bad = (x < 0) | (x > 1)
+        if bool(xp.any(bad)):
+            _, v = _host_first(c, x, bad)
+            neg = "Negative values in data: " if bool(xp.any(x < 0)) else ""
+            raise ValueError(f"{neg}probs must lie in [0, 1] (logits go in logits=, input_type='logits', or "
+                             f"--logits on the command line), got {v!r}")
+    if loss == "sigmoid":
+        return x, is_logits, c.out, shape, tol, c
+    ax = _normalize_axis(axis, x.ndim)
+    moved = xp.moveaxis(x, ax, -1)
+    mshape = tuple(int(n) for n in moved.shape)
+    rows = xp.reshape(moved, (-1, mshape[-1]))
+    if not is_logits:
+        totals = xp.sum(rows, axis=1)
+        dev = xp.abs(totals - 1.0)
+        if bool(xp.any(dev > tol)):
+            d = np.asarray(_to_numpy(dev))
+            i = int(np.argmax(d))
+            raise _sum_error(axis, tol, i, float(np.asarray(_to_numpy(totals))[i]))
+    return rows, is_logits, (lambda p: c.out(xp.moveaxis(xp.reshape(p, mshape), -1, ax))), shape, tol, c
 
 
 def n_features(x_shape, loss, axis):

@@ -58,11 +58,13 @@ class _Outputs:
 
     ``x``: the outputs as given (probabilities or logits); ``z``: logits
     (for probabilities, log p (softmax) or logit(s) (sigmoid)), computed
-    only when a temperature is applied.
+    only when a temperature is applied; ``sum_tol``: the tolerance of the
+    sum check of the inverse map (None: its default), the one the softmax
+    probabilities were checked with.
     """
 
-    def __init__(self, x, is_logits, loss):
-        self.x, self.is_logits, self.loss = x, is_logits, loss
+    def __init__(self, x, is_logits, loss, sum_tol=None):
+        self.x, self.is_logits, self.loss, self.sum_tol = x, is_logits, loss, sum_tol
         self._z = None
 
     @property
@@ -73,7 +75,7 @@ class _Outputs:
 
     def take(self, idx):
         """The outputs of the samples (rows) ``idx``."""
-        return _Outputs(self.x[idx], self.is_logits, self.loss)
+        return _Outputs(self.x[idx], self.is_logits, self.loss, self.sum_tol)
 
 
 def _apply(out, temperature, gamma, alpha, complement=False):
@@ -91,7 +93,9 @@ def _apply(out, temperature, gamma, alpha, complement=False):
         q = _softmax(out.x) if out.is_logits else out.x
     else:
         q = _softmax(out.z, temperature=temperature)
-    return q if gamma == 0.0 and alpha is None else inverse_minimizer(q, gamma, -1, alpha=alpha)
+    if gamma == 0.0 and alpha is None:
+        return q
+    return inverse_minimizer(q, gamma, -1, alpha=alpha, sum_tol=out.sum_tol)
 
 
 def _sample_losses(out, y, temperature, gamma, alpha):
