@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import _constants, _dd
 from .. import _kernels as _k
+from . import _lean
 from ._rows import _at, _rowdot, _rowsum
 from ._scaling import _MAX_EXP_ARG, _UNDER_OTHERS, _log_hi_lo, _scaled_odds, _scaled_others, _value
 
@@ -136,19 +137,19 @@ def _newton_parts(sys, tiny, c, u, precise):
         arg = ex = None  # (spent: a wide row's working set, see minimizer)
     else:
         z, e = c, None
-    e, lp1, qv, omq, neg = _k._logit_parts(z, e)
-    kk = _k._k_term(z, e, lp1, neg)
+    e, lp1, qv, omq, neg = _lean._logit_parts(z, e)
+    kk = _lean._k_term(z, e, lp1, neg)
     # F = log P + log g(q) - u = a + b - u + small, with the large terms
     # a = log P and b = -z_eff (each up to ~1e3; for a tiny class a = 0 and
     # b = -c, log P - z_eff exactly).  Once u has settled (``precise``), a - u
     # is summed exactly (TwoSum) and its high part then meets b without
     # rounding: near the answer the two nearly cancel (Sterbenz's lemma), or
     # else both are at the scale of the small terms anyway.
-    mz = -_k._z_eff(z, G, neg)
+    mz = -_lean._z_eff(z, G, neg)
     a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
         else (logP, mz, logP_lo)
-    mu = np.repeat(-u, c.shape[1]).reshape(c.shape)
-    small = lo + _k._log_g_small(G, kk, lp1)
+    mu = -u[:, None]
+    small = lo + _lean._log_g_small(G, kk, lp1)
     if precise.any():
         A, A_lo = _dd.two_sum(a, mu)
         F = (A + b) + (A_lo + small)
@@ -159,7 +160,7 @@ def _newton_parts(sys, tiny, c, u, precise):
     mu = small = lo = mz = A = A_lo = None  # (spent)
     if not sys.full:
         F = np.where(support, F, 0.0)
-    h = _k._dlog_g(G, kk, qv, omq)
+    h = _lean._dlog_g(G, kk, qv, omq)
     # The constraint in log form, log(sum_{x != m} q_x) = log(1 - q_m) for the
     # dominant class m: linear in the log-odds where q is tiny or near 1, so
     # Newton takes full steps where sum(q) - 1 = 0 would crawl.
@@ -194,7 +195,8 @@ def _newton_step(q, omq, qo, others, h, F, R, flat, support=None):
     w_m = _at(q, flat) / _at(h, flat)
     wsum = _rowsum(w) * inv_o + w_m
     du = (_rowdot(w, F) * inv_o + w_m * _at(F, flat) - R) / wsum
-    dc = (np.repeat(du, F.shape[1]).reshape(F.shape) - F) / h
+    dc = du[:, None] - F
+    dc /= h
     if support is not None:
         dc = np.where(support, dc, 0.0)
     return dc, du, wsum
