@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from focaltheory import _kernels
+from focaltheory import _kernels, minimizer
 from focaltheory.solver import _lean
 
 
@@ -49,3 +49,79 @@ def test_lean_kernels_leave_their_arguments_alone():
         _lean._log_g_small(2.0, kk, lp1)
         _lean._dlog_g(2.0, kk, q, omq)
     assert all(_same(a, b) for a, b in zip(args, (z, e, lp1, q, omq, neg)))
+
+
+def _true_residual(P, gamma, z, u):
+    """max(|F|, |R|) at log-odds z and log-multiplier u, in 40-digit arithmetic (support classes)."""
+    import mpmath as mp
+
+    with mp.workdps(40):
+        g = mp.mpf(gamma)
+        sup = [i for i in range(len(P)) if P[i] > 0]
+        lq = {i: -mp.log1p(mp.exp(-z[i])) for i in sup}  # log q and log(1 - q), each without cancellation
+        lc = {i: -mp.log1p(mp.exp(z[i])) for i in sup}
+        F = []
+        for i in sup:
+            # g = (1 - q)^(gamma - 1) ((1 - q) / q - gamma log q)
+            lg = (g - 1) * lc[i] + mp.log(mp.exp(lc[i] - lq[i]) - g * lq[i])
+            F.append(abs(mp.log(mp.mpf(P[i])) + lg - u))
+        m = max(sup, key=lambda i: P[i])
+        R = abs(mp.log(mp.fsum(mp.exp(lq[i]) for i in sup if i != m)) - lc[m])
+        return max(max(F), R)
+
+
+def _captured_writes(monkeypatch):
+    """Record, per written row, the point the last Newton step reaches: (row, z + dc, u + du), summed exactly.
+
+    A class carried relative to P (a tiny one) has the log-odds c + log P with
+    its carrier c = -b; the others are carried by z itself.
+    """
+    import mpmath as mp
+
+    from focaltheory.solver import _finish, _newton
+
+    seen = []
+    real = _finish._write
+
+    def spy(sys, s, wr, ok, dst, iterations, out):
+        real(sys, s, wr, ok, dst, iterations, out)
+        idx = np.arange(sys.P.shape[0])[wr]
+        for j, row in zip(idx, np.arange(out[0].shape[0])[dst]):
+            if ok[j]:
+                with mp.workdps(40):
+                    z = [(-mp.mpf(float(b)) + mp.log(mp.mpf(float(P))) if t and P > 0 else mp.mpf(float(a)))
+                         + mp.mpf(float(d)) for a, b, d, t, P in zip(s.z[j], s.b[j], s.dc[j], s.tiny[j], sys.P[j])]
+                    seen.append((int(row), z, mp.mpf(float(s.u[j])) + mp.mpf(float(s.du[j]))))
+
+    monkeypatch.setattr(_newton, "_write", spy)
+    return seen
+
+
+@pytest.mark.parametrize("gamma", [0.1, 0.5, 1.0, 2.0, 7.0, 30.0, 100.0, 300.0])
+def test_reported_residual_bounds_the_residual_at_the_last_step(monkeypatch, gamma):
+    """The residual is a bound, checked against the residual at the step's end point in 40 digits."""
+    import mpmath as mp
+
+    rng = np.random.default_rng(int(gamma * 10))
+    rows = [rng.dirichlet(np.full(k, a)) for k, a in [(2, 0.5), (3, 1.0), (10, 0.5), (10, 0.1), (10, 5.0), (40, 0.3)]
+            for _ in range(3)]
+    rows += [np.array([1 - 2e-9, 1e-9, 1e-9]), np.array([0.5, 0.5 - 1e-12, 1e-12]), np.array([0.3, 0.0, 0.7])]
+    mp.mp.dps = 40
+    for p in rows:
+        seen = _captured_writes(monkeypatch)
+        res = minimizer(p, gamma)
+        assert bool(res.converged) and len(seen) == 1
+        _, z, u = seen[0]
+        P = p / p.sum()
+        true = _true_residual(P, gamma, z, u)
+        assert true <= float(res.residual), (p, gamma, float(true), float(res.residual))
+        # and it is a rounding-level certificate
+        assert float(res.residual) <= 1e-15 * (40 + 12 * gamma)
+
+
+def test_the_common_case_needs_one_evaluation_fewer():
+    """gamma = 2, Dirichlet(0.5): three Newton steps, the third proving convergence by its size."""
+    P = np.random.default_rng(0).dirichlet(np.full(10, 0.5), size=3000)
+    res = minimizer(P, 2.0)
+    assert res.converged.all() and np.all(res.iterations == 3)
+    assert float(res.residual.max()) < 1e-14

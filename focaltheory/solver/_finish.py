@@ -3,9 +3,9 @@
 import numpy as np
 
 from .. import _constants, _dd
-from ._rows import _as_slice, _at, _rowall, _rowmax, _rowsum
+from ._rows import _as_slice, _at, _rowall, _rowdot, _rowmax, _rowsum
 from ._scaling import _LN2_HI, _LN2_LO, _log_hi_lo
-from ._system import _newton_step
+from ._system import _EPS, _newton_step
 
 
 def _write(sys, s, wr, ok, dst, iterations, out):
@@ -14,21 +14,34 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     wr = _as_slice(wr, sys.P.shape[0])
     dst = _as_slice(dst, q_out.shape[0])
     support, okw = sys.support[wr], ok[wr]
-    qd, omqd = s.q[wr], s.omq[wr]
-    # the last, sub-ulp correction is applied in linear form, so that q keeps
-    # the accuracy that the carrier c cannot represent
-    corr = omqd * s.dc[wr]
-    if not okw.all():
-        corr = np.where(okw[:, None], corr, 0.0)
-    qd = qd + qd * corr
+    # (first: its temporaries are gone before the write-out's own, see minimizer on memory)
+    if okw.all():
+        residual = _residual_bound(sys, s, wr)
+    else:
+        residual = np.maximum(_rowmax(np.abs(s.F[wr])), np.abs(s.R[wr]))
+        if okw.any():
+            residual = np.where(okw, _residual_bound(sys, s, wr), residual)
+    q0, omqd = s.q[wr], s.omq[wr]
+    # the last correction (below rounding, or below the square root of it where
+    # the step proves convergence, see _newton) is applied in linear form, so
+    # that q keeps the accuracy that the carrier c cannot represent; what the
+    # linear form leaves, q (1 - q) (1 - 2q) dc^2 / 2, is below an ulp of q
+    dcw = s.dc[wr] if okw.all() else np.where(okw[:, None], s.dc[wr], 0.0)
+    corr = omqd * dcw
+    qd = q0 + q0 * corr
     log_lam = s.u[wr] + np.where(okw, s.du[wr], 0.0)
-    residual = np.maximum(_rowmax(np.abs(s.F[wr])), np.abs(s.R[wr]))
     z, lp1 = s.z[wr], s.lp1[wr]
     # -log q = log1p(e) - min(z, 0) and log(1 - q) = -log1p(e) - max(z, 0)
     mlq = lp1 - np.minimum(z, 0.0)
     L1 = np.maximum(z, 0.0)
     L1 += lp1
     L1 = -L1
+    # moved to the new point in linear form too (d(-log q)/dz = -(1 - q), d log(1 - q)/dz = -q):
+    # the value is taken where q is, not where the system was evaluated
+    mlq -= corr
+    np.multiply(q0, dcw, out=corr)
+    L1 -= corr
+    del corr
     if sys.exact and okw.any():
         qx, lx, rx, mlq_x, L1_x, done = _polish(sys, s, wr)
         # per row: whether a row is polished depends on its own gamma only
@@ -71,6 +84,66 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     it_out[dst] = iterations
     conv_out[dst] = okw
     res_out[dst] = residual
+
+
+def _residual_bound(sys, s, wr):
+    """A bound on the KKT residual at the point the last step reaches, per row (see minimizer, ``residual``).
+
+    At the evaluated point the computed F and R carry the rounding of their
+    terms; the step (dc, du) solves the linearized system up to the rounding
+    of its own arithmetic; and from there to the new point the residuals
+    change by at most M / 2 max |dc|^2 (see _curvature).  Each part is
+    bounded here: what the linearization leaves, computed; the rounding of
+    F's terms once its large terms are summed exactly (gamma z rounded once
+    where z >= 0, log1p(e), k and log1p(gamma k) each to a few ulp, times
+    the factors gamma and gamma - 1 they carry), of d log g / dz in the
+    step, and of the constraint's n-term sum and its two logs.
+    """
+    eps = _EPS
+    G = sys.G_at(wr)
+    F, dc, du, z = s.F[wr], s.dc[wr], s.du[wr], s.z[wr]
+    hdc = s.h[wr] * dc
+    lin = F + hdc
+    lin -= du[:, None]
+    np.abs(lin, out=lin)
+    np.abs(hdc, out=hdc)
+    hdc *= 12.0 * eps
+    lin += hdc
+    # rounding of F (large terms exact) and of h, per class: gamma z rounded once
+    # (z >= 0; -z and a tiny class's -c are exact), log1p(e), k and log1p(gamma k)
+    # to a few ulp each, times the factors they carry
+    rnd = np.abs(s.b[wr], out=hdc)
+    rnd *= 0.5 * eps
+    rnd *= (z >= 0) if sys.full and not s.tiny.any() else (z >= 0) & ~s.tiny[wr]
+    lin += rnd
+    np.multiply(s.lp1[wr], (6.0 * eps) * np.abs(G - 1.0), out=rnd)
+    lin += rnd
+    np.multiply(s.kk[wr], (12.0 * eps) * G, out=rnd)
+    lin += rnd
+    np.abs(F, out=rnd)
+    rnd *= eps
+    lin += rnd
+    lin += 2.0 * eps
+    if not sys.full:
+        lin = np.where(sys.support[wr], lin, 0.0)
+    res_F = _rowmax(lin)
+    del lin
+    absdc = np.abs(dc, out=rnd)
+    dcm = _rowmax(absdc)
+    quad = dcm * dcm
+    res_F += (0.5 * sys.M_F[wr]) * quad
+    # the constraint: R + sum_x a_x dc_x, a_x = q_x (1 - q_x) / others (x != m), a_m = q_m
+    flat = sys.flat_of(wr)
+    a = s.qo[wr] * s.omq[wr]
+    others = s.others[wr]
+    adc = _rowdot(a, dc) / others
+    sa = _rowdot(a, absdc) / others
+    del a, absdc, rnd
+    qm_dcm = _at(s.q[wr], flat) * _at(dc, flat)
+    R = s.R[wr]
+    R_lin = np.abs((R + adc) + qm_dcm)
+    res_R = R_lin + eps * ((sys.n[wr] + 8.0) + np.abs(R) + 12.0 * (sa + np.abs(qm_dcm))) + (0.5 * sys.M_R) * quad
+    return np.maximum(res_F, res_R)
 
 
 def _polish(sys, s, wr):

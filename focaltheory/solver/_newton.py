@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._finish import _write
-from ._rows import _as_slice, _rowall
+from ._rows import _as_slice, _rowall, _rowmax
 from ._system import _EPS, _merit_floor, _newton_parts, _noise
 
 # A class whose log-odds falls below this is carried relative to its
@@ -35,8 +35,8 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     m_acc = np.full(W, np.inf)
     dc_acc, du_acc = np.zeros_like(c), np.zeros(W)
     t = np.ones(W)
-    # F is summed exactly once the multiplier has settled to ~1e-6 (before
-    # that its rounding is far below its size); only precise steps converge
+    # F is summed exactly once the multiplier has settled (before that its
+    # rounding is far below its size); only precise steps converge
     precise = np.zeros(W, dtype=bool)
     # rows already written; they keep iterating (unread) until enough of them
     # are done to be worth dropping from the working set
@@ -59,6 +59,16 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
                 s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand]))
             ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
+        # or the step itself proves convergence: its second-order term (a
+        # bound on the residual it leaves, see _curvature) is below rounding;
+        # not above gamma = 300, where the exact step needs the converged iterate
+        early = precise & ~ok
+        if early.any():
+            dcm = _rowmax(np.abs(dc))
+            early &= (0.5 * np.maximum(sys.M_F, sys.M_R)) * (dcm * dcm) <= _EPS
+            if not sys.all_provable:
+                early &= sys.provable
+            ok |= early
         last = k == maxiter
         done = (ok | last) & alive
         if np.any(done):
@@ -114,7 +124,10 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             c_acc, u_acc, tiny_acc, m_acc, dc_acc, du_acc = c, u, tiny, merit, dc, du
             c = c + dc
             u = u + du
-        precise |= np.abs(du) < 1e-6 * (1.0 + np.abs(u))
+        # (from 1e-3 where a step can prove convergence, so that the step that
+        # does is precise; from 1e-6 above gamma = 300)
+        settled = 1e-3 if sys.all_provable else np.where(sys.provable, 1e-3, 1e-6)
+        precise |= np.abs(du) < settled * (1.0 + np.abs(u))
         # re-choose each class's carrier as its log-odds moves (nothing to do
         # in the common case: full support, no tiny class, none becoming one)
         if not sys.full or tiny.any() or c.min() < _TINY_LOGIT:

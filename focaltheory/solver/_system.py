@@ -11,6 +11,10 @@ from ._rows import _at, _rowdot, _rowsum
 from ._scaling import _MAX_EXP_ARG, _UNDER_OTHERS, _log_hi_lo, _scaled_odds, _scaled_others, _value
 
 _EPS = np.finfo(np.float64).eps
+# Above this gamma no step is taken as proof of convergence: the plain iteration
+# carries gamma times its rounding there, and the exact last step (above
+# _constants._EXACT_GAMMA, the same 300) starts from the converged iterate.
+_PROVE_MAX_GAMMA = 300.0
 
 
 class _System:
@@ -32,6 +36,11 @@ class _System:
         # broadcasts a scalar several times faster than an (N, 1) column)
         self.G = float(gam[0]) if gam.size and np.all(gam == gam[0]) else gam[:, None]
         self.exact = bool(gam.size) and float(np.max(gam)) > _constants._EXACT_GAMMA  # polish the answer (_polish)
+        # bounds on the curvature of the system along a step (see _curvature): per row;
+        # a step proves convergence only up to gamma = 300 (see _newton)
+        self.M_F, self.M_R = _curvature(gam)
+        self.provable = gam <= _PROVE_MAX_GAMMA
+        self.all_provable = bool(self.provable.all())
         if _derived is None:
             support = P > 0 if support is None else support
             if support.all():
@@ -84,6 +93,29 @@ class _Evaluation:
     u: np.ndarray  # the iterate's u, per row
     u_noise: np.ndarray  # the constraint's rounding in du, n / |sum w| in units of eps, per row
     tiny: np.ndarray  # the classes carried relative to P (and those off the support)
+    qo: np.ndarray  # q with the dominant class zeroed (scaled where the others underflow, see _scaled_others)
+    others: np.ndarray  # its row sums, per row
+
+
+def _curvature(gam):
+    """Bounds (M_F, M_R) on the second derivatives of the system in the log-odds, per row.
+
+    Stationarity F_x = log P_x + log g(q(z_x)) - u depends on its own z_x
+    alone, and |d^2 log g / dz^2| = |dh/dq| q (1 - q) (h = d log g / dz)
+    is at most gamma / 4 + |gamma - 1| / 4 + 0.2163 gamma: with
+    h = -(1 + gamma q) / (1 + gamma k) - (gamma - 1) q, k = q (-log q) / (1 - q)
+    >= q and k' = (q - 1 - log q) / (1 - q)^2 >= 0, the three terms of dh/dq
+    are bounded by gamma / (1 + gamma k), gamma q (1 - q) k' and |gamma - 1|,
+    and max_q q (q - 1 - log q) / (1 - q) = 0.21622 (at q = 0.3162).  The
+    constraint R = log(sum_{x != m} q_x) - log(1 - q_m) has second
+    derivatives of magnitude at most 2 (the sum: its Hessian is
+    diag(q (1 - q) (1 - 2q)) / S - v v^T / S^2 with v = q (1 - q), both
+    bounded by max d^2 since sum v <= S) plus 1/4 (-log(1 - q_m)): M_R = 2.25.
+    After a Newton step d from a point where the linearized system is
+    solved, each residual is at most M / 2 max |d|^2 plus what the
+    linearization leaves (Taylor's theorem with the bound holding everywhere).
+    """
+    return 0.25 * np.abs(gam - 1.0) + 0.4663 * gam, 2.25
 
 
 def _initial_guess(sys):
@@ -176,7 +208,7 @@ def _newton_parts(sys, tiny, c, u, precise):
     # Newton's direction is a descent direction for the plain sum of squares
     merit = _rowdot(F, F) + R * R
     return _Evaluation(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du, merit=merit,
-                       a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny)
+                       a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny, qo=qo, others=others)
 
 
 def _newton_step(q, omq, qo, others, h, F, R, flat, support=None):
