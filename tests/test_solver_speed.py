@@ -125,3 +125,38 @@ def test_the_common_case_needs_one_evaluation_fewer():
     res = minimizer(P, 2.0)
     assert res.converged.all() and np.all(res.iterations == 3)
     assert float(res.residual.max()) < 1e-14
+
+
+def _rows_for_the_one_row_path():
+    rng = np.random.default_rng(11)
+    rows = [rng.dirichlet(np.full(k, a)) for k in (2, 3, 10, 33, 100) for a in (0.05, 0.5, 5.0) for _ in range(4)]
+    rows += [np.array([1 - 1e-15, 1e-15]), np.array([0.5, 0.5 - 1e-12, 1e-12]), np.array([1.0, 1e-300]),
+             np.array([0.25] * 4), np.array([0.99 / 99] * 99 + [1e-8]), np.array([0.3, 0.0, 0.7])]
+    return rows
+
+
+@pytest.mark.parametrize("gamma", [0.01, 0.5, 2.0, 10.0, 100.0, 300.0, 301.0, 5000.0])
+def test_one_row_alone_has_the_bits_it_has_in_a_batch(gamma):
+    """A call on one distribution (the one-row path where it applies) writes the bits of the batched loop."""
+    from focaltheory.solver import _newton
+
+    fields = ("q", "log_lam", "value", "iterations", "converged", "residual")
+    calls = []
+    real = _newton._newton_one
+
+    def spy(*a):
+        calls.append(real(*a))
+        return calls[-1]
+
+    rows = _rows_for_the_one_row_path()
+    mp = pytest.MonkeyPatch()
+    mp.setattr(_newton, "_newton_one", spy)
+    try:
+        alone = [minimizer(p, gamma) for p in rows]
+    finally:
+        mp.undo()
+    assert any(calls)  # the one-row path was taken
+    for p, one in zip(rows, alone):
+        batch = minimizer(np.stack([p, np.full(p.size, 1.0 / p.size), p[::-1]]), gamma)
+        for f in fields:
+            assert np.asarray(getattr(batch, f))[0].tobytes() == np.asarray(getattr(one, f)).tobytes(), (f, p)

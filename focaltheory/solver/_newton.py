@@ -1,5 +1,7 @@
 """The globalized Newton iteration on the joint system of a set of rows."""
 
+import math
+
 import numpy as np
 
 from ._finish import _write
@@ -25,6 +27,8 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     tiny = z0 < _TINY_LOGIT
     if not sys.full:
         tiny |= ~sys.support
+    elif rows.size == 1 and not tiny.any() and _newton_one(sys, rows, z0, u, maxiter, it0, out):
+        return np.empty(0, dtype=np.intp)
     c = np.where(tiny, np.where(sys.support, z0 - sys.logP, -1.0), z0) if tiny.any() else z0
     W = rows.size
     it0 = np.broadcast_to(it0, W)  # iterations spent before, per row
@@ -141,3 +145,51 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # row's working set is a dozen arrays of its size, see minimizer)
         s = floor_parts = None
     return np.concatenate(left) if left else np.empty(0, dtype=np.intp)
+
+
+def _newton_one(sys, rows, c, u, maxiter, it0, out):
+    """The loop of _newton for one row on its common path, its row quantities as Python floats.
+
+    The path: full support, no class ever carried relative to P, every
+    Newton step taken in full, convergence within ``maxiter``.  On it, each
+    decision of _newton is made here from the same IEEE operations on the
+    same doubles (the per-row tests as Python floats, the per-class arrays
+    by the same functions), so the row is written with the bits _newton
+    gives it in any batch; a call on one distribution then skips the
+    bookkeeping of a working set.  Returns False, having written nothing,
+    where the row leaves that path (_newton then solves it from the start).
+    """
+    m_acc = math.inf
+    precise = np.zeros(1, dtype=bool)
+    M = max(float(sys.M_F[0]), sys.M_R)
+    provable = bool(sys.provable[0])
+    settled = 1e-3 if provable else 1e-6
+    tiny = np.zeros(c.shape, dtype=bool)
+    for k in range(maxiter):  # the iteration k = maxiter, and what follows it, is _newton's
+        s = _newton_parts(sys, tiny, c, u, precise)
+        dc, du = s.dc, s.du
+        uf, duf, mf = float(u[0]), float(du[0]), float(s.merit[0])
+        if not (math.isfinite(uf) and math.isfinite(duf) and math.isfinite(mf)):
+            return False
+        ok = bool(precise[0]) and abs(duf) <= _ULPS * _EPS * (max(1.0, abs(uf)) + float(s.u_noise[0]))
+        if ok:
+            tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c)) + _noise(s.lp1, s.kk, s.h, s.u_noise, sys.G, u))
+            ok = bool(np.all(np.abs(dc) <= tol))
+        if not ok and precise[0] and provable:
+            dcm = float(np.max(np.abs(dc)))
+            ok = (0.5 * M) * (dcm * dcm) <= _EPS
+        if ok:
+            _write(sys, s, np.arange(1), np.ones(1, dtype=bool), rows, np.broadcast_to(it0, 1) + k, out)
+            return True
+        if not mf <= (1.0 - 1e-4) * m_acc:
+            floor = _merit_floor(s.lp1, s.kk, s.a, s.b, sys.G, u, sys.support)
+            if mf > float(floor[0]):
+                return False  # a backtracking step: not this path
+        m_acc = mf
+        c = c + dc
+        u = u + du
+        precise[0] = precise[0] or abs(duf) < settled * (1.0 + float(abs(u[0])))
+        if float(c.min()) < _TINY_LOGIT:
+            return False  # a class becomes tiny: not this path
+        s = None
+    return False
