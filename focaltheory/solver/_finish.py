@@ -93,56 +93,44 @@ def _residual_bound(sys, s, wr):
     terms; the step (dc, du) solves the linearized system up to the rounding
     of its own arithmetic; and from there to the new point the residuals
     change by at most M / 2 max |dc|^2 (see _curvature).  Each part is
-    bounded here: what the linearization leaves, computed; the rounding of
-    F's terms once its large terms are summed exactly (gamma z rounded once
-    where z >= 0, log1p(e), k and log1p(gamma k) each to a few ulp, times
-    the factors gamma and gamma - 1 they carry), of d log g / dz in the
-    step, and of the constraint's n-term sum and its two logs.
+    bounded, per row, by maxima over the classes (in units of eps):
+
+    * the linearization: dc = (du - F) / h rounded twice, so that
+      |F + h dc - du| <= 1.01 |du - F|, plus h's own rounding (12 ulp) times
+      |h dc| <= 1.01 |du - F|: at most 13.2 (|du| + |F|);
+    * F's rounding, its large terms summed exactly: gamma z rounded once
+      (z >= 0, where b = -gamma z; -z and a tiny class's -c are exact),
+      under max(0, -min b) / 2; log1p(e), k and log1p(gamma k) to a few ulp
+      each, times the factors they carry: 6 |gamma - 1| log1p(e) +
+      12 gamma k; the sums, |F| + 2;
+    * the constraint's n-term sum and its two logs, (n + 8) + |R|, and the
+      rounding of its gradient, 12 max |dc|; what its linearization leaves
+      is computed.
     """
     eps = _EPS
     G = sys.G_at(wr)
-    F, dc, du, z = s.F[wr], s.dc[wr], s.du[wr], s.z[wr]
-    hdc = s.h[wr] * dc
-    lin = F + hdc
-    lin -= du[:, None]
-    np.abs(lin, out=lin)
-    np.abs(hdc, out=hdc)
-    hdc *= 12.0 * eps
-    lin += hdc
-    # rounding of F (large terms exact) and of h, per class: gamma z rounded once
-    # (z >= 0; -z and a tiny class's -c are exact), log1p(e), k and log1p(gamma k)
-    # to a few ulp each, times the factors they carry
-    rnd = np.abs(s.b[wr], out=hdc)
-    rnd *= 0.5 * eps
-    rnd *= (z >= 0) if sys.full and not s.tiny.any() else (z >= 0) & ~s.tiny[wr]
-    lin += rnd
-    np.multiply(s.lp1[wr], (6.0 * eps) * np.abs(G - 1.0), out=rnd)
-    lin += rnd
-    np.multiply(s.kk[wr], (12.0 * eps) * G, out=rnd)
-    lin += rnd
-    np.abs(F, out=rnd)
-    rnd *= eps
-    lin += rnd
-    lin += 2.0 * eps
-    if not sys.full:
-        lin = np.where(sys.support[wr], lin, 0.0)
-    res_F = _rowmax(lin)
-    del lin
-    absdc = np.abs(dc, out=rnd)
-    dcm = _rowmax(absdc)
+    F, dc = s.F[wr], s.dc[wr]
+    du = np.abs(s.du[wr])
+    t = np.abs(F)
+    Fm = _rowmax(t)
+    np.abs(dc, out=t)
+    dcm = _rowmax(t)
+    del t
+    neg_b = np.maximum(0.0, -np.minimum.reduce(s.b[wr], axis=1))
+    lp1m, kkm = _rowmax(s.lp1[wr]), _rowmax(s.kk[wr])
+    G = G if isinstance(G, float) else G[:, 0]
+    rnd = (0.5 * neg_b + 6.0 * np.abs(G - 1.0) * lp1m + 12.0 * G * kkm + 2.0) + (14.2 * Fm + 13.2 * du)
     quad = dcm * dcm
-    res_F += (0.5 * sys.M_F[wr]) * quad
+    res_F = eps * rnd + (0.5 * sys.M_F[wr]) * quad
     # the constraint: R + sum_x a_x dc_x, a_x = q_x (1 - q_x) / others (x != m), a_m = q_m
     flat = sys.flat_of(wr)
     a = s.qo[wr] * s.omq[wr]
-    others = s.others[wr]
-    adc = _rowdot(a, dc) / others
-    sa = _rowdot(a, absdc) / others
-    del a, absdc, rnd
+    adc = _rowdot(a, dc) / s.others[wr]
+    del a
     qm_dcm = _at(s.q[wr], flat) * _at(dc, flat)
     R = s.R[wr]
     R_lin = np.abs((R + adc) + qm_dcm)
-    res_R = R_lin + eps * ((sys.n[wr] + 8.0) + np.abs(R) + 12.0 * (sa + np.abs(qm_dcm))) + (0.5 * sys.M_R) * quad
+    res_R = R_lin + eps * ((sys.n[wr] + 8.0) + np.abs(R) + 12.0 * (dcm + np.abs(qm_dcm))) + (0.5 * sys.M_R) * quad
     return np.maximum(res_F, res_R)
 
 
