@@ -182,14 +182,18 @@ def _newton_parts(sys, tiny, c, u, precise):
         else (logP, mz, logP_lo)
     mu = -u[:, None]
     small = lo + _lean._log_g_small(G, kk, lp1)
-    if precise.any():
-        A, A_lo = _dd.two_sum(a, mu)
-        F = (A + b) + (A_lo + small)
-        if not precise.all():
-            F = np.where(precise[:, None], F, (a + b + mu) + small)
+    if not precise.any():
+        F = _plain_F(a, b, mu, small)
+    elif precise.all():
+        F = _exact_F(a, b, mu, small)
     else:
-        F = (a + b + mu) + small
-    mu = small = lo = mz = A = A_lo = None  # (spent)
+        # some rows of each: the form of the many for all, the other form for
+        # the few, row by row the same operations (and bits) either way
+        few = np.flatnonzero(~precise if 2 * np.count_nonzero(precise) > precise.size else precise)
+        one, other = (_exact_F, _plain_F) if precise[few[0]] == False else (_plain_F, _exact_F)  # noqa: E712
+        F = one(a, b, mu, small)
+        F[few] = other(*(x[few] if np.ndim(x) == 2 else x for x in (a, b, mu, small)))
+    mu = small = lo = mz = None  # (spent)
     if not sys.full:
         F = np.where(support, F, 0.0)
     h = _lean._dlog_g(G, kk, qv, omq)
@@ -209,6 +213,23 @@ def _newton_parts(sys, tiny, c, u, precise):
     merit = _rowdot(F, F) + R * R
     return _Evaluation(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du, merit=merit,
                        a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny, qo=qo, others=others)
+
+
+def _exact_F(a, b, mu, small):
+    """F with its large terms a - u summed exactly (TwoSum), its high part then meeting b (see _newton_parts)."""
+    A, A_lo = _dd.two_sum(a, mu)
+    A += b
+    A_lo += small
+    A += A_lo
+    return A
+
+
+def _plain_F(a, b, mu, small):
+    """F summed plainly."""
+    F = a + b
+    F += mu
+    F += small
+    return F
 
 
 def _newton_step(q, omq, qo, others, h, F, R, flat, support=None):
