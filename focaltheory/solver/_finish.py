@@ -14,13 +14,10 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     wr = _as_slice(wr, sys.P.shape[0])
     dst = _as_slice(dst, q_out.shape[0])
     support, okw = sys.support[wr], ok[wr]
-    # (first: its temporaries are gone before the write-out's own, see minimizer on memory)
-    if okw.all():
-        residual = _residual_bound(sys, s, wr)
-    else:
-        residual = np.maximum(_rowmax(np.abs(s.F[wr])), np.abs(s.R[wr]))
-        if okw.any():
-            residual = np.where(okw, _residual_bound(sys, s, wr), residual)
+    # (first, so that its temporaries are gone before the write-out's own, see
+    # minimizer on memory; unless every row may take the exact step, which has its own)
+    polish_all = sys.exact and bool(np.all(sys.gam[wr] > _constants._EXACT_GAMMA))
+    residual = None if polish_all else _residual(sys, s, wr, okw)
     q0, omqd = s.q[wr], s.omq[wr]
     # the last correction (below rounding, or below the square root of it where
     # the step proves convergence, see _newton) is applied in linear form, so
@@ -48,12 +45,17 @@ def _write(sys, s, wr, ok, dst, iterations, out):
         done &= okw & (sys.gam[wr] > _constants._EXACT_GAMMA)
         qd = np.where(done[:, None], qx, qd)
         log_lam = np.where(done, lx, log_lam)
-        residual = np.where(done, rx, residual)
+        if residual is None and done.all():
+            residual = rx
+        else:
+            residual = np.where(done, rx, _residual(sys, s, wr, okw) if residual is None else residual)
         iterations = iterations + done  # the exact step is one more Newton step
         # the value at the polished q (gamma multiplies the rounding of log(1 - q))
         pol = done[:, None] & ~s.tiny[wr]
         mlq = np.where(pol, mlq_x, mlq)
         L1 = np.where(pol, L1_x, L1)
+    if residual is None:
+        residual = _residual(sys, s, wr, okw)
     q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
     loglam_out[dst] = log_lam
     # P (1 - q)^gamma (-log q); the two small factors are joined in the
@@ -84,6 +86,14 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     it_out[dst] = iterations
     conv_out[dst] = okw
     res_out[dst] = residual
+
+
+def _residual(sys, s, wr, okw):
+    """The residual of the rows ``wr``: the bound where they converged, the value at the iterate elsewhere."""
+    if okw.all():
+        return _residual_bound(sys, s, wr)
+    residual = np.maximum(_rowmax(np.abs(s.F[wr])), np.abs(s.R[wr]))
+    return np.where(okw, _residual_bound(sys, s, wr), residual) if okw.any() else residual
 
 
 def _residual_bound(sys, s, wr):
