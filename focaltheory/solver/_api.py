@@ -21,6 +21,11 @@ _CHUNK_ENTRIES = 1 << 16
 # precision long before (1/n + O(log P / gamma)).
 
 
+def _broadcast(x, shape):
+    """``np.broadcast_to(x, shape)``, skipped where x has that shape already (a call on one row pays for each)."""
+    return x if np.shape(x) == shape else np.broadcast_to(x, shape)
+
+
 @dataclass(frozen=True)
 class MinimizerResult:
     """Result of :func:`minimizer`.  All arrays are read-only.
@@ -245,7 +250,7 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     K = P.shape[-1]
     ax_out = ax - P.ndim  # the class axis keeps its place counted from the end
     batch = _broadcast_gamma(g, P.shape[:-1])
-    P = np.broadcast_to(P, batch + (K,))
+    P = _broadcast(P, batch + (K,))
     N = int(np.prod(batch, dtype=np.int64))
     rows = P.reshape(N, K)
     if Pexp is not None:
@@ -253,8 +258,8 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     # With alpha the value is written times 2**E (Z = Zs 2**E): the terms of the
     # normalized problem can lie below the double range where Z H does not
     Vexp = None if scale is None else Pexp + np.broadcast_to(scale[1], batch).reshape(N)[:, None]
-    gam = np.broadcast_to(g, batch).reshape(N)
-    order_keys = [np.broadcast_to(k, batch + (K,)).reshape(N, K) for k in order_keys]
+    gam = _broadcast(g, batch).reshape(N)
+    order_keys = [_broadcast(k, batch + (K,)).reshape(N, K) for k in order_keys]
 
     q = np.empty((N, K))
     log_lam = np.empty(N)
@@ -287,7 +292,9 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     if not (np.isfinite(q.sum()) and np.isfinite(value.sum()) and np.isfinite(residual.sum())):
         raise FloatingPointError("minimizer produced a non-finite result: please report this input")  # pragma: no cover
 
-    q = np.moveaxis(q.reshape(batch + (K,)), -1, ax_out)
+    q = q.reshape(batch + (K,))
+    if ax_out != -1:
+        q = np.moveaxis(q, -1, ax_out)
     log_lam = log_lam.reshape(batch)
     value = value.reshape(batch)
     return MinimizerResult(
