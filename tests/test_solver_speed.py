@@ -191,3 +191,25 @@ def test_curvature_bounds_hold_on_a_grid(gamma):
                 return mp.log(sum(q[1:])) - mp.log(1 - q[0])
 
             assert abs(mp.diff(R, 0, 2)) <= M_R * max(abs(x) for x in d) ** 2
+
+
+@pytest.mark.parametrize("gamma", [0.0, 2.0, 5000.0, "rows"])
+def test_sparse_branch_kernels_are_the_generated_kernels_bitwise(gamma):
+    """The kernels that take the z >= 0 branch only where it applies give the generated kernels' bits (NaN, inf too)."""
+    rng = np.random.default_rng(3)
+    z = _logits(rng, (300, 6))
+    z.flat[4:8] = [np.nan, np.inf, -np.inf, 1e308]
+    z[:100] = -np.abs(z[:100])  # rows with no z >= 0
+    G = rng.uniform(0, 50, (300, 1)) if gamma == "rows" else float(gamma)
+    with np.errstate(all="ignore"):
+        for e_in in (None, np.exp(-np.abs(z))):
+            ref = _kernels._logit_parts(z, e_in)
+            e, lp1, q, omq, pos = _lean._logit_parts_few(z, None if e_in is None else e_in.copy())
+            assert all(_same(a, b) for a, b in zip(ref[:4], (e, lp1, q, omq)))
+            assert np.array_equal(pos, np.flatnonzero(~ref[4]))
+            assert _same(_kernels._k_term(z, *ref[:2], ref[4]), _lean._k_term_few(z, e, lp1, pos))
+            assert _same(-_kernels._z_eff(z, G, ref[4]), _lean._neg_z_eff_few(z, G, pos))
+        # and with no z >= 0 at all
+        zn = -1.0 - np.abs(np.nan_to_num(z[:100]))
+        e, lp1, q, omq, pos = _lean._logit_parts_few(zn)
+        assert pos.size == 0 and _same(q, _kernels._logit_parts(zn)[2])

@@ -169,15 +169,15 @@ def _newton_parts(sys, tiny, c, u, precise):
         arg = ex = None  # (spent: a wide row's working set, see minimizer)
     else:
         z, e = c, None
-    e, lp1, qv, omq, neg = _lean._logit_parts(z, e)
-    kk = _lean._k_term(z, e, lp1, neg)
+    e, lp1, qv, omq, pos = _lean._logit_parts_few(z, e)
+    kk = _lean._k_term_few(z, e, lp1, pos)
     # F = log P + log g(q) - u = a + b - u + small, with the large terms
     # a = log P and b = -z_eff (each up to ~1e3; for a tiny class a = 0 and
     # b = -c, log P - z_eff exactly).  Once u has settled (``precise``), a - u
     # is summed exactly (TwoSum) and its high part then meets b without
     # rounding: near the answer the two nearly cancel (Sterbenz's lemma), or
     # else both are at the scale of the small terms anyway.
-    mz = -_lean._z_eff(z, G, neg)
+    mz = _lean._neg_z_eff_few(z, G, pos)
     a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
         else (logP, mz, logP_lo)
     mu = -u[:, None]
