@@ -180,7 +180,7 @@ def _polish(sys, s, wr):
     logP = sys.logP[wr]
     s1, e1 = _dd.two_sum(logP, T_h)
     s2, e2 = _dd.two_sum(s1, -lq_h)
-    s3, e3 = _dd.two_sum(s2, -u[:, None])
+    s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))  # (a column broadcast costs more)
     del lc_h, lc_l, T_h  # (a wide row's working set: see minimizer)
     rest = (sys.logP_lo[wr] + T_l) - lq_l + np.log1p(G * qq * (-lq_h / cc))
     del T_l, lq_h, lq_l, s1, s2

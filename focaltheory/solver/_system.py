@@ -180,7 +180,7 @@ def _newton_parts(sys, tiny, c, u, precise):
     mz = _lean._neg_z_eff_few(z, G, pos)
     a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
         else (logP, mz, logP_lo)
-    mu = -u[:, None]
+    mu = np.repeat(-u, c.shape[1]).reshape(c.shape)  # (read twice by TwoSum: cheaper than broadcasting a column)
     small = lo + _lean._log_g_small(G, kk, lp1)
     if not precise.any():
         F = _plain_F(a, b, mu, small)
