@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import _constants, _dd
-from ._rows import _as_slice, _at, _rowall, _rowdot, _rowmax, _rowsum
+from ._rows import _as_slice, _at, _rowall, _rowdot, _rowmax, _rowmin, _rowsum
 from ._scaling import _LN2_HI, _LN2_LO, _log_hi_lo
 from ._system import _EPS, _newton_step
 
@@ -126,7 +126,7 @@ def _residual_bound(sys, s, wr):
     np.abs(dc, out=t)
     dcm = _rowmax(t)
     del t
-    neg_b = np.maximum(0.0, -np.minimum.reduce(s.b[wr], axis=1))
+    neg_b = np.maximum(0.0, -_rowmin(s.b[wr]))
     lp1m, kkm = _rowmax(s.lp1[wr]), _rowmax(s.kk[wr])
     G = G if isinstance(G, float) else G[:, 0]
     rnd = (0.5 * neg_b + 6.0 * np.abs(G - 1.0) * lp1m + 12.0 * G * kkm + 2.0) + (14.2 * Fm + 13.2 * du)

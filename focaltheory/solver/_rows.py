@@ -45,6 +45,13 @@ def _rowmax(x):
     return np.maximum.reduce(x, axis=1)
 
 
+def _rowmin(x):
+    """Minimum along the (short) class axis (exact)."""
+    if x.shape[1] <= _SHORT_ROWS and x.shape[0] > _FEW_ROWS:
+        return functools.reduce(np.minimum, x.T)
+    return np.minimum.reduce(x, axis=1)
+
+
 def _rowall(b):
     """Logical and along the (short) class axis."""
     if b.shape[1] <= _SHORT_ROWS and b.shape[0] > _FEW_ROWS:
