@@ -190,14 +190,14 @@ def _polish(sys, s, wr):
     flat = sys.flat_of(wr)
     oh, ol = _at(np.where(neg, yh, x), flat), _at(np.where(neg, yl, 0.0), flat)
     qh, ql = np.where(tiny, 0.0, qq), np.where(tiny, q, np.where(neg, 0.0, yl))
-    np.put(qh, flat, 0.0)
-    np.put(ql, flat, 0.0)
+    qh.put(flat, 0.0)
+    ql.put(flat, 0.0)
     Sh, Sl = _dd.rowsum_dd(qh, ql)
     d, de = _dd.two_sum(Sh, -oh)
     R = np.log1p((d + (de + (Sl - ol))) / oh)
     del qh, ql, Sl, d, de
     qo = np.where(tiny, q, qq)
-    np.put(qo, flat, 0.0)
+    qo.put(flat, 0.0)
     dc, du, _ = _newton_step(np.where(tiny, q, qq), np.where(tiny, omq, cc), qo, Sh, h, F, R, flat,
                              None if support.all() else support)
     # q + q (1 - q) dc, from the exact side; tiny classes as in _write

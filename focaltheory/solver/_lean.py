@@ -82,11 +82,11 @@ def _logit_parts_few(z, e=None):
     omq = e + 1.0
     np.divide(1.0, omq, out=omq)  # 1 / (1 + e): 1 - q for z < 0, q for z >= 0
     q = omq * e
-    pos = np.flatnonzero(~(z < 0))
+    pos = (~(z < 0)).ravel().nonzero()[0]
     if pos.size:
         a, b = omq.take(pos), q.take(pos)
-        np.put(q, pos, a)
-        np.put(omq, pos, b)
+        q.put(pos, a)
+        omq.put(pos, b)
     return e, np.log1p(e), q, omq, pos
 
 
@@ -97,7 +97,7 @@ def _k_term_few(z, e, lp1, pos):
     if pos.size:
         b = lp1.take(pos) / e.take(pos)
         np.fmin(b, 1.0, out=b)
-        np.put(k, pos, b)
+        k.put(pos, b)
     return k
 
 
@@ -106,5 +106,5 @@ def _neg_z_eff_few(z, gamma, pos):
     m = np.negative(z)
     if pos.size:
         g = gamma if np.ndim(gamma) == 0 else gamma.ravel().take(pos // z.shape[1])
-        np.put(m, pos, -(g * z.take(pos)))
+        m.put(pos, -(g * z.take(pos)))
     return m

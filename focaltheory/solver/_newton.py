@@ -174,7 +174,7 @@ def _newton_one(sys, rows, c, u, maxiter, it0, out):
         ok = bool(precise[0]) and abs(duf) <= _ULPS * _EPS * (max(1.0, abs(uf)) + float(s.u_noise[0]))
         if ok:
             tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c)) + _noise(s.lp1, s.kk, s.h, s.u_noise, sys.G, u))
-            ok = bool(np.all(np.abs(dc) <= tol))
+            ok = bool((np.abs(dc) <= tol).all())
         if not ok and precise[0] and provable:
             dcm = float(np.max(np.abs(dc)))
             ok = (0.5 * M) * (dcm * dcm) <= _EPS

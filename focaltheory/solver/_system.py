@@ -34,7 +34,7 @@ class _System:
         self.gam = gam
         # gamma as a plain float when the rows share it (the usual case: numpy
         # broadcasts a scalar several times faster than an (N, 1) column)
-        self.G = float(gam[0]) if gam.size and np.all(gam == gam[0]) else gam[:, None]
+        self.G = float(gam[0]) if gam.size and (gam == gam[0]).all() else gam[:, None]
         self.exact = bool(gam.size) and float(np.max(gam)) > _constants._EXACT_GAMMA  # polish the answer (_polish)
         # bounds on the curvature of the system along a step (see _curvature): per row;
         # a step proves convergence only up to gamma = 300 (see _newton)
@@ -136,7 +136,7 @@ def _initial_guess(sys):
         la[~sys.support] = -np.inf
     s = np.exp(la)
     others = _rowsum(s)[:, None] - s
-    np.put(others, flat, np.maximum(_at(others, flat), np.finfo(np.float64).tiny))
+    others.put(flat, np.maximum(_at(others, flat), np.finfo(np.float64).tiny))
     z0 = la - np.log(others)
     if not sys.full:
         z0[~sys.support] = -1.0
@@ -201,7 +201,7 @@ def _newton_parts(sys, tiny, c, u, precise):
     # dominant class m: linear in the log-odds where q is tiny or near 1, so
     # Newton takes full steps where sum(q) - 1 = 0 would crawl.
     qo = qv.copy()
-    np.put(qo, sys.flat, 0.0)
+    qo.put(sys.flat, 0.0)
     others = _rowsum(qo)
     omq_m = _at(omq, sys.flat)
     if any_tiny and float(others.min()) < _UNDER_OTHERS:
