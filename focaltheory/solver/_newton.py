@@ -6,7 +6,7 @@ import numpy as np
 
 from ._finish import _write
 from ._rows import _as_slice, _rowall, _rowmax
-from ._system import _EPS, _merit_floor, _newton_parts, _noise
+from ._system import _EPS, _merit, _merit_floor, _newton_parts, _noise
 
 # A class whose log-odds falls below this is carried relative to its
 # probability (w = z - log P), so that q = P exp(w) / (1 + P exp(w)) keeps
@@ -48,7 +48,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     saved = []  # (destination, values) of the rows written before the last write
     for k in range(maxiter + 1):
         s = _newton_parts(sys, tiny, c, u, precise)
-        dc, du, merit = s.dc, s.du, s.merit
+        dc, du = s.dc, s.du
         floor_parts = s.lp1, s.kk, s.a, s.b  # what the backtracking's merit floor reads
         # converged: the correction is at the level of the iterate's own
         # rounding (a few ulp of c and of u); the per-class test runs only on
@@ -93,6 +93,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
                 saved.append((dst, tuple(arr[dst].copy() for arr in out)))
             alive &= ~done
+        merit = _merit(s)  # (not at the last evaluation: only the backtracking reads it)
         if 4 * np.count_nonzero(~alive) >= alive.size:
             keep = alive
             alive = alive[keep]
@@ -168,8 +169,8 @@ def _newton_one(sys, rows, c, u, maxiter, it0, out):
     for k in range(maxiter):  # the iteration k = maxiter, and what follows it, is _newton's
         s = _newton_parts(sys, tiny, c, u, precise)
         dc, du = s.dc, s.du
-        uf, duf, mf = float(u[0]), float(du[0]), float(s.merit[0])
-        if not (math.isfinite(uf) and math.isfinite(duf) and math.isfinite(mf)):
+        uf, duf = float(u[0]), float(du[0])
+        if not (math.isfinite(uf) and math.isfinite(duf)):
             return False
         ok = bool(precise[0]) and abs(duf) <= _ULPS * _EPS * (max(1.0, abs(uf)) + float(s.u_noise[0]))
         if ok:
@@ -181,6 +182,9 @@ def _newton_one(sys, rows, c, u, maxiter, it0, out):
         if ok:
             _write(sys, s, np.arange(1), np.ones(1, dtype=bool), rows, np.broadcast_to(it0, 1) + k, out)
             return True
+        mf = float(_merit(s)[0])
+        if not math.isfinite(mf):
+            return False
         if not mf <= (1.0 - 1e-4) * m_acc:
             floor = _merit_floor(s.lp1, s.kk, s.a, s.b, sys.G, u, sys.support)
             if mf > float(floor[0]):

@@ -85,7 +85,6 @@ class _Evaluation:
     R: np.ndarray  # the constraint in log form, per row
     dc: np.ndarray  # Newton correction of the carriers
     du: np.ndarray  # Newton correction of u = log(lambda), per row
-    merit: np.ndarray  # sum of squared residuals, per row
     a: np.ndarray  # the large terms of F: log P (0 for tiny classes) ...
     b: np.ndarray  # ... and -z_eff (-c for tiny classes)
     kk: np.ndarray  # the k term of log g (see focaltheory._kernels)
@@ -95,6 +94,15 @@ class _Evaluation:
     tiny: np.ndarray  # the classes carried relative to P (and those off the support)
     qo: np.ndarray  # q with the dominant class zeroed (scaled where the others underflow, see _scaled_others)
     others: np.ndarray  # its row sums, per row
+
+
+def _merit(s):
+    """The merit of an evaluation, per row: the plain sum of squared residuals.
+
+    Newton's direction is a descent direction for it.  Only the backtracking
+    reads it, so it is formed only for the rows that go on iterating.
+    """
+    return _rowdot(s.F, s.F) + s.R * s.R
 
 
 def _curvature(gam):
@@ -153,7 +161,7 @@ def _newton_parts(sys, tiny, c, u, precise):
 
     Returns an _Evaluation: the class quantities (z, log1p(e), q, 1 - q),
     the residuals (F: stationarity in log form, R: the constraint in log
-    form), the merit (sum of squared residuals), the Newton correction
+    form), the Newton correction
     (dc, du) and the rounding level of du (``u_noise``, see _noise).
     """
     P, logP, logP_lo, support, G = sys.P, sys.logP, sys.logP_lo, sys.support, sys.G
@@ -209,9 +217,7 @@ def _newton_parts(sys, tiny, c, u, precise):
     else:
         R = np.log(others / omq_m)
     dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, sys.flat, None if sys.full else support)
-    # Newton's direction is a descent direction for the plain sum of squares
-    merit = _rowdot(F, F) + R * R
-    return _Evaluation(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du, merit=merit,
+    return _Evaluation(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du,
                        a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny, qo=qo, others=others)
 
 
