@@ -129,9 +129,9 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             c_acc, u_acc, tiny_acc, m_acc, dc_acc, du_acc = c, u, tiny, merit, dc, du
             c = c + dc
             u = u + du
-        # (from 1e-3 where a step can prove convergence, so that the step that
+        # (from 1e-4 where a step can prove convergence, so that the step that
         # does is precise; from 1e-6 above gamma = 300)
-        settled = 1e-3 if sys.all_provable else np.where(sys.provable, 1e-3, 1e-6)
+        settled = 1e-4 if sys.all_provable else np.where(sys.provable, 1e-4, 1e-6)
         precise |= np.abs(du) < settled * (1.0 + np.abs(u))
         # re-choose each class's carrier as its log-odds moves (nothing to do
         # in the common case: full support, no tiny class, none becoming one)
@@ -164,7 +164,7 @@ def _newton_one(sys, rows, c, u, maxiter, it0, out):
     precise = np.zeros(1, dtype=bool)
     M = max(float(sys.M_F[0]), sys.M_R)
     provable = bool(sys.provable[0])
-    settled = 1e-3 if provable else 1e-6
+    settled = 1e-4 if provable else 1e-6
     tiny = np.zeros(c.shape, dtype=bool)
     for k in range(maxiter):  # the iteration k = maxiter, and what follows it, is _newton's
         s = _newton_parts(sys, tiny, c, u, precise)
