@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import _kernels as _k
+from . import _lean
 
 
 def _inner_logits(sys, u, z, iters=100):
@@ -17,17 +18,17 @@ def _inner_logits(sys, u, z, iters=100):
     done = ~sys.support
     z = np.where(done, -1.0, z)
     for _ in range(iters):
-        e, lp1, q, omq, neg = _k._logit_parts(z)
-        kk = _k._k_term(z, e, lp1, neg)
-        f = -_k._z_eff(z, sys.G, neg) + _k._log_g_small(sys.G, kk, lp1) - y
-        dz = np.clip(-f / _k._dlog_g(sys.G, kk, q, omq), -20.0, 20.0)
+        e, lp1, q, omq, neg = _lean._logit_parts(z)
+        kk = _lean._k_term(z, e, lp1, neg)
+        f = -_lean._z_eff(z, sys.G, neg) + _lean._log_g_small(sys.G, kk, lp1) - y
+        dz = np.clip(-f / _lean._dlog_g(sys.G, kk, q, omq), -20.0, 20.0)
         done |= np.abs(dz) <= 1e-12 * (1.0 + np.abs(z))
         z = np.where(done, z, z + dz)
         if done.all():
             break
-    e, lp1, q, omq, neg = _k._logit_parts(z)
-    kk = _k._k_term(z, e, lp1, neg)
-    return z, q, omq, _k._dlog_g(sys.G, kk, q, omq)
+    e, lp1, q, omq, neg = _lean._logit_parts(z)
+    kk = _lean._k_term(z, e, lp1, neg)
+    return z, q, omq, _lean._dlog_g(sys.G, kk, q, omq)
 
 
 def _bracketed_start(sys, iters=200):

@@ -3,9 +3,9 @@
 import numpy as np
 
 from .. import _constants, _dd
-from ._rows import _as_slice, _at, _rowall, _rowmax, _rowsum
+from ._rows import _as_slice, _at, _rowall, _rowdot, _rowmax, _rowmin, _rowsum
 from ._scaling import _LN2_HI, _LN2_LO, _log_hi_lo
-from ._system import _newton_step
+from ._system import _EPS, _newton_step
 
 
 def _write(sys, s, wr, ok, dst, iterations, out):
@@ -14,33 +14,48 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     wr = _as_slice(wr, sys.P.shape[0])
     dst = _as_slice(dst, q_out.shape[0])
     support, okw = sys.support[wr], ok[wr]
-    qd, omqd = s.q[wr], s.omq[wr]
-    # the last, sub-ulp correction is applied in linear form, so that q keeps
-    # the accuracy that the carrier c cannot represent
-    corr = omqd * s.dc[wr]
-    if not okw.all():
-        corr = np.where(okw[:, None], corr, 0.0)
-    qd = qd + qd * corr
+    # (first, so that its temporaries are gone before the write-out's own, see
+    # minimizer on memory; unless every row may take the exact step, which has its own)
+    polish_all = sys.exact and bool(np.all(sys.gam[wr] > _constants._EXACT_GAMMA))
+    residual = None if polish_all else _residual(sys, s, wr, okw)
+    q0, omqd = s.q[wr], s.omq[wr]
+    # the last correction (below rounding, or below the square root of it where
+    # the step proves convergence, see _newton) is applied in linear form, so
+    # that q keeps the accuracy that the carrier c cannot represent; what the
+    # linear form leaves, q (1 - q) (1 - 2q) dc^2 / 2, is below an ulp of q
+    dcw = s.dc[wr] if okw.all() else np.where(okw[:, None], s.dc[wr], 0.0)
+    corr = omqd * dcw
+    qd = q0 + q0 * corr
     log_lam = s.u[wr] + np.where(okw, s.du[wr], 0.0)
-    residual = np.maximum(_rowmax(np.abs(s.F[wr])), np.abs(s.R[wr]))
     z, lp1 = s.z[wr], s.lp1[wr]
     # -log q = log1p(e) - min(z, 0) and log(1 - q) = -log1p(e) - max(z, 0)
     mlq = lp1 - np.minimum(z, 0.0)
     L1 = np.maximum(z, 0.0)
     L1 += lp1
     L1 = -L1
+    # moved to the new point in linear form too (d(-log q)/dz = -(1 - q), d log(1 - q)/dz = -q):
+    # the value is taken where q is, not where the system was evaluated
+    mlq -= corr
+    np.multiply(q0, dcw, out=corr)
+    L1 -= corr
+    del corr
     if sys.exact and okw.any():
         qx, lx, rx, mlq_x, L1_x, done = _polish(sys, s, wr)
         # per row: whether a row is polished depends on its own gamma only
         done &= okw & (sys.gam[wr] > _constants._EXACT_GAMMA)
         qd = np.where(done[:, None], qx, qd)
         log_lam = np.where(done, lx, log_lam)
-        residual = np.where(done, rx, residual)
+        if residual is None and done.all():
+            residual = rx
+        else:
+            residual = np.where(done, rx, _residual(sys, s, wr, okw) if residual is None else residual)
         iterations = iterations + done  # the exact step is one more Newton step
         # the value at the polished q (gamma multiplies the rounding of log(1 - q))
         pol = done[:, None] & ~s.tiny[wr]
         mlq = np.where(pol, mlq_x, mlq)
         L1 = np.where(pol, L1_x, L1)
+    if residual is None:
+        residual = _residual(sys, s, wr, okw)
     q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
     loglam_out[dst] = log_lam
     # P (1 - q)^gamma (-log q); the two small factors are joined in the
@@ -71,6 +86,62 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     it_out[dst] = iterations
     conv_out[dst] = okw
     res_out[dst] = residual
+
+
+def _residual(sys, s, wr, okw):
+    """The residual of the rows ``wr``: the bound where they converged, the value at the iterate elsewhere."""
+    if okw.all():
+        return _residual_bound(sys, s, wr)
+    residual = np.maximum(_rowmax(np.abs(s.F[wr])), np.abs(s.R[wr]))
+    return np.where(okw, _residual_bound(sys, s, wr), residual) if okw.any() else residual
+
+
+def _residual_bound(sys, s, wr):
+    """A bound on the KKT residual at the point the last step reaches, per row (see minimizer, ``residual``).
+
+    At the evaluated point the computed F and R carry the rounding of their
+    terms; the step (dc, du) solves the linearized system up to the rounding
+    of its own arithmetic; and from there to the new point the residuals
+    change by at most M / 2 max |dc|^2 (see _curvature).  Each part is
+    bounded, per row, by maxima over the classes (in units of eps):
+
+    * the linearization: dc = (du - F) / h rounded twice, so that
+      |F + h dc - du| <= 1.01 |du - F|, plus h's own rounding (12 ulp) times
+      |h dc| <= 1.01 |du - F|: at most 13.2 (|du| + |F|);
+    * F's rounding, its large terms summed exactly: gamma z rounded once
+      (z >= 0, where b = -gamma z; -z and a tiny class's -c are exact),
+      under max(0, -min b) / 2; log1p(e), k and log1p(gamma k) to a few ulp
+      each, times the factors they carry: 6 |gamma - 1| log1p(e) +
+      12 gamma k; the sums, |F| + 2;
+    * the constraint's n-term sum and its two logs, (n + 8) + |R|, and the
+      rounding of its gradient, 12 max |dc|; what its linearization leaves
+      is computed.
+    """
+    eps = _EPS
+    G = sys.G_at(wr)
+    F, dc = s.F[wr], s.dc[wr]
+    du = np.abs(s.du[wr])
+    t = np.abs(F)
+    Fm = _rowmax(t)
+    np.abs(dc, out=t)
+    dcm = _rowmax(t)
+    del t
+    neg_b = np.maximum(0.0, -_rowmin(s.b[wr]))
+    lp1m, kkm = _rowmax(s.lp1[wr]), _rowmax(s.kk[wr])
+    G = G if isinstance(G, float) else G[:, 0]
+    rnd = (0.5 * neg_b + 6.0 * np.abs(G - 1.0) * lp1m + 12.0 * G * kkm + 2.0) + (14.2 * Fm + 13.2 * du)
+    quad = dcm * dcm
+    res_F = eps * rnd + (0.5 * sys.M_F[wr]) * quad
+    # the constraint: R + sum_x a_x dc_x, a_x = q_x (1 - q_x) / others (x != m), a_m = q_m
+    flat = sys.flat_of(wr)
+    a = s.qo[wr] * s.omq[wr]
+    adc = _rowdot(a, dc) / s.others[wr]
+    del a
+    qm_dcm = _at(s.q[wr], flat) * _at(dc, flat)
+    R = s.R[wr]
+    R_lin = np.abs((R + adc) + qm_dcm)
+    res_R = R_lin + eps * ((sys.n[wr] + 8.0) + np.abs(R) + 12.0 * (dcm + np.abs(qm_dcm))) + (0.5 * sys.M_R) * quad
+    return np.maximum(res_F, res_R)
 
 
 def _polish(sys, s, wr):
@@ -109,7 +180,7 @@ def _polish(sys, s, wr):
     logP = sys.logP[wr]
     s1, e1 = _dd.two_sum(logP, T_h)
     s2, e2 = _dd.two_sum(s1, -lq_h)
-    s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))
+    s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))  # (a column broadcast costs more)
     del lc_h, lc_l, T_h  # (a wide row's working set: see minimizer)
     rest = (sys.logP_lo[wr] + T_l) - lq_l + np.log1p(G * qq * (-lq_h / cc))
     del T_l, lq_h, lq_l, s1, s2
@@ -119,14 +190,14 @@ def _polish(sys, s, wr):
     flat = sys.flat_of(wr)
     oh, ol = _at(np.where(neg, yh, x), flat), _at(np.where(neg, yl, 0.0), flat)
     qh, ql = np.where(tiny, 0.0, qq), np.where(tiny, q, np.where(neg, 0.0, yl))
-    np.put(qh, flat, 0.0)
-    np.put(ql, flat, 0.0)
+    qh.put(flat, 0.0)
+    ql.put(flat, 0.0)
     Sh, Sl = _dd.rowsum_dd(qh, ql)
     d, de = _dd.two_sum(Sh, -oh)
     R = np.log1p((d + (de + (Sl - ol))) / oh)
     del qh, ql, Sl, d, de
     qo = np.where(tiny, q, qq)
-    np.put(qo, flat, 0.0)
+    qo.put(flat, 0.0)
     dc, du, _ = _newton_step(np.where(tiny, q, qq), np.where(tiny, omq, cc), qo, Sh, h, F, R, flat,
                              None if support.all() else support)
     # q + q (1 - q) dc, from the exact side; tiny classes as in _write

@@ -1,10 +1,12 @@
 """The globalized Newton iteration on the joint system of a set of rows."""
 
+import math
+
 import numpy as np
 
 from ._finish import _write
-from ._rows import _as_slice, _rowall
-from ._system import _EPS, _merit_floor, _newton_parts, _noise
+from ._rows import _as_slice, _rowall, _rowmax
+from ._system import _EPS, _merit, _merit_floor, _newton_parts, _noise
 
 # A class whose log-odds falls below this is carried relative to its
 # probability (w = z - log P), so that q = P exp(w) / (1 + P exp(w)) keeps
@@ -25,6 +27,8 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     tiny = z0 < _TINY_LOGIT
     if not sys.full:
         tiny |= ~sys.support
+    elif rows.size == 1 and not tiny.any() and _newton_one(sys, rows, z0, u, maxiter, it0, out):
+        return np.empty(0, dtype=np.intp)
     c = np.where(tiny, np.where(sys.support, z0 - sys.logP, -1.0), z0) if tiny.any() else z0
     W = rows.size
     it0 = np.broadcast_to(it0, W)  # iterations spent before, per row
@@ -35,8 +39,8 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     m_acc = np.full(W, np.inf)
     dc_acc, du_acc = np.zeros_like(c), np.zeros(W)
     t = np.ones(W)
-    # F is summed exactly once the multiplier has settled to ~1e-6 (before
-    # that its rounding is far below its size); only precise steps converge
+    # F is summed exactly once the multiplier has settled (before that its
+    # rounding is far below its size); only precise steps converge
     precise = np.zeros(W, dtype=bool)
     # rows already written; they keep iterating (unread) until enough of them
     # are done to be worth dropping from the working set
@@ -44,7 +48,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     saved = []  # (destination, values) of the rows written before the last write
     for k in range(maxiter + 1):
         s = _newton_parts(sys, tiny, c, u, precise)
-        dc, du, merit = s.dc, s.du, s.merit
+        dc, du = s.dc, s.du
         floor_parts = s.lp1, s.kk, s.a, s.b  # what the backtracking's merit floor reads
         # converged: the correction is at the level of the iterate's own
         # rounding (a few ulp of c and of u); the per-class test runs only on
@@ -59,6 +63,16 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
                 s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand]))
             ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
+        # or the step itself proves convergence: its second-order term (a
+        # bound on the residual it leaves, see _curvature) is below rounding;
+        # not above gamma = 300, where the exact step needs the converged iterate
+        early = precise & ~ok
+        if early.any():
+            dcm = _rowmax(np.abs(dc))
+            early &= (0.5 * np.maximum(sys.M_F, sys.M_R)) * (dcm * dcm) <= _EPS
+            if not sys.all_provable:
+                early &= sys.provable
+            ok |= early
         last = k == maxiter
         done = (ok | last) & alive
         if np.any(done):
@@ -79,6 +93,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
                 saved.append((dst, tuple(arr[dst].copy() for arr in out)))
             alive &= ~done
+        merit = _merit(s)  # (not at the last evaluation: only the backtracking reads it)
         if 4 * np.count_nonzero(~alive) >= alive.size:
             keep = alive
             alive = alive[keep]
@@ -114,7 +129,10 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             c_acc, u_acc, tiny_acc, m_acc, dc_acc, du_acc = c, u, tiny, merit, dc, du
             c = c + dc
             u = u + du
-        precise |= np.abs(du) < 1e-6 * (1.0 + np.abs(u))
+        # (from 1e-4 where a step can prove convergence, so that the step that
+        # does is precise; from 1e-6 above gamma = 300)
+        settled = 1e-4 if sys.all_provable else np.where(sys.provable, 1e-4, 1e-6)
+        precise |= np.abs(du) < settled * (1.0 + np.abs(u))
         # re-choose each class's carrier as its log-odds moves (nothing to do
         # in the common case: full support, no tiny class, none becoming one)
         if not sys.full or tiny.any() or c.min() < _TINY_LOGIT:
@@ -128,3 +146,54 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # row's working set is a dozen arrays of its size, see minimizer)
         s = floor_parts = None
     return np.concatenate(left) if left else np.empty(0, dtype=np.intp)
+
+
+def _newton_one(sys, rows, c, u, maxiter, it0, out):
+    """The loop of _newton for one row on its common path, its row quantities as Python floats.
+
+    The path: full support, no class ever carried relative to P, every
+    Newton step taken in full, convergence within ``maxiter``.  On it, each
+    decision of _newton is made here from the same IEEE operations on the
+    same doubles (the per-row tests as Python floats, the per-class arrays
+    by the same functions), so the row is written with the bits _newton
+    gives it in any batch; a call on one distribution then skips the
+    bookkeeping of a working set.  Returns False, having written nothing,
+    where the row leaves that path (_newton then solves it from the start).
+    """
+    m_acc = math.inf
+    precise = np.zeros(1, dtype=bool)
+    M = max(float(sys.M_F[0]), sys.M_R)
+    provable = bool(sys.provable[0])
+    settled = 1e-4 if provable else 1e-6
+    tiny = np.zeros(c.shape, dtype=bool)
+    for k in range(maxiter):  # the iteration k = maxiter, and what follows it, is _newton's
+        s = _newton_parts(sys, tiny, c, u, precise)
+        dc, du = s.dc, s.du
+        uf, duf = float(u[0]), float(du[0])
+        if not (math.isfinite(uf) and math.isfinite(duf)):
+            return False
+        ok = bool(precise[0]) and abs(duf) <= _ULPS * _EPS * (max(1.0, abs(uf)) + float(s.u_noise[0]))
+        if ok:
+            tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c)) + _noise(s.lp1, s.kk, s.h, s.u_noise, sys.G, u))
+            ok = bool((np.abs(dc) <= tol).all())
+        if not ok and precise[0] and provable:
+            dcm = float(np.max(np.abs(dc)))
+            ok = (0.5 * M) * (dcm * dcm) <= _EPS
+        if ok:
+            _write(sys, s, np.arange(1), np.ones(1, dtype=bool), rows, np.broadcast_to(it0, 1) + k, out)
+            return True
+        mf = float(_merit(s)[0])
+        if not math.isfinite(mf):
+            return False
+        if not mf <= (1.0 - 1e-4) * m_acc:
+            floor = _merit_floor(s.lp1, s.kk, s.a, s.b, sys.G, u, sys.support)
+            if mf > float(floor[0]):
+                return False  # a backtracking step: not this path
+        m_acc = mf
+        c = c + dc
+        u = u + du
+        precise[0] = precise[0] or abs(duf) < settled * (1.0 + float(abs(u[0])))
+        if float(c.min()) < _TINY_LOGIT:
+            return False  # a class becomes tiny: not this path
+        s = None
+    return False

@@ -6,10 +6,15 @@ import numpy as np
 
 from .. import _constants, _dd
 from .. import _kernels as _k
+from . import _lean
 from ._rows import _at, _rowdot, _rowsum
 from ._scaling import _MAX_EXP_ARG, _UNDER_OTHERS, _log_hi_lo, _scaled_odds, _scaled_others, _value
 
 _EPS = np.finfo(np.float64).eps
+# Above this gamma no step is taken as proof of convergence: the plain iteration
+# carries gamma times its rounding there, and the exact last step (above
+# _constants._EXACT_GAMMA, the same 300) starts from the converged iterate.
+_PROVE_MAX_GAMMA = 300.0
 
 
 class _System:
@@ -29,8 +34,13 @@ class _System:
         self.gam = gam
         # gamma as a plain float when the rows share it (the usual case: numpy
         # broadcasts a scalar several times faster than an (N, 1) column)
-        self.G = float(gam[0]) if gam.size and np.all(gam == gam[0]) else gam[:, None]
+        self.G = float(gam[0]) if gam.size and (gam == gam[0]).all() else gam[:, None]
         self.exact = bool(gam.size) and float(np.max(gam)) > _constants._EXACT_GAMMA  # polish the answer (_polish)
+        # bounds on the curvature of the system along a step (see _curvature): per row;
+        # a step proves convergence only up to gamma = 300 (see _newton)
+        self.M_F, self.M_R = _curvature(gam)
+        self.provable = gam <= _PROVE_MAX_GAMMA
+        self.all_provable = bool(self.provable.all())
         if _derived is None:
             support = P > 0 if support is None else support
             if support.all():
@@ -75,7 +85,6 @@ class _Evaluation:
     R: np.ndarray  # the constraint in log form, per row
     dc: np.ndarray  # Newton correction of the carriers
     du: np.ndarray  # Newton correction of u = log(lambda), per row
-    merit: np.ndarray  # sum of squared residuals, per row
     a: np.ndarray  # the large terms of F: log P (0 for tiny classes) ...
     b: np.ndarray  # ... and -z_eff (-c for tiny classes)
     kk: np.ndarray  # the k term of log g (see focaltheory._kernels)
@@ -83,6 +92,38 @@ class _Evaluation:
     u: np.ndarray  # the iterate's u, per row
     u_noise: np.ndarray  # the constraint's rounding in du, n / |sum w| in units of eps, per row
     tiny: np.ndarray  # the classes carried relative to P (and those off the support)
+    qo: np.ndarray  # q with the dominant class zeroed (scaled where the others underflow, see _scaled_others)
+    others: np.ndarray  # its row sums, per row
+
+
+def _merit(s):
+    """The merit of an evaluation, per row: the plain sum of squared residuals.
+
+    Newton's direction is a descent direction for it.  Only the backtracking
+    reads it, so it is formed only for the rows that go on iterating.
+    """
+    return _rowdot(s.F, s.F) + s.R * s.R
+
+
+def _curvature(gam):
+    """Bounds (M_F, M_R) on the second derivatives of the system in the log-odds, per row.
+
+    Stationarity F_x = log P_x + log g(q(z_x)) - u depends on its own z_x
+    alone, and |d^2 log g / dz^2| = |dh/dq| q (1 - q) (h = d log g / dz)
+    is at most gamma / 4 + |gamma - 1| / 4 + 0.2163 gamma: with
+    h = -(1 + gamma q) / (1 + gamma k) - (gamma - 1) q, k = q (-log q) / (1 - q)
+    >= q and k' = (q - 1 - log q) / (1 - q)^2 >= 0, the three terms of dh/dq
+    are bounded by gamma / (1 + gamma k), gamma q (1 - q) k' and |gamma - 1|,
+    and max_q q (q - 1 - log q) / (1 - q) = 0.21622 (at q = 0.3162).  The
+    constraint R = log(sum_{x != m} q_x) - log(1 - q_m) has second
+    derivatives of magnitude at most 2 (the sum: its Hessian is
+    diag(q (1 - q) (1 - 2q)) / S - v v^T / S^2 with v = q (1 - q), both
+    bounded by max d^2 since sum v <= S) plus 1/4 (-log(1 - q_m)): M_R = 2.25.
+    After a Newton step d from a point where the linearized system is
+    solved, each residual is at most M / 2 max |d|^2 plus what the
+    linearization leaves (Taylor's theorem with the bound holding everywhere).
+    """
+    return 0.25 * np.abs(gam - 1.0) + 0.4663 * gam, 2.25
 
 
 def _initial_guess(sys):
@@ -103,7 +144,7 @@ def _initial_guess(sys):
         la[~sys.support] = -np.inf
     s = np.exp(la)
     others = _rowsum(s)[:, None] - s
-    np.put(others, flat, np.maximum(_at(others, flat), np.finfo(np.float64).tiny))
+    others.put(flat, np.maximum(_at(others, flat), np.finfo(np.float64).tiny))
     z0 = la - np.log(others)
     if not sys.full:
         z0[~sys.support] = -1.0
@@ -120,7 +161,7 @@ def _newton_parts(sys, tiny, c, u, precise):
 
     Returns an _Evaluation: the class quantities (z, log1p(e), q, 1 - q),
     the residuals (F: stationarity in log form, R: the constraint in log
-    form), the merit (sum of squared residuals), the Newton correction
+    form), the Newton correction
     (dc, du) and the rounding level of du (``u_noise``, see _noise).
     """
     P, logP, logP_lo, support, G = sys.P, sys.logP, sys.logP_lo, sys.support, sys.G
@@ -136,35 +177,39 @@ def _newton_parts(sys, tiny, c, u, precise):
         arg = ex = None  # (spent: a wide row's working set, see minimizer)
     else:
         z, e = c, None
-    e, lp1, qv, omq, neg = _k._logit_parts(z, e)
-    kk = _k._k_term(z, e, lp1, neg)
+    e, lp1, qv, omq, pos = _lean._logit_parts_few(z, e)
+    kk = _lean._k_term_few(z, e, lp1, pos)
     # F = log P + log g(q) - u = a + b - u + small, with the large terms
     # a = log P and b = -z_eff (each up to ~1e3; for a tiny class a = 0 and
     # b = -c, log P - z_eff exactly).  Once u has settled (``precise``), a - u
     # is summed exactly (TwoSum) and its high part then meets b without
     # rounding: near the answer the two nearly cancel (Sterbenz's lemma), or
     # else both are at the scale of the small terms anyway.
-    mz = -_k._z_eff(z, G, neg)
+    mz = _lean._neg_z_eff_few(z, G, pos)
     a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
         else (logP, mz, logP_lo)
-    mu = np.repeat(-u, c.shape[1]).reshape(c.shape)
-    small = lo + _k._log_g_small(G, kk, lp1)
-    if precise.any():
-        A, A_lo = _dd.two_sum(a, mu)
-        F = (A + b) + (A_lo + small)
-        if not precise.all():
-            F = np.where(precise[:, None], F, (a + b + mu) + small)
+    mu = np.repeat(-u, c.shape[1]).reshape(c.shape)  # (read twice by TwoSum: cheaper than broadcasting a column)
+    small = lo + _lean._log_g_small(G, kk, lp1)
+    if not precise.any():
+        F = _plain_F(a, b, mu, small)
+    elif precise.all():
+        F = _exact_F(a, b, mu, small)
     else:
-        F = (a + b + mu) + small
-    mu = small = lo = mz = A = A_lo = None  # (spent)
+        # some rows of each: the form of the many for all, the other form for
+        # the few, row by row the same operations (and bits) either way
+        few = np.flatnonzero(~precise if 2 * np.count_nonzero(precise) > precise.size else precise)
+        one, other = (_exact_F, _plain_F) if precise[few[0]] == False else (_plain_F, _exact_F)  # noqa: E712
+        F = one(a, b, mu, small)
+        F[few] = other(*(x[few] if np.ndim(x) == 2 else x for x in (a, b, mu, small)))
+    mu = small = lo = mz = None  # (spent)
     if not sys.full:
         F = np.where(support, F, 0.0)
-    h = _k._dlog_g(G, kk, qv, omq)
+    h = _lean._dlog_g(G, kk, qv, omq)
     # The constraint in log form, log(sum_{x != m} q_x) = log(1 - q_m) for the
     # dominant class m: linear in the log-odds where q is tiny or near 1, so
     # Newton takes full steps where sum(q) - 1 = 0 would crawl.
     qo = qv.copy()
-    np.put(qo, sys.flat, 0.0)
+    qo.put(sys.flat, 0.0)
     others = _rowsum(qo)
     omq_m = _at(omq, sys.flat)
     if any_tiny and float(others.min()) < _UNDER_OTHERS:
@@ -172,10 +217,25 @@ def _newton_parts(sys, tiny, c, u, precise):
     else:
         R = np.log(others / omq_m)
     dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, sys.flat, None if sys.full else support)
-    # Newton's direction is a descent direction for the plain sum of squares
-    merit = _rowdot(F, F) + R * R
-    return _Evaluation(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du, merit=merit,
-                       a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny)
+    return _Evaluation(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du,
+                       a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny, qo=qo, others=others)
+
+
+def _exact_F(a, b, mu, small):
+    """F with its large terms a - u summed exactly (TwoSum), its high part then meeting b (see _newton_parts)."""
+    A, A_lo = _dd.two_sum(a, mu)
+    A += b
+    A_lo += small
+    A += A_lo
+    return A
+
+
+def _plain_F(a, b, mu, small):
+    """F summed plainly."""
+    F = a + b
+    F += mu
+    F += small
+    return F
 
 
 def _newton_step(q, omq, qo, others, h, F, R, flat, support=None):
@@ -194,7 +254,8 @@ def _newton_step(q, omq, qo, others, h, F, R, flat, support=None):
     w_m = _at(q, flat) / _at(h, flat)
     wsum = _rowsum(w) * inv_o + w_m
     du = (_rowdot(w, F) * inv_o + w_m * _at(F, flat) - R) / wsum
-    dc = (np.repeat(du, F.shape[1]).reshape(F.shape) - F) / h
+    dc = du[:, None] - F
+    dc /= h
     if support is not None:
         dc = np.where(support, dc, 0.0)
     return dc, du, wsum
