@@ -117,7 +117,12 @@ def test_bad_user_laws():
 
 
 def test_uncertifiable_tail_is_reported_not_hidden():
+    # a zeta tail carries its second-order sums and is certified ...
     res = minimizer(stats.zipf(1.5), 2.0)
+    assert res.converged, res.reason
+    assert res.mass_bound <= 1e-14
+    # ... a declared power tail with exponent near 1 has only the first-order bracket
+    res = minimizer(stats.yulesimon(0.5), 2.0)
     assert not res.converged
     assert "not certified" in res.reason
     assert res.mass_bound > 1e-14  # the honest bound, not a number that looks right

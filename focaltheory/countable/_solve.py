@@ -22,11 +22,11 @@ __all__ = []
 
 _EPS = np.finfo(float).eps
 # tails' half-width allowed in the mass balance; the rest of the 1e-14 goes to rounding
-_MASS_TARGET = 2e-15
+_MASS_TARGET = 4e-15
 _MAX_HEAD = 1 << 18  # points on one side of the mode (ratio tails)
 # power tails: the first-order bracket shrinks like K^(1 - 2s) only; past 2^15 points
 # more head buys little, and the answer is reported as not certified
-_MAX_HEAD_POWER = 1 << 15
+_MAX_HEAD_POWER = 1 << 21
 
 
 def _rowsum_dd(x):
@@ -93,6 +93,24 @@ def _cut_ok(td, u, G):
     return bool(np.all(valid & (Tw <= _MASS_TARGET))), Tw
 
 
+def _scan(s, K, cap, u, G):
+    """The first doubling of the cut K (up to cap) where the tail's bounds certify the target.
+
+    Stops early where the half-width stopped shrinking (its rounding floor is reached):
+    returns (K, floor).
+    """
+    good, Tw = _cut_ok(tail_data(s, K), u, G)
+    prev = float(np.max(Tw))
+    while not good and K - s.start < cap:
+        K = min(s.start + 2 * max(16, K - s.start), s.start + cap)
+        good, Tw = _cut_ok(tail_data(s, K), u, G)
+        w = float(np.max(Tw))
+        if not good and np.isfinite(w) and w > 0.7 * prev:
+            return K, True
+        prev = w
+    return K, False
+
+
 def solve(law, G):
     """Solve every gamma of the 1-D array G; returns a dict of the result's pieces."""
     G = np.asarray(G, dtype=float).ravel()
@@ -104,13 +122,12 @@ def solve(law, G):
     reason = None
     # first cuts: scan the gamma-free tail data at the guessed lambda (a cut good there is
     # usually good at lambda*, so one solve suffices; else the loop below moves it)
-    caps = [_MAX_HEAD_POWER if "power" in s.tail else _MAX_HEAD for s in sides]
+    caps = [(_MAX_HEAD_ZETA if (s.tail.get("exact") or ("",))[0] == "zipf" else _MAX_HEAD_POWER)
+            if "power" in s.tail else _MAX_HEAD for s in sides]
     for i, s in enumerate(sides):
-        K = cuts[i]
-        while K - s.start < caps[i] and not _cut_ok(tail_data(s, K), u, G)[0]:
-            K = s.start + 2 * max(16, K - s.start)
-        cuts[i] = min(K, s.start + caps[i])
+        cuts[i] = _scan(s, cuts[i], caps[i], u, G)[0]
     for attempt in range(12):
+        reason = None
         KR = cuts[0]
         KL = (-cuts[1]) if len(sides) > 1 else lo_fin
         ks = np.arange(KL, KR + 1)
@@ -131,14 +148,13 @@ def solve(law, G):
                           f"mass half-width {float(np.max(Tw)):.3g} > {_MASS_TARGET:g}")
                 continue
             # the next cut: scan forward (cheap gamma-free data) until the bound holds at the current lambda
-            K = cuts[i]
-            step = max(16, span)
-            while K - s.start < caps[i]:
-                K = min(K + step, s.start + caps[i])
-                good, _ = _cut_ok(tail_data(s, K), u, G)
-                if good:
-                    break
-                step *= 2
+            K, floor = _scan(s, cuts[i], caps[i], u, G)
+            if K == cuts[i] or (floor and not _cut_ok(tail_data(s, K), u, G)[0]):
+                reason = (f"the {'left' if s.left else 'right'} tail is not certified at head size {K - s.start}: "
+                          f"mass half-width {float(np.max(_cut_ok(tail_data(s, K), u, G)[1])):.3g} > {_MASS_TARGET:g} "
+                          "(the bounds stopped shrinking)")
+                if K == cuts[i]:
+                    continue
             cuts[i] = K
             grew = True
         if not grew:

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from ._law import _ratio_tail_sum
+from ._second import zipf_bracket, zipf_data
 
 __all__ = []
 
@@ -48,29 +49,6 @@ def _power_c(tail, K):
     return float(c[1](K)) if isinstance(c, tuple) else float(c)
 
 
-def _em_log_power_sum(a, N):
-    """sum_{k>=N} k^-a log k by Euler-Maclaurin (3 terms) with its remainder bound.
-
-    f(x) = x^-a log x has f^(m) = x^(-a-m) (al_m log x + be_m); beyond the
-    point where log x > |be_6 / al_6| the 6th derivative keeps its sign, and
-    the remainder is at most 2 zeta(6) / (2 pi)^6 |f^(5)(N)|.
-    """
-    al, be = [1.0], [0.0]
-    for m in range(6):
-        al.append(-(a + m) * al[-1])
-        be.append(-(a + m) * be[-1] + al[-2])
-    lN = math.log(N)
-
-    def d(m):
-        return N ** (-a - m) * (al[m] * lN + be[m])
-    integral = N ** (1 - a) * (lN / (a - 1) + 1 / (a - 1) ** 2)
-    total = integral + d(0) / 2 - d(1) / 12 + d(3) / 720
-    if lN <= abs(be[6] / al[6]) or lN <= abs(be[5] / al[5]):
-        return total, math.inf
-    rem = 2 * 1.0173430619844491 / (2 * math.pi) ** 6 * abs(d(5))
-    return total, rem + 16 * _EPS * abs(total)
-
-
 def tail_data(side, K, block_power=1 << 14):
     """The gamma-free tail quantities at the cut K (see the module docstring).
 
@@ -91,12 +69,15 @@ def tail_data(side, K, block_power=1 << 14):
     if exact is not None and exact[0] == "zipf":
         _, a, za, loc = exact
         N = K - loc + 1
-        S, Serr = _em_log_power_sum(a, N) if N >= 16 else (math.inf, math.inf)
-        if math.isfinite(Serr):
-            # -log P(k) = a log k + log zeta(a):  H = a S / zeta(a) + log zeta(a) m
-            H = a * S / za + math.log(za) * m
-            Herr = a * Serr / za + abs(math.log(za)) * merr + 8 * _EPS * abs(H)
-            return dict(m=m, m_err=merr, P1=P1, H=H, H_err=Herr)
+        zd = zipf_data(a, za, N)
+        if all(math.isfinite(e) for e in zd["Ze"].values()):
+            # P(k) = k^-a / zeta(a): m = Z(a, 0) / zeta(a), H = (a Z(a, 1) + log zeta(a) Z(a, 0)) / zeta(a)
+            Z, Ze = zd["Z"], zd["Ze"]
+            m = Z[(1, 0)] / za
+            merr = Ze[(1, 0)] / za + 2 * _EPS * m
+            H = (a * Z[(1, 1)] + math.log(za) * Z[(1, 0)]) / za
+            Herr = (a * Ze[(1, 1)] + abs(math.log(za)) * Ze[(1, 0)]) / za + 4 * _EPS * abs(H)
+            return dict(m=m, m_err=merr, P1=P1, H=H, H_err=Herr, zipf=zd)
     # the summed block (K, K2], then the envelope P(k) <= B (k + c)^-s beyond
     ks = np.arange(K + 1, K + 1 + block_power)
     lp = side.logpmf(ks)
@@ -122,6 +103,8 @@ def tail_bracket(td, u, G):
     ``valid`` is False where the elementwise bounds do not yet apply (the cut
     is too close: L(K + 1) < max(4 + 2 gamma, e) or x > 1/2).
     """
+    if "zipf" in td:  # second order, with the proven remainder (see _second)
+        return zipf_bracket(td["zipf"], u, G, td["P1"])
     u = np.asarray(u, dtype=float)
     G = np.asarray(G, dtype=float)
     lam = np.exp(u)
