@@ -191,6 +191,11 @@ def build(law, G, shape, sol):
         # each term within ~(2 + gamma |log(1 - q)| + |log q|) eps relative: 16 eps plus gamma's share
         value_bound = Vw + 16 * eps * (np.abs(Vh) + np.abs(Vt)) + eps * _dd.rowsum_dd(
             np.abs(terms) * (G[:, None] * np.abs(np.log(omq)) + np.abs(lq)), np.zeros_like(terms))[0]
+        # the computed Q differs from Q*: sum_k P (l(Q_k) - l(Q*_k)) = -lambda* sum_k dQ_k + second order
+        # (P g(Q*) = lambda* and l' = -g); |sum dQ| is the mass balance's error, at most mass_bound; the
+        # second-order part is at most lambda* (1 + gamma) delta^2 per point for relative errors delta
+        # of Q and of 1 - Q, which the inversions keep below 1e-12
+        value_bound = value_bound + np.exp(u) * (mass_bound + (1.0 + G) * (n + 1) * 1e-24)
         z = lq - np.log(omq)
         lg = _k.log_g_from_logit(z, G[:, None])
         res = np.where(G[:, None] > 0, np.abs(logP[None, :] + lg - u[:, None]), np.abs(q - P[None, :]))

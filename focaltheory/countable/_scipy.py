@@ -10,6 +10,8 @@ import math
 import numpy as np
 from scipy import special as sc
 
+from .. import _dd
+
 from ._law import Law
 
 __all__ = []
@@ -110,21 +112,77 @@ def _stirlerr(n):
 
 
 def _bd0(x, m):
-    """x log(x / m) + m - x without cancellation (Loader 2000)."""
+    """x log(x / m) + m - x without cancellation (Loader 2000); (hi, lo) to double-double accuracy.
+
+    Where |x - m| < (x + m) / 2 the series d v + 2 x sum_j v^(2j+1) / (2j+1), v = d / (x + m)
+    (ratio v^2 <= 1/4, 60 terms), its leading term d^2 / (x + m) in double-double: it carries
+    the size of log P far from the mode, whose every ulp counts in P.
+    """
     x = np.asarray(x, dtype=float)
-    d = x - m
-    near = np.abs(d) < 0.1 * (x + m)
+    m = float(m)
+    dh, dl = _dd.two_sum(x, -m)
+    ah, al = _dd.two_sum(x, m)
+    d = dh + dl
+    near = np.abs(d) < 0.5 * (x + m)
     v = np.where(near, d / (x + m), 0.0)
-    s = d * v
+    # s = d^2 / (x + m) in double-double
+    ph, pl = _dd.two_prod(dh, dh)
+    pl = pl + 2.0 * dh * dl
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q1 = ph / ah
+        th, tl = _dd.two_prod(q1, ah)
+        q2 = ((ph - th) - tl + pl - q1 * al) / ah
+    sh, sl = _dd.fast_two_sum(q1, q2)
     ej = 2 * x * v
     v2 = v * v
-    acc = s.copy()
-    for j in range(1, 40):
+    acc = np.zeros_like(v)
+    for j in range(1, 60):
         ej = ej * v2
         acc = acc + ej / (2 * j + 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        direct = x * np.log(x / m) + m - x
-    return np.where(near, acc, np.where(x > 0, direct, m))
+    # elsewhere x (log x - log m) + (m - x), every piece in double-double
+    xs = np.where(x > 0, x, 1.0)
+    lxh, lxl = _dd.log_dd(xs, np.zeros_like(xs))
+    lmh, lml = _dd.log_dd(np.float64(m), np.float64(0.0))
+    rh, rl = _dd.dd_add(lxh, lxl, -lmh, -lml)
+    rh, rl = _dd.dd_mul_d(rh, rl, xs)
+    fh, fl = _dd.dd_add(rh, rl, -dh, -dl)
+    hi = np.where(near, sh, np.where(x > 0, fh, m))
+    lo = np.where(near, sl + acc, np.where(x > 0, fl, 0.0))
+    return hi, lo
+
+
+def _stirling_rest(x):
+    """lgamma(x) - ((x - 1/2) log x - x + log(2 pi) / 2) for x >= 15 (error below 1e-17 absolute)."""
+    x2 = 1.0 / (x * x)
+    return (1 / 12 - x2 * (1 / 360 - x2 * (1 / 1260 - x2 * (1 / 1680 - x2 * (1 / 1188 - x2 * 691 / 360360))))) / x
+
+
+def _lgamma_shift(z, h):
+    """lgamma(z + h) - lgamma(z) without cancellation, z >= 16, z + h >= 15 (arrays).
+
+    (z - 1/2) log1p(h / z) + h log(z + h) - h plus the difference of the Stirling rests.
+    """
+    return ((z - 0.5) * np.log1p(h / z) + h * np.log(z + h) - h
+            + _stirling_rest(z + h) - _stirling_rest(z))
+
+
+def _nbinom_logpmf(n, p, loc):
+    """log P(k) of nbinom(n, p): log C(k + n - 1, k) as lgamma(k + n) - lgamma(k + 1) without cancellation."""
+    ln_p, ln_q, lgn = n * math.log(p), math.log1p(-p), float(sc.gammaln(n))
+
+    def lp(k):
+        k = np.asarray(k) - loc
+        kf = np.maximum(k, 0).astype(float)
+        big = kf >= 16
+        zb = np.where(big, kf + 1.0, 16.0)
+        hb = n - 1.0
+        with np.errstate(invalid="ignore"):
+            shift = np.where(big & (zb + hb >= 15), _lgamma_shift(zb, hb), 0.0)
+            small = sc.gammaln(kf + n) - sc.gammaln(kf + 1.0)
+        use = big & (zb + hb >= 15)
+        out = np.where(use, shift, small) - lgn + ln_p + kf * ln_q
+        return np.where(k < 0, -np.inf, out)
+    return lp
 
 
 def _poisson_logpmf(mu, loc):
@@ -132,7 +190,8 @@ def _poisson_logpmf(mu, loc):
     def lp(k):
         k = np.asarray(k) - loc
         kf = np.maximum(k, 1).astype(float)
-        out = -0.5 * np.log(2 * np.pi * kf) - _stirlerr(kf) - _bd0(kf, mu)
+        bh, bl = _bd0(kf, mu)
+        out = (-0.5 * np.log(2 * np.pi * kf) - _stirlerr(kf) - bl) - bh
         out = np.where(k == 0, -mu, out)
         return np.where(k < 0, -np.inf, out)
     return lp
@@ -183,11 +242,8 @@ def law_from_scipy(frozen, *, countable_only=True):
     law.frozen = frozen
     if dist.name == "poisson":
         law._logpmf = _poisson_logpmf(float(v["mu"]), loc)
-    if dist.name == "nbinom" and float(v["n"]).is_integer():
-        n, p = float(v["n"]), float(v["p"])
-        # log C(k + n - 1, k) as the log of a product (poch), not a difference of log-gammas
-        law._logpmf = lambda k: np.where(np.asarray(k) - loc >= 0, np.log(sc.poch(np.maximum(np.asarray(k) - loc, 0) + 1.0, n - 1))
-                                         - float(sc.gammaln(n)) + n * math.log(p) + (np.asarray(k) - loc) * math.log1p(-p), -np.inf)
+    if dist.name == "nbinom":
+        law._logpmf = _nbinom_logpmf(float(v["n"]), float(v["p"]), loc)
     if dist.name == "betanbinom":
         law._sf = lambda K: float(frozen.sf(K))
     return law
