@@ -244,6 +244,14 @@ def law_from_scipy(frozen, *, countable_only=True):
         law._logpmf = _poisson_logpmf(float(v["mu"]), loc)
     if dist.name == "nbinom":
         law._logpmf = _nbinom_logpmf(float(v["n"]), float(v["p"]), loc)
+    if dist.name == "zipf":
+        a, lza = float(v["a"]), math.log(right["exact"][2])
+
+        def _zipf_lp(k, _a=a, _l=lza, _loc=loc):
+            k = np.asarray(k) - _loc
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(k >= 1, -_a * np.log(np.maximum(k, 1).astype(float)) - _l, -np.inf)
+        law._logpmf = _zipf_lp
     if dist.name == "betanbinom":
         law._sf = lambda K: float(frozen.sf(K))
     return law

@@ -24,27 +24,29 @@ _B_OVER_FACT = [1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -691 / 
                 -174611 / 802857662698291200000]
 
 
-def _derivative_polys(s, r, n):
-    """p_0 .. p_n (ascending coefficients in y = log x) of h^(m)(x) = x^(-s-m) p_m(log x)."""
-    p = np.zeros(r + 1)
-    p[r] = 1.0
-    out = [p]
-    for m in range(n):
-        dp = np.zeros(r + 1)
-        dp[:-1] = p[1:] * np.arange(1, r + 1)
-        p = -(s + m) * p + dp
-        out.append(p)
-    return out
+def _next_poly(p, s, m):
+    """p_{m+1} from p_m (ascending coefficients in y = log x, plain lists)."""
+    r = len(p) - 1
+    return [-(s + m) * p[i] + ((i + 1) * p[i + 1] if i < r else 0.0) for i in range(r + 1)]
 
 
-def _poly_abs_sum(p, y):
-    return float(np.sum(np.abs(p) * y ** np.arange(p.size)))
+def _horner(p, y):
+    acc = 0.0
+    for c in reversed(p):
+        acc = acc * y + c
+    return acc
 
 
-def zeta_log_sum(s, r, N, M=10):
+def _abs_poly(p, y):
+    return sum(abs(c) * y ** i for i, c in enumerate(p))
+
+
+def zeta_log_sum(s, r, N, M=10, rtol=1e-18):
     """(sum_{k >= N} k^-s (log k)^r, rigorous error bound), s > 1, integer N >= 1, r >= 0.
 
-    Points below a start N0 >= 32 are summed directly; the rest by Euler-Maclaurin.
+    Points below a start N0 >= 32 are summed directly; the rest by Euler-Maclaurin with the
+    corrections B_2 .. B_{2M'-2}, M' <= M the first whose remainder bound is below rtol of
+    the sum (or M).
     """
     N = int(N)
     N0 = max(N, 32)
@@ -61,20 +63,27 @@ def zeta_log_sum(s, r, N, M=10):
         integral += fall * Y ** (r - t) / sig ** (t + 1)
         fall *= (r - t)
     integral *= N0 ** (1.0 - s)
-    polys = _derivative_polys(s, r, 2 * M)
-
-    def h(m):
-        return N0 ** (-s - m) * float(np.polyval(polys[m][::-1], Y))
-
-    terms = [integral, 0.5 * h(0)] + [-_B_OVER_FACT[j - 1] * h(2 * j - 1) for j in range(1, M)]
+    p = [0.0] * r + [1.0]
+    terms = [integral, 0.5 * N0 ** -s * _horner(p, Y)]
+    polys = [p]
+    for m in range(2 * M):
+        polys.append(_next_poly(polys[-1], s, m))
+    rem = math.inf
+    for Mi in range(2, M + 1):
+        # terms B_2 .. B_{2Mi - 2} taken; the remainder needs p_{2 Mi} of one sign on [Y, inf):
+        # its leading term dominates the others at Y (y^-r times the difference increases)
+        j = Mi - 1
+        terms.append(-_B_OVER_FACT[j - 1] * N0 ** (-s - 2 * j + 1) * _horner(polys[2 * j - 1], Y))
+        p2M = polys[2 * Mi]
+        if r > 0 and not abs(p2M[-1]) * Y ** r > _abs_poly(p2M[:-1], Y):
+            continue
+        hmax = N0 ** (-s - 2 * Mi + 1) * _abs_poly(polys[2 * Mi - 1], Y)
+        rem = (2.0 - 2.0 ** (1 - 2 * Mi)) * abs(_B_OVER_FACT[Mi - 1]) * hmax
+        if rem <= rtol * abs(integral):
+            break
     total = direct + math.fsum(terms)
-    # p_2M keeps the sign of its leading term on [Y, inf) where |lead| y^r > sum_i |c_i| y^i at y = Y
-    # (y^-r times the difference increases with y)
-    p2M = polys[2 * M]
-    if r > 0 and not abs(p2M[-1]) * Y ** r > _poly_abs_sum(p2M[:-1], Y):
+    if not math.isfinite(rem):
         return total, math.inf
-    hmax = N0 ** (-s - 2 * M + 1) * _poly_abs_sum(polys[2 * M - 1], Y)
-    rem = (2.0 - 2.0 ** (1 - 2 * M)) * abs(_B_OVER_FACT[M - 1]) * hmax
     # rounding: the integral within (3 + 5 r) ulp (a power, r + 1 products and quotients per
     # term), each correction within (12 + 4 r) ulp (powers, the polynomial, the products), the
     # direct block within (log2(n) + 4 + 2 r) ulp of its sum; fsum rounds once
