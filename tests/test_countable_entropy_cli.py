@@ -91,5 +91,7 @@ def test_cli_law_text_and_json():
     assert fin["support"] == "finite" and len(fin["head"]) == 4
     bad = _cli("--gamma", "1", "--law", "geom(p=2)")
     assert bad.returncode == 2 and "outside the domain" in bad.stderr
-    nc = _cli("--gamma", "2", "--law", "zipf(a=1.5)", "--json")
+    z = _cli("--gamma", "2", "--law", "zipf(a=1.5)", "--json")  # a zeta tail: certified to second order
+    assert z.returncode == 0 and json.loads(z.stdout)["converged"] is True
+    nc = _cli("--gamma", "2", "--law", "yulesimon(alpha=0.5)", "--json")  # first order only: not certified
     assert nc.returncode == 1 and json.loads(nc.stdout)["reason"]
