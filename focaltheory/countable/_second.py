@@ -54,14 +54,15 @@ def remainder_constants(eK, G):
     """(C_D, C_V, ok): |D| <= C_D eps^3 (Lam+1)^4, |E| <= C_V eps^3 (Lam+1)^4 for every eps <= eK.
 
     ``ok`` is False where the derivation's conditions fail at eK
-    (eta <= 1/4, gamma eps (Lam + 1) <= 1/4, Lam >= 2).
+    (eta <= 1/4, gamma eps (Lam + 1) <= 1/4, Lam >= 2, 1 / eps >= 4 + 2 gamma).
     """
     g = G
     LpK = math.log(1.0 / eK) + 1.0
     g2 = g if g >= 1 else 2.0 * g
     nK = 2.0 * g2 * eK * LpK  # |w - 1| <= eta = 2 gamma_2 eps (Lam + 1)
     div = 1.0 - g * eK * LpK
-    ok = nK <= 0.25 and div >= 0.75 and LpK >= 3.0
+    # (these imply the first-order conditions L >= 4 + 2 gamma and x <= 1/2 behind |w - 1| <= eta)
+    ok = nK <= 0.25 and div >= 0.75 and LpK >= 3.0 and 1.0 / eK >= 4.0 + 2.0 * g
     if not ok:
         return math.inf, math.inf, False
     c2, c3 = abs(g * (g - 1)), abs(g * (g - 1) * (g - 2))
