@@ -198,3 +198,12 @@ def _sigmoid_alpha(alpha, *, strict, name="alpha"):
             "is informative; use 0 < alpha < 1"
         )
     return a
+
+
+def _is_law(x):
+    """True for a probability law object (scipy.stats, focaltheory.countable), checked by type alone.
+
+    Such arguments go to focaltheory.countable, which is imported only then (so
+    ``import focaltheory`` loads neither it nor scipy.stats).
+    """
+    return any(c.__module__.startswith(("scipy.stats", "focaltheory.countable")) for c in type(x).__mro__)

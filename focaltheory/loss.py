@@ -5,7 +5,7 @@ import numpy as np
 from . import _dd, _xp
 from ._xp import _forms as _xpf
 from ._fpstate import _fp_isolated
-from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _distribution, _gamma
+from ._validation import _as_real_array, _broadcast_gamma, _check_finite, _class_weights, _distribution, _gamma, _is_law
 
 __all__ = ["focal_loss", "focal_entropy"]
 
@@ -213,6 +213,9 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     >>> float(focal_entropy([0.5, 0.5], [1.0, 0.0], 2))
     inf
     """
+    if _is_law(p) or _is_law(q):
+        from . import countable  # laws on a countable alphabet: value, bound and finiteness criterion
+        return countable.focal_entropy(p, q, gamma)
     xp = _xp._namespace(p, q, gamma, alpha)
     if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there
         return _xpf.focal_entropy(xp, p, q, gamma, axis, alpha)

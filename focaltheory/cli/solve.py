@@ -10,6 +10,7 @@ import numpy as np
 
 from .._arrayio import check_suffix, read_array, write_array
 from ._options import ALPHA_HELP_SYNTAX, HEADER_HELP, alpha_list, cli_alpha, spaced_alpha_message
+from ._law import LAW_HELP, run_law
 from ._output import JSON_HELP, info, print_csv, print_json
 
 __all__ = ["add_parser", "run"]
@@ -34,6 +35,7 @@ def add_parser(sub):
     ps.add_argument("--header", action="store_true", help=HEADER_HELP)
     ps.add_argument("--output", help=".csv or .npy file for the rows of Q* (with --input)")
     ps.add_argument("--json", action="store_true", help=JSON_HELP)
+    ps.add_argument("--law", default=None, help=LAW_HELP)
     ps.add_argument("--loss", choices=("softmax", "sigmoid"), default="softmax",
                     help="softmax focal loss (default; the values are a distribution P) or sigmoid one-vs-rest "
                     "(the values are per-class posteriors eta, the output their scores s*; --alpha is "
@@ -66,6 +68,10 @@ def _label(p, q):
 
 def run(args):
     """Run ``focaltheory solve``; returns the exit code (1 if a solve did not converge)."""
+    if args.law is not None:
+        if args.p or args.input or args.alpha is not None or args.loss != "softmax":
+            raise ValueError("--law goes alone: no weights, --input, --alpha or --loss sigmoid with it")
+        return run_law(args)
     if args.loss == "sigmoid":
         return _run_sigmoid(args)
     from .. import minimizer

@@ -7,7 +7,7 @@ import numpy as np
 from .._constants import _MAX_GAMMA
 from .. import _xp
 from .._fpstate import _fp_isolated
-from .._validation import _broadcast_gamma, _class_weights, _distribution, _gamma
+from .._validation import _broadcast_gamma, _class_weights, _distribution, _gamma, _is_law
 from ._order import _exact_product_key, _preserve_order
 from ._scaling import _reweight
 from ._solve import _solve_rows
@@ -223,6 +223,12 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     >>> minimizer(P, gamma=[[1.0], [2.0], [5.0], [9.0]]).q.shape  # gamma x batch x K
     (4, 2, 3)
     """
+    if _is_law(p):
+        from .. import countable  # a law object: the countable path (or its finite support)
+        pts = countable.finite_points(p)
+        if pts is None:
+            return countable.minimizer(p, gamma)
+        p = pts[1]
     xp = _xp._namespace(p, gamma, alpha)
     if xp is not None:  # solved in NumPy on the host; the arrays go back to the input's namespace and device
         res = minimizer(_xp._host(p), _xp._host(gamma), axis, alpha=_xp._host(alpha), maxiter=maxiter)
