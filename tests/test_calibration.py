@@ -432,3 +432,31 @@ def test_alpha_for_rare_score_at_the_edges_of_double_precision():
     w = alpha_for_rare_score(1e-30, 0.5, gamma=2.0, loss="softmax")
     q = minimizer([1e-30, 1.0 - 1e-30], 2.0, alpha=[w, 1.0]).q
     assert 1e29 < w < 1e31 and q[0] == pytest.approx(0.5, rel=1e-12)
+
+
+def test_softmax_scalar_alpha_is_refused_with_the_reason():
+    # a scalar alpha multiplies every class alike for the softmax loss: it would change nothing,
+    # so it is refused where it is used (the sigmoid loss keeps torchvision's scalar convention)
+    q = [[0.6, 0.3, 0.1]]
+    with pytest.raises(ValueError, match="one weight per class.*changes nothing"):
+        FocalCalibrator("softmax", gamma=2.0, alpha=0.25).transform(q)
+    with pytest.raises(ValueError, match="one weight per class"):
+        FocalCalibrator("softmax", gamma=2.0, alpha=0.25).fit([[0.6, 0.4], [0.2, 0.8]], [0, 1])
+    # per-class weights work as before, and equal weights are the plain map
+    np.testing.assert_allclose(FocalCalibrator("softmax", gamma=2.0, alpha=[0.25] * 3).transform(q),
+                               FocalCalibrator("softmax", gamma=2.0).transform(q), rtol=1e-15)
+    np.testing.assert_allclose(FocalCalibrator("sigmoid", gamma=2.0, alpha=0.25).transform([0.5]), [0.75], rtol=1e-15)
+
+
+def test_calibration_report_takes_the_sum_tolerance():
+    from focaltheory.calibration import calibration_report
+
+    rng = np.random.default_rng(3)
+    P = rng.dirichlet(np.ones(3), size=60)
+    y = np.array([rng.choice(3, p=p) for p in P])
+    off = P * (1 + 1e-4)  # rows summing to 1 + 1e-4, as a float16 softmax does
+    with pytest.raises(ValueError, match="sum to 1"):
+        calibration_report(off, y, isotonic=False, auto=False)
+    rep = calibration_report(off, y, isotonic=False, auto=False, sum_tol=1e-3)
+    ref = calibration_report(P, y, isotonic=False, auto=False)
+    np.testing.assert_allclose(rep.values, ref.values, rtol=1e-3)

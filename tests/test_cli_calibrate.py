@@ -204,3 +204,14 @@ def test_calibrate_fit_bad_input_one_line(heldout, capsys, argv, message):
     d, _ = heldout
     code, out, err = run(["calibrate"] + [a.format(d=d) for a in argv], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
+
+
+def test_calibrate_softmax_refuses_a_single_alpha(tmp_path, capsys):
+    # one --alpha value would weight every class alike (a no-op for the softmax loss): one line, exit 2
+    src = tmp_path / "s.csv"
+    src.write_text("0.6,0.3,0.1\n")
+    code, out, err = run(["calibrate", "--alpha", "0.25", str(src)], capsys)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "one weight per class" in err
+    code, out, _ = run(["calibrate", "--alpha", "0.25,1,1", str(src)], capsys)
+    assert code == 0 and csv_rows(out).shape == (1, 3)

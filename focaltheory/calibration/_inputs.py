@@ -37,6 +37,11 @@ def check_params(est):
         alpha = _sigmoid_alpha(est.alpha, strict=True)
     elif est.alpha is not None:
         alpha = _as_real_array(est.alpha, "alpha")
+        if alpha.ndim == 0:
+            raise ValueError(
+                "alpha must hold one weight per class for the softmax loss: a scalar alpha multiplies "
+                "every class alike, so it changes nothing (the sigmoid loss, loss='sigmoid', is where a "
+                "scalar alpha is torchvision's convention)")
         _check_finite(alpha, "alpha")
         if np.any(alpha < 0):
             raise ValueError(f"alpha (class weights) must be nonnegative, found {float(alpha.min())!r}")

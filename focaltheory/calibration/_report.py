@@ -105,7 +105,7 @@ def _sample_nll(P, y, loss):
 
 @_fp_isolated
 def calibration_report(outputs=None, y=None, *, logits=None, loss="softmax", gamma=2.0, alpha=None,
-                       fit_gamma=False, n_bins=15, isotonic=True, auto=True, random_state=0):
+                       fit_gamma=False, n_bins=15, isotonic=True, auto=True, random_state=0, sum_tol=None):
     """Compare raw outputs, the inverse map, temperature and focal temperature scaling on held-out data.
 
     The held-out set is split in two halves (stratified by label); every
@@ -141,6 +141,10 @@ def calibration_report(outputs=None, y=None, *, logits=None, loss="softmax", gam
         Add ``FocalCalibrator(method="auto")`` as a row (default True).
     random_state : int or None, optional
         The split (default 0).
+    sum_tol : float or None, optional
+        Tolerance on the row sums of softmax `outputs`, as for
+        :class:`FocalCalibrator` (default: ``max(1e-6, 8 eps)`` of the input's
+        dtype).
 
     Returns
     -------
@@ -175,9 +179,9 @@ def calibration_report(outputs=None, y=None, *, logits=None, loss="softmax", gam
 
     if y is None:
         raise ValueError("calibration_report needs the held-out labels y")
-    base = FocalCalibrator(loss, gamma, alpha, fit_gamma=fit_gamma, random_state=random_state)
+    base = FocalCalibrator(loss, gamma, alpha, fit_gamma=fit_gamma, random_state=random_state, sum_tol=sum_tol)
     # validation of the inputs (messages naming them), on the whole set
-    FocalCalibrator(loss, gamma, alpha, fit_gamma=False).fit(outputs, y, logits=logits)
+    FocalCalibrator(loss, gamma, alpha, fit_gamma=False, sum_tol=sum_tol).fit(outputs, y, logits=logits)
     is_logits = logits is not None
     x = np.asarray(logits if is_logits else outputs, dtype=np.float64)
     if loss == "softmax" and x.ndim != 2:

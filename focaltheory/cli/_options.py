@@ -69,11 +69,15 @@ def cli_alpha(values, loss):
 
     Sigmoid: torchvision's alpha, default 0.25, a single -1 disables the
     weighting (None), one value is a scalar, several are per column.
-    Softmax: class weights as an array, or None.
+    Softmax: class weights as an array, or None; a single value is passed on as a
+    scalar, which the library refuses (it would weight every class alike).
     """
     if loss == "sigmoid":
         if values is None:
             return 0.25
         a = values[0] if len(values) == 1 else np.asarray(values)
         return None if (np.ndim(a) == 0 and a == -1) else a
-    return None if values is None else np.asarray(values)
+    if values is None:
+        return None
+    # a single value stays a scalar, which the softmax calibrator refuses with the reason
+    return values[0] if len(values) == 1 else np.asarray(values)
