@@ -17,7 +17,8 @@ PKG = pathlib.Path(C.__file__).parent
 
 #: section labels of the theory document a claim may rely on
 LABELS = {"theory-notation", "theory-loss", "theory-bounds", "theory-convexity", "theory-minimizer",
-          "theory-properness", "theory-regimes", "theory-asymptotics", "theory-variants", "theory-false"}
+          "theory-properness", "theory-regimes", "theory-asymptotics", "theory-variants", "theory-countable",
+          "theory-false"}
 #: what the Shah, Cardone, Dytso abstract states: existence and uniqueness, mid-range amplification and
 #: suppression of high probabilities, over-suppression under extreme imbalance
 STATED_IN_ABSTRACT = {"existence-uniqueness", "mid-range-amplification", "over-suppression-exists"}
@@ -35,7 +36,9 @@ def test_registry_fields():
 
 def test_kinds_and_sections():
     assert {c.kind for c in CLAIMS} == {C.HOLDS, C.FALSE_AS_STATED}
-    assert {c.name for c in CLAIMS if c.kind == C.FALSE_AS_STATED} == {"q-differs-from-p", "mukhoti-gamma-rule"}
+    assert {c.name for c in CLAIMS if c.kind == C.FALSE_AS_STATED} == {"q-differs-from-p", "mukhoti-gamma-rule",
+                                                                       "countable-support-criterion",
+                                                                       "countable-tv-continuity"}
     for c in CLAIMS:
         assert c.section in LABELS, c.name
     with pytest.raises(ValueError, match="kind"):

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from ._asymptotics import _check_asym_gamma0, _check_asym_gamma_inf, _check_asym_small_p
 from ._bounds import _check_bound_lemmas, _check_ce_bound, _check_finiteness, _check_mukhoti
+from ._countable import (
+    _check_countable_finiteness,
+    _check_existence,
+    _check_infinite_entropy,
+    _check_over_suppression_countable,
+    _check_scoring_rule,
+    _check_semicontinuity,
+    _check_support_criterion,
+    _check_tails,
+    _check_tv_continuity,
+)
 from ._convexity import _check_concavity, _check_continuity, _check_envelope, _check_strict_convexity
 from ._framework import FALSE_AS_STATED, HOLDS, Claim
 from ._loss import _check_g_shape, _check_loss_convex
@@ -220,6 +231,72 @@ CLAIMS = (
           _here("theory-asymptotics", f"{SHAH} (whose abstract announces asymptotic characterizations)"),
           "scaled error growth <= 3 over P = 1e-6..1e-20 (50 digits)", _check_asym_small_p,
           section="theory-asymptotics"),
+    Claim("countable-existence-uniqueness",
+          "on a countable alphabet S(lambda) = sum_k g^-1(lambda/P(k)) is finite, continuous and strictly decreasing "
+          "from inf to 0, so lambda* and Q* = g^-1(lambda*/P) exist and are unique; Q* is the certified minimizer",
+          "S(lambda*) = 1,  Q*(k) = g^-1(lambda*/P(k)),  D_g(P||Q) > 0 for Q != Q*",
+          _here("theory-countable", f"{SHAH} (whose abstract announces existence and uniqueness)"),
+          "S decreasing beyond 8 eps sqrt(K) S; S(lambda*) = 1 and Q* to 1e-12 (1+gamma); perturbations at 50 digits",
+          _check_existence, section="theory-countable"),
+    Claim("countable-finiteness",
+          "on a countable alphabet H_g(P, Q) < inf exactly when the cross-entropy H(P, Q) < inf, and H_g(P) < inf "
+          "exactly when H(P) < inf; zipf(2) against a geometric Q diverges like the harmonic series, "
+          "P ∝ 1/(k log^2 k) has H(P) = inf",
+          "H_g(P,Q) < inf <=> sum P(-log Q) < inf;  H_g(P) < inf <=> H(P) < inf",
+          _here("theory-countable", f"{SHAH} (whose abstract announces conditions for finiteness)"),
+          "exact verdicts; the finite value within value_bound + 1e-14; the rates at 40 digits", _check_countable_finiteness,
+          section="theory-countable"),
+    Claim("countable-support-criterion",
+          "the finite-alphabet criterion carried to a countable alphabet: H_g(P, Q) < inf exactly when supp P is "
+          "inside supp Q (false: zipf(2) against geom has equal supports and H_g = inf; the correct statement is "
+          "countable-finiteness)",
+          "H_g(P,Q) < inf  <=>  supp P ⊆ supp Q  (P, Q on the integers)",
+          f"the finite-alphabet criterion (docs/theory.md, section theory-bounds) read on a countable alphabet; "
+          f"counterexample {_here('theory-false')}",
+          "exact verdicts", _check_support_criterion, kind=FALSE_AS_STATED, section="theory-countable"),
+    Claim("countable-infinite-entropy",
+          "for P ∝ 1/(k log^2 k) (H(P) = inf, so H_g(P, Q) = inf for every Q) Q* = g^-1(lambda*/P) still exists, is "
+          "the l1 limit of the minimizers of the truncations and the unique minimizer of the termwise divergence D_g",
+          "||Q*(P_n) - Q*||_1 <= 4 P(X > n)/lambda*,  H(P_n) - H_g(P_n) bounded,  d_k(Q) >= 0",
+          _here("theory-countable"), "exact inequalities on doubles; D_g at 50 digits", _check_infinite_entropy,
+          section="theory-countable"),
+    Claim("countable-semicontinuity",
+          "H_g(., Q) and H_g are lower semicontinuous and P -> Q* is continuous in l1 under total-variation "
+          "convergence; with uniformly summable tails of -P_n log P_n the values converge",
+          "P_n -> P in TV  =>  Q*(P_n) -> Q*(P) in l1,  liminf H_g(P_n) >= H_g(P)",
+          _here("theory-countable", f"{SHAH} (whose abstract announces conditions for continuity)"),
+          "exact inequalities; the block witnesses at 50 digits", _check_semicontinuity, section="theory-countable"),
+    Claim("countable-tv-continuity",
+          "the finite-alphabet continuity read on a countable alphabet: H_g(P_n) -> H_g(P) and H_g(P_n, Q) -> "
+          "H_g(P, Q) whenever P_n -> P in total variation (false: (1 - 1/n) delta_0 + (1/n) U_{e^n} is 1/n away "
+          "from delta_0 and H_g -> 1; the correct statement is countable-semicontinuity)",
+          "||P_n - P||_TV -> 0  =>  H_g(P_n) -> H_g(P)",
+          f"the continuity of docs/theory.md, section theory-convexity, read on a countable alphabet; counterexample "
+          f"{_here('theory-false')}",
+          "|H_g(P_n) - H_g(P)| < 1/2 at TV <= 1/160 (exact, 50 digits)", _check_tv_continuity, kind=FALSE_AS_STATED,
+          section="theory-countable"),
+    Claim("countable-tails",
+          "Q*(k)/P(k) -> 1/lambda* with the next-order term gamma (P/lambda*)(log(lambda*/P) - 1): a geometric tail "
+          "stays geometric with the same ratio, a zeta tail keeps its exponent",
+          "Q*/P = (1/lambda*)(1 + gamma (P/lambda*)(log(lambda*/P) - 1) + O(P^2 log^2 P))",
+          _here("theory-countable", f"{SHAH} (whose abstract announces asymptotic characterizations)"),
+          "remainder <= (1+gamma)^2 (P/lambda*)^2 log^2(lambda*/P); reference at 30 digits (1e-27)", _check_tails,
+          section="theory-countable"),
+    Claim("countable-over-suppression",
+          "on an infinite support lambda* > 1 (the whole tail shrunk by 1/lambda*) exactly when "
+          "sum_k g^-1(1/P(k)) > 1; the stated boundaries of geom, poisson and zipf; lambda* -> 1+ for flat laws",
+          "lambda* > 1 <=> sum_k g^-1(1/P(k)) > 1;  lambda* - 1 = gamma sum P^2 (log(1/P) - 1) + O(sum P^3 log^2 P)",
+          _here("theory-countable", f"{SHAH} (whose abstract announces the over-suppression regime)"),
+          "exact signs (|S(1) - 1| < 1e-10 skipped); stated digits; the expansion's remainder 4 (1+gamma)^2 sum P^3 log^2 P",
+          _check_over_suppression_countable, section="theory-countable"),
+    Claim("countable-scoring-rule",
+          "the score S(p, y) = l(Q*(p)_y) is strictly proper on a countable alphabet: E_P S(p, Y) > H_g(P) for "
+          "p != P, quadratically as p -> P; H_g(P) is its (concave) generalized entropy, D_g its divergence",
+          "E_{Y~P} l(Q*(p)_Y) - H_g(P) = D_g(P || Q*(p)) > 0 (p != P)",
+          f"Komisarenko and Kull, ECAI 2024 (proper loss composed with a calibration map); "
+          f"{_here('theory-countable')}",
+          "beyond value_bound + 1e-14 E; D ratio within 10% of 100; lambda* series 1e-12 (1+gamma)",
+          _check_scoring_rule, section="theory-countable"),
     Claim("envelope",
           "the gradient of H_g(P) along the simplex is l(Q*(x)) up to an additive constant (envelope theorem)",
           "d/dt H_g(P + t v)|_0 = sum_x v_x l(Q*(x))  for sum v = 0",

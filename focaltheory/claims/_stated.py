@@ -34,4 +34,10 @@ STATED_NUMBERS = {
     "log_lam_1000": "-282.40",
     # theory-variants: the sigmoid posterior of a score 0.5 at alpha = 0.25, gamma = 2
     "sigmoid_half": "0.75",
+    # theory-countable: the over-suppression boundaries lambda* = 1 of geom(p) (p below) and poisson(mu) (mu above)
+    "countable_geom_boundary": {0.5: "0.53564", 1.0: "0.50266", 2.0: "0.44985", 5.0: "0.34893"},
+    "countable_poisson_boundary": {0.5: "0.67403", 1.0: "0.80784", 2.0: "1.0899", 5.0: "2.0453"},
+    "countable_zipf_boundary_2": "1.6277",
+    # theory-countable: C = sum_{k >= 2} 1/(k log^2 k)
+    "klog2_constant": "2.1097428012",
 }
