@@ -252,9 +252,49 @@ def law_from_scipy(frozen, *, countable_only=True):
             with np.errstate(divide="ignore", invalid="ignore"):
                 return np.where(k >= 1, -_a * np.log(np.maximum(k, 1).astype(float)) - _l, -np.inf)
         law._logpmf = _zipf_lp
+    if dist.name in _EXACT_LOGPMF:
+        law._logpmf = _EXACT_LOGPMF[dist.name](v, loc)
     if dist.name == "betanbinom":
         law._sf = lambda K: float(frozen.sf(K))
     return law
+
+
+def _shifted(loc, lo, form):
+    """A log-pmf ``form(k)`` on ``k - loc >= lo``, -inf below (the support's start)."""
+    def lp(k):
+        k = np.asarray(k) - loc
+        kf = np.maximum(k, lo).astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(k >= lo, form(kf), -np.inf)
+    return lp
+
+
+def _logser_logpmf(v, loc):
+    # -p**k / (k log(1 - p)): scipy forms p**k, which underflows to a log of -inf near k = 1000
+    p = float(v["p"])
+    lp, c = math.log(p), math.log(-math.log1p(-p))
+    return _shifted(loc, 1, lambda k: k * lp - np.log(k) - c)
+
+
+def _planck_logpmf(v, loc):
+    # (1 - exp(-lambda)) exp(-lambda k), k >= 0 (scipy's log underflows to -inf for large k)
+    lam = float(v["lambda_"])
+    c = math.log(-math.expm1(-lam))
+    return _shifted(loc, 0, lambda k: c - lam * k)
+
+
+def _dlaplace_logpmf(v, loc):
+    # tanh(a/2) exp(-a |k|) on the integers (scipy's log underflows to -inf for large |k|)
+    a = float(v["a"])
+    c = math.log(math.tanh(a / 2))
+
+    def lp(k):
+        return c - a * np.abs(np.asarray(k) - loc).astype(float)
+    return lp
+
+
+# the families whose scipy log-pmf is the log of an underflowing pmf: written in log form
+_EXACT_LOGPMF = {"logser": _logser_logpmf, "planck": _planck_logpmf, "dlaplace": _dlaplace_logpmf}
 
 
 def finite_support(frozen):
