@@ -215,6 +215,8 @@ def focal_entropy(p, q, gamma, axis=-1, *, alpha=None):
     """
     if _is_law(p) or _is_law(q):
         from . import countable  # laws on a countable alphabet: value, bound and finiteness criterion
+        if alpha is not None:  # not silently dropped
+            raise ValueError("alpha: class weights are not supported for laws on a countable alphabet")
         return countable.focal_entropy(p, q, gamma)
     xp = _xp._namespace(p, q, gamma, alpha)
     if xp is not None:  # torch, CuPy, JAX, array-api-strict, ...: computed there

@@ -62,3 +62,14 @@ def test_focal_entropy_against_those_families_is_finite_and_silent(p, q):
         r = ft.focal_entropy(p, q, 2.0)
     assert r.finite and np.isfinite(r.value) and 0 < r.value_bound < 1e-2
     assert r.value > 0
+
+
+def test_class_weights_with_a_countable_law_are_refused_not_dropped():
+    # the countable path has no class weights: an alpha given with a law must not be ignored
+    with pytest.raises(ValueError, match="alpha"):
+        ft.minimizer(stats.geom(0.3), 2.0, alpha=[1.0, 2.0])
+    with pytest.raises(ValueError, match="alpha"):
+        ft.focal_entropy(stats.geom(0.3), stats.geom(0.5), 2.0, alpha=[1.0, 2.0])
+    # without alpha both answer as before
+    assert np.isfinite(ft.minimizer(stats.geom(0.3), 2.0).log_lam)
+    assert ft.focal_entropy(stats.geom(0.3), stats.geom(0.5), 2.0).finite

@@ -227,6 +227,8 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         from .. import countable  # a law object: the countable path (or its finite support)
         pts = countable.finite_points(p)
         if pts is None:
+            if alpha is not None:  # not silently dropped
+                raise ValueError("alpha: class weights are not supported for a law on a countable alphabet")
             return countable.minimizer(p, gamma)
         p = pts[1]
     xp = _xp._namespace(p, gamma, alpha)
