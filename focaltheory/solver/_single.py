@@ -1,0 +1,427 @@
+"""One distribution solved in Python floats, bit for bit as the batched path solves it.
+
+A call on one short row spends nearly all its time in the fixed cost of
+NumPy calls (a fraction of a microsecond each, about eighty per evaluation of
+the system).  Here the same arithmetic runs on Python floats, the classes of
+one evaluation fused into one loop: + - * / on floats are IEEE operations,
+the same bits as NumPy's elementwise ones (CPython contracts nothing into an
+FMA).  Only the transcendentals come from NumPy, one call per pass (NumPy's
+loops give each element the same bits whatever the length of its array; math
+differs from them in the last bit on a few per cent of arguments), and the
+row reductions are einsum's, emulated in their order of summation: that order
+is a property of the NumPy build, so it is checked at first use for each
+number of classes (see _self_check), and the path is switched off for the
+process on any mismatch.
+
+The path covers the common case: full support (every weight positive, every
+normalized entry normal), no class ever carried relative to its probability
+(log-odds at or above _TINY_LOGIT), 0 < gamma <= 300 (above, the exact last
+step: the batched path), every Newton step taken in full, convergence within
+the first _FAST_ITERS iterations and ``maxiter``.  Each of those conditions is
+tested where the batched path makes the same decision; wherever the row
+leaves the path, _solve_one returns None, having changed nothing, and the
+batched path solves the row from the start.  The result then has the six
+fields the batched path gives that row in any batch, bitwise.
+"""
+
+import math
+
+import numpy as np
+
+from .._constants import _EXACT_GAMMA
+from ._newton import _TINY_LOGIT, _ULPS
+from ._order import _NEAR, _NEAR_ABS
+from ._rows import _einsum
+from ._solve import _FAST_ITERS
+
+# The largest number of classes solved here: above it the batched path is as fast
+# (measured: see docs/numerics.md).
+_MAX_K = 32
+
+_EPS = 2.0 ** -52
+_TINY = 2.0 ** -1022
+_FLOOR_SCALE = (64 * _EPS) ** 2
+_PROVE_MAX_GAMMA = 300.0  # the batched path's (a step proves convergence up to it)
+_M_R = 2.25  # the constraint's curvature bound (see _system._curvature)
+
+# how many times the path answered, and declined (tests read them)
+taken = 0
+declined = 0
+
+_enabled = True
+_checked = {}  # K -> whether the emulations match this NumPy build for K classes
+
+_exp, _log, _log1p = np.exp, np.log, np.log1p
+
+
+def _vexp(v):
+    return _exp(v).tolist()
+
+
+def _vlog(v):
+    return _log(v).tolist()
+
+
+def _vlog1p(v):
+    return _log1p(v).tolist()
+
+
+def _emu_sum(v):
+    """einsum('ij->i') of one row, in the order of this NumPy build (two SIMD lanes)."""
+    n = len(v)
+    a0 = a1 = 0.0
+    i = 0
+    while n - i >= 8:
+        a0 = ((v[i] + v[i + 2]) + (v[i + 4] + v[i + 6])) + a0
+        a1 = ((v[i + 1] + v[i + 3]) + (v[i + 5] + v[i + 7])) + a1
+        i += 8
+    while i < n:  # pairs; a last single entry is a zero-padded load
+        a0 = v[i] + a0
+        a1 = (v[i + 1] if i + 1 < n else 0.0) + a1
+        i += 2
+    return 0.0 + (a0 + a1)
+
+
+def _emu_dot(x, y):
+    """einsum('ij,ij->i') of one row pair, in the order of this NumPy build."""
+    n = len(x)
+    a0 = a1 = 0.0
+    i = 0
+    while n - i >= 8:
+        a0 = x[i + 6] * y[i + 6] + a0
+        a0 = x[i + 4] * y[i + 4] + a0
+        a0 = x[i + 2] * y[i + 2] + a0
+        a0 = x[i] * y[i] + a0
+        a1 = x[i + 7] * y[i + 7] + a1
+        a1 = x[i + 5] * y[i + 5] + a1
+        a1 = x[i + 3] * y[i + 3] + a1
+        a1 = x[i + 1] * y[i + 1] + a1
+        i += 8
+    while i < n:
+        a0 = x[i] * y[i] + a0
+        a1 = (x[i + 1] * y[i + 1] if i + 1 < n else 0.0) + a1
+        i += 2
+    return 0.0 + (a0 + a1)
+
+
+def _self_check(K):
+    """Whether the emulations give einsum's bits for K classes, and NumPy's transcendentals agree across lengths."""
+    rng = np.random.default_rng(12345 + K)
+    for j in range(64):
+        # signs, magnitudes over many binades, zeros of both signs and exact cancellations
+        x = rng.standard_normal(K) * np.exp2(rng.integers(-40, 40, K))
+        y = rng.standard_normal(K) * np.exp2(rng.integers(-40, 40, K))
+        if j % 8 == 1:
+            x[rng.integers(0, K)] = -0.0
+        if j % 8 == 2:
+            x = -np.abs(x) * 0.0
+        if j % 8 == 3:
+            y = np.abs(y)
+        xl, yl = x.tolist(), y.tolist()
+        s = _einsum("ij->i", x[None])[0]
+        d = _einsum("ij,ij->i", x[None], y[None])[0]
+        if _bits(_emu_sum(xl)) != _bits(float(s)) or _bits(_emu_dot(xl, yl)) != _bits(float(d)):
+            return False
+    # the transcendentals: on a K-list and a scalar as within a long array
+    v = np.concatenate([rng.uniform(-40.0, 0.0, 96), rng.uniform(-1.0, 1.0, 96)])
+    a = np.abs(v) + 1e-300
+    for f, arg in ((np.exp, v), (np.log, a), (np.log1p, a)):
+        ref = f(arg).tolist()
+        for start in range(0, arg.size - K, 7 * K + 1):
+            part = arg[start:start + K].tolist()
+            if f(part).tolist() != ref[start:start + K]:
+                return False
+        if any(float(f(t)) != r for t, r in zip(arg[:16].tolist(), ref[:16])):
+            return False
+    return True
+
+
+def _bits(x):
+    return (math.copysign(1.0, x), x) if x == 0.0 else x
+
+
+def _ready(K):
+    """Whether the path serves K classes (the self-check runs once per K)."""
+    global _enabled
+    ok = _checked.get(K)
+    if ok is None:
+        ok = _checked[K] = _self_check(K)
+        if not ok:
+            _enabled = False
+    return ok and _enabled
+
+
+def _weights(p):
+    """The weights of p as a float64 1-D array, or None where the path does not take them."""
+    if type(p) is np.ndarray:
+        arr = p
+    elif type(p) is list or type(p) is tuple:
+        try:
+            arr = np.asarray(p)
+        except Exception:  # ragged and the like: the general path raises
+            return None
+    else:
+        return None
+    if arr.ndim != 1:
+        return None
+    dt = arr.dtype
+    if dt != np.float64:
+        if not (dt == np.float32 or dt.kind in "iu"):
+            return None
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def _solve_one(p, gamma, axis, maxiter):
+    """Solve one distribution in Python floats: the six result fields (see minimizer), or None.
+
+    None where the input or the row leaves the path (see the module
+    docstring): nothing has been changed and the batched path takes it.
+    """
+    global taken, declined
+    if not _enabled:
+        return None
+    if type(axis) is not int or not (axis == -1 or axis == 0) or type(maxiter) is not int or maxiter < 1:
+        return None
+    if isinstance(gamma, (bool, np.bool_)) or not isinstance(gamma, (float, int, np.float32, np.integer)):
+        return None
+    W = _weights(p)
+    if W is None:
+        return None
+    K = W.shape[0]
+    if K < 2 or K > _MAX_K:
+        return None
+    g = float(gamma)
+    if not (0.0 < g <= _PROVE_MAX_GAMMA) or g > _EXACT_GAMMA or not _ready(K):
+        return None
+    try:
+        out = _solve(W, K, g, maxiter)
+    except ArithmeticError:  # a division by zero on the way: not this path
+        out = None
+    if out is None:
+        declined += 1
+    else:
+        taken += 1
+    return out
+
+
+def _solve(Warr, K, G, maxiter):
+    """The solve proper (see _solve_one); the batched path's operations in the order it takes them."""
+    total = float(np.add.reduce(Warr))  # minimizer: W.sum over the (contiguous) row
+    if not math.isfinite(total):
+        return None
+    Wl = Warr.tolist()
+    if not min(Wl) > 0.0:
+        return None
+    Parr = Warr / total
+    P = Parr.tolist()
+    if min(P) < _TINY:  # stand-ins for subnormal entries: the general path
+        return None
+    # _System: _log_hi_lo, the largest class
+    hi_a = _log(Parr)
+    hi = hi_a.tolist()
+    E = _exp(hi_a).tolist()
+    logP, logP_lo = [], []
+    for p_, h_, e_ in zip(P, hi, E):
+        lo_ = (p_ - e_) / e_
+        s_ = h_ + lo_
+        bb = s_ - h_
+        logP.append(s_)
+        logP_lo.append((h_ - (s_ - bb)) + (lo_ - bb))
+    dom = logP.index(max(logP))
+    Gm1 = G - 1.0
+    aGm1 = abs(Gm1)
+    M = max(0.25 * aGm1 + 0.4663 * G, _M_R)
+    M_F = 0.25 * aGm1 + 0.4663 * G
+    settled = 1e-4  # gamma <= 300 here: a step can prove convergence
+
+    c, u = _initial_guess(logP, dom, K, G)
+    if min(c) < _TINY_LOGIT:
+        return None
+    m_acc = math.inf
+    precise = False
+    tol_u = _ULPS * _EPS
+    for k in range(min(maxiter, _FAST_ITERS)):
+        ev = _evaluate(logP, logP_lo, dom, K, G, Gm1, c, u, precise)
+        if ev is None:
+            return None
+        e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise = ev
+        if not (math.isfinite(u) and math.isfinite(du)):
+            return None
+        ok = precise and abs(du) <= tol_u * (max(1.0, abs(u)) + u_noise)
+        if ok:
+            un = abs(u) + u_noise
+            for ci, li, ki, hi_, di in zip(c, lp1, kk, h, dc):
+                if not abs(di) <= tol_u * (max(1.0, abs(ci)) + (aGm1 * li + G * ki + un) / abs(hi_)):
+                    ok = False
+                    break
+        if not ok and precise:
+            dcm = max(abs(d) for d in dc)
+            ok = (0.5 * M) * (dcm * dcm) <= _EPS
+        if ok:
+            return _write(P, Wl, K, G, M_F, dom, ev, c, u, k)
+        mf = _emu_dot(F, F) + R * R
+        if not math.isfinite(mf):
+            return None
+        if not mf <= (1.0 - 1e-4) * m_acc:
+            mags = []
+            au = abs(u)
+            for li, ki, ai, bi in zip(lp1, kk, a, b):
+                m_ = 1.0 + aGm1 * li + G * ki + abs(ai + bi) + au
+                mags.append(m_ * m_)
+            if mf > _emu_sum(mags) * _FLOOR_SCALE:
+                return None  # a backtracking step: not this path
+        m_acc = mf
+        c = [ci + di for ci, di in zip(c, dc)]
+        u = u + du
+        precise = precise or abs(du) < settled * (1.0 + abs(u))
+        if min(c) < _TINY_LOGIT:
+            return None  # a class becomes tiny: not this path
+    return None
+
+
+def _initial_guess(logP, dom, K, G):
+    """_system._initial_guess for one row: the starting log-odds and log-multiplier."""
+    beta = 1.0 / (1.0 + G / float(max(K - 1, 1)))
+    ld = beta * logP[dom]
+    la = [beta * x - ld for x in logP]
+    s = _vexp(la)
+    tot = _emu_sum(s)
+    others = [tot - x for x in s]
+    if not others[dom] >= _TINY:  # np.maximum(others, tiny) (NaN: not this path)
+        if others[dom] != others[dom]:
+            return None
+        others[dom] = _TINY
+    lo = _vlog(others)
+    z0 = [x - y for x, y in zip(la, lo)]
+    return z0, logP[dom] + _log_g_from_logit(z0[dom], G)
+
+
+def _log_g_from_logit(z, G):
+    """focaltheory._kernels.log_g_from_logit at one point, in its order of operations."""
+    t0 = abs(z)
+    t1 = float(_exp(-t0))
+    t2 = float(_log1p(t1))
+    if z < 0:
+        w = z
+        x = t1 * (t2 - z)
+    else:
+        w = G * z
+        x = t2 * float(_exp(t0))
+        x = x if x < 1.0 else 1.0  # fmin(x, 1.0): NaN gives 1
+    return (((-t2) * (G - 1.0) - w) + float(_log1p(G * x))) + 0.0
+
+
+def _evaluate(logP, logP_lo, dom, K, G, Gm1, c, u, precise):
+    """_system._newton_parts for one row (full support, no tiny class), its Newton step included."""
+    e = _vexp([-abs(z) for z in c])
+    lp1 = _vlog1p(e)
+    q, omq, kk, b = [], [], [], []
+    for z, ei, li in zip(c, e, lp1):
+        t0 = 1.0 / (ei + 1.0)
+        t1 = t0 * ei
+        if z < 0:
+            q.append(t1)
+            omq.append(t0)
+            kk.append((li - z) * ei)
+            b.append(-z)
+        else:
+            q.append(t0)
+            omq.append(t1)
+            x = li / ei
+            kk.append(x if x < 1.0 else 1.0)
+            b.append(-(G * z))
+    lg = _vlog1p([G * x for x in kk])
+    mu = -u
+    F, h, w = [], [], []
+    for ai, bi, lo_, li, ki, gi, qi, oi in zip(logP, b, logP_lo, lp1, kk, lg, q, omq):
+        small = lo_ + ((-li) * Gm1 + gi)
+        if precise:
+            s_ = ai + mu
+            bb = s_ - ai
+            err = (ai - (s_ - bb)) + (mu - bb)
+            Fi = (s_ + bi) + (err + small)
+        else:
+            Fi = ((ai + bi) + mu) + small
+        F.append(Fi)
+        hi_ = ((ki * Gm1 + 2.0) * ((-G) * qi) - oi) / (G * ki + 1.0)
+        h.append(hi_)
+        w.append((qi * oi) / hi_)
+    qo = q.copy()
+    qo[dom] = 0.0
+    w[dom] = (0.0 * omq[dom]) / h[dom]
+    others = _emu_sum(qo)
+    R = float(_log(others / omq[dom]))
+    # _newton_step
+    inv_o = 1.0 / others
+    w_m = q[dom] / h[dom]
+    wsum = _emu_sum(w) * inv_o + w_m
+    du = ((_emu_dot(w, F) * inv_o + w_m * F[dom]) - R) / wsum
+    dc = [(du - Fi) / hi_ for Fi, hi_ in zip(F, h)]
+    return e, lp1, q, omq, kk, logP, b, F, h, qo, others, R, dc, du, K / abs(wsum)
+
+
+def _write(P, Wl, K, G, M_F, dom, ev, c, u, k):
+    """_finish._write for one converged row (below the exact step), then the order pass; the six fields."""
+    e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise = ev
+    residual = _residual_bound(K, G, M_F, dom, ev)
+    qd, mlq, L1 = [], [], []
+    GL1 = []
+    for qi, oi, di, z, li in zip(q, omq, dc, c, lp1):
+        corr = oi * di
+        qd.append(qi + qi * corr)
+        m_ = (li - (z if z < 0.0 else 0.0)) - corr
+        l1 = -((z if z > 0.0 else 0.0) + li) - qi * di
+        mlq.append(m_)
+        GL1.append(l1 * G)
+    log_lam = u + du
+    mag = [x * y for x, y in zip(_vexp(GL1), mlq)]
+    if min(mag) < 1e-290:  # the value's terms joined in the exponent: not this path
+        return None
+    value = _emu_sum([x * y for x, y in zip(P, mag)])
+    qd = _order(qd, Wl, K)
+    if not (math.isfinite(value) and math.isfinite(residual) and math.isfinite(log_lam)):
+        return None
+    return (np.array(qd), np.array(log_lam), np.array(value), np.array(k, dtype=np.int64),
+            np.array(True), np.array(residual))
+
+
+def _residual_bound(K, G, M_F, dom, ev):
+    """_finish._residual_bound for one row."""
+    e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise = ev
+    Fm = max(abs(x) for x in F)
+    dcm = max(abs(x) for x in dc)
+    neg_b = -min(b)
+    neg_b = neg_b if neg_b > 0.0 else 0.0
+    rnd = (0.5 * neg_b + 6.0 * abs(G - 1.0) * max(lp1) + 12.0 * G * max(kk) + 2.0) + (14.2 * Fm + 13.2 * abs(du))
+    quad = dcm * dcm
+    res_F = _EPS * rnd + (0.5 * M_F) * quad
+    adc = _emu_dot([x * y for x, y in zip(qo, omq)], dc) / others
+    qm_dcm = q[dom] * dc[dom]
+    R_lin = abs((R + adc) + qm_dcm)
+    res_R = R_lin + _EPS * ((K + 8.0) + abs(R) + 12.0 * (dcm + abs(qm_dcm))) + (0.5 * _M_R) * quad
+    return res_F if res_F >= res_R else res_R
+
+
+def _order(q, W, K):
+    """_order._preserve_order for one row (keys: the weights)."""
+    qs = sorted(q)
+    if not any(qs[i + 1] <= qs[i] * (1.0 + _NEAR) + _NEAR_ABS for i in range(K - 1)):
+        return q
+    order = sorted(range(K), key=W.__getitem__)  # stable, as argsort(kind="stable")
+    qs = [q[i] for i in order]
+    ks = [W[i] for i in order]
+    tie = [ks[i + 1] == ks[i] for i in range(K - 1)]
+    if not any(qs[i + 1] < qs[i] or (tie[i] and qs[i + 1] != qs[i]) for i in range(K - 1)):
+        return q
+    cm, m_ = [], -math.inf
+    for x in qs:
+        m_ = x if x > m_ else m_
+        cm.append(m_)
+    out = [0.0] * K
+    end = K - 1
+    for i in range(K - 1, -1, -1):  # a group of ties takes the value at its last member
+        if i < K - 1 and not tie[i]:
+            end = i
+        out[order[i]] = cm[end]
+    return out
