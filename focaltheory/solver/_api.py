@@ -10,6 +10,7 @@ from .._fpstate import _fp_isolated
 from .._validation import _broadcast_gamma, _class_weights, _distribution, _gamma, _is_law
 from ._order import _exact_product_key, _preserve_order
 from ._scaling import _reweight
+from ._single import _solve_one
 from ._solve import _solve_rows
 
 # Rows are solved in chunks of about this many entries, which bounds the
@@ -88,6 +89,9 @@ class MinimizerResult:
             arr = np.asarray(getattr(self, name))  # arrays the solver made itself
             arr.flags.writeable = False
             object.__setattr__(self, name, arr)
+
+
+_FIELDS = ("q", "log_lam", "value", "iterations", "converged", "residual")
 
 
 @_fp_isolated
@@ -235,6 +239,12 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     if xp is not None:  # solved in NumPy on the host; the arrays go back to the input's namespace and device
         res = minimizer(_xp._host(p), _xp._host(gamma), axis, alpha=_xp._host(alpha), maxiter=maxiter)
         return _xp._result_to(xp, res, (p,), (gamma, alpha))
+    if alpha is None:  # one short distribution: in Python floats, bitwise as below (or None: the general path)
+        one = _solve_one(p, gamma, axis, maxiter)
+        if one is not None:  # (read-only arrays already: the dataclass's own checks skipped)
+            res = object.__new__(MinimizerResult)
+            res.__dict__.update(zip(_FIELDS, one))
+            return res
     W, ax = _distribution(p, "p", axis, normalize=False)
     # rows contiguous, so that each row's sums (and so its result) are the
     # same bits whatever the input's memory layout or class axis

@@ -256,7 +256,7 @@ def _solve(Warr, K, G, maxiter):
                     ok = False
                     break
         if not ok and precise:
-            dcm = max(abs(d) for d in dc)
+            dcm = max(map(abs, dc))
             ok = (0.5 * M) * (dcm * dcm) <= _EPS
         if ok:
             return _write(P, Wl, K, G, M_F, dom, ev, c, u, k)
@@ -314,47 +314,51 @@ def _log_g_from_logit(z, G):
 
 def _evaluate(logP, logP_lo, dom, K, G, Gm1, c, u, precise):
     """_system._newton_parts for one row (full support, no tiny class), its Newton step included."""
-    e = _vexp([-abs(z) for z in c])
-    lp1 = _vlog1p(e)
-    q, omq, kk, b = [], [], [], []
+    e = _exp([-abs(z) for z in c]).tolist()
+    lp1 = _log1p(e).tolist()
+    q, omq, kk, b, h, w, gk = [], [], [], [], [], [], []
+    qa, oa, ka, ba, ha, wa, ga = q.append, omq.append, kk.append, b.append, h.append, w.append, gk.append
+    nG = -G
     for z, ei, li in zip(c, e, lp1):
         t0 = 1.0 / (ei + 1.0)
         t1 = t0 * ei
         if z < 0:
-            q.append(t1)
-            omq.append(t0)
-            kk.append((li - z) * ei)
-            b.append(-z)
+            qi, oi, ki = t1, t0, (li - z) * ei
+            ba(-z)
         else:
-            q.append(t0)
-            omq.append(t1)
-            x = li / ei
-            kk.append(x if x < 1.0 else 1.0)
-            b.append(-(G * z))
-    lg = _vlog1p([G * x for x in kk])
+            qi, oi, ki = t0, t1, li / ei
+            if not ki < 1.0:  # np.fmin(k, 1.0): NaN gives 1
+                ki = 1.0
+            ba(-(G * z))
+        qa(qi)
+        oa(oi)
+        ka(ki)
+        g_ = G * ki
+        ga(g_)
+        # _lean._dlog_g, then the weight q (1 - q) / h of _newton_step
+        hi_ = ((ki * Gm1 + 2.0) * (nG * qi) - oi) / (g_ + 1.0)
+        ha(hi_)
+        wa((qi * oi) / hi_)
+    lg = _log1p(gk).tolist()
     mu = -u
-    F, h, w = [], [], []
-    for ai, bi, lo_, li, ki, gi, qi, oi in zip(logP, b, logP_lo, lp1, kk, lg, q, omq):
-        small = lo_ + ((-li) * Gm1 + gi)
-        if precise:
+    if precise:  # _exact_F
+        F = []
+        fa = F.append
+        for ai, bi, lo_, li, gi in zip(logP, b, logP_lo, lp1, lg):
             s_ = ai + mu
             bb = s_ - ai
-            err = (ai - (s_ - bb)) + (mu - bb)
-            Fi = (s_ + bi) + (err + small)
-        else:
-            Fi = ((ai + bi) + mu) + small
-        F.append(Fi)
-        hi_ = ((ki * Gm1 + 2.0) * ((-G) * qi) - oi) / (G * ki + 1.0)
-        h.append(hi_)
-        w.append((qi * oi) / hi_)
+            fa((s_ + bi) + (((ai - (s_ - bb)) + (mu - bb)) + (lo_ + ((-li) * Gm1 + gi))))
+    else:  # _plain_F
+        F = [((ai + bi) + mu) + (lo_ + ((-li) * Gm1 + gi)) for ai, bi, lo_, li, gi in zip(logP, b, logP_lo, lp1, lg)]
     qo = q.copy()
     qo[dom] = 0.0
-    w[dom] = (0.0 * omq[dom]) / h[dom]
+    hd = h[dom]
+    w[dom] = (0.0 * omq[dom]) / hd
     others = _emu_sum(qo)
     R = float(_log(others / omq[dom]))
     # _newton_step
     inv_o = 1.0 / others
-    w_m = q[dom] / h[dom]
+    w_m = q[dom] / hd
     wsum = _emu_sum(w) * inv_o + w_m
     du = ((_emu_dot(w, F) * inv_o + w_m * F[dom]) - R) / wsum
     dc = [(du - Fi) / hi_ for Fi, hi_ in zip(F, h)]
@@ -382,15 +386,18 @@ def _write(P, Wl, K, G, M_F, dom, ev, c, u, k):
     qd = _order(qd, Wl, K)
     if not (math.isfinite(value) and math.isfinite(residual) and math.isfinite(log_lam)):
         return None
-    return (np.array(qd), np.array(log_lam), np.array(value), np.array(k, dtype=np.int64),
-            np.array(True), np.array(residual))
+    out = (np.array(qd), np.array(log_lam), np.array(value), np.array(k, dtype=np.int64),
+           np.array(True), np.array(residual))
+    for x in out:
+        x.flags.writeable = False
+    return out
 
 
 def _residual_bound(K, G, M_F, dom, ev):
     """_finish._residual_bound for one row."""
     e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise = ev
-    Fm = max(abs(x) for x in F)
-    dcm = max(abs(x) for x in dc)
+    Fm = max(map(abs, F))
+    dcm = max(map(abs, dc))
     neg_b = -min(b)
     neg_b = neg_b if neg_b > 0.0 else 0.0
     rnd = (0.5 * neg_b + 6.0 * abs(G - 1.0) * max(lp1) + 12.0 * G * max(kk) + 2.0) + (14.2 * Fm + 13.2 * abs(du))
@@ -406,7 +413,11 @@ def _residual_bound(K, G, M_F, dom, ev):
 def _order(q, W, K):
     """_order._preserve_order for one row (keys: the weights)."""
     qs = sorted(q)
-    if not any(qs[i + 1] <= qs[i] * (1.0 + _NEAR) + _NEAR_ABS for i in range(K - 1)):
+    r = 1.0 + _NEAR
+    for x, y in zip(qs, qs[1:]):
+        if y <= x * r + _NEAR_ABS:
+            break
+    else:
         return q
     order = sorted(range(K), key=W.__getitem__)  # stable, as argsort(kind="stable")
     qs = [q[i] for i in order]
