@@ -207,11 +207,11 @@ def _solve_one(p, gamma, axis, maxiter):
 
 def _solve(Warr, K, G, maxiter):
     """The solve proper (see _solve_one); the batched path's operations in the order it takes them."""
-    total = float(np.add.reduce(Warr))  # minimizer: W.sum over the (contiguous) row
-    if not math.isfinite(total):
-        return None
     Wl = Warr.tolist()
-    if not min(Wl) > 0.0:
+    if not (min(Wl) > 0.0 and max(Wl) <= 1e306):  # (so that the sum of at most _MAX_K cannot overflow)
+        return None
+    total = float(np.add.reduce(Warr))  # minimizer: W.sum over the (contiguous) row
+    if not math.isfinite(total):  # a NaN
         return None
     Parr = Warr / total
     P = Parr.tolist()
