@@ -197,6 +197,11 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     meet (if each is within a relative delta of Q*, so is the maximum); it
     changes only rows out of order, by the size of the break.
 
+    A single distribution of at most 32 classes is solved in Python floats
+    with the batched path's operations, bitwise equal to its result in any
+    batch (the summation order this relies on is checked at first use;
+    otherwise, and off the common case, the batched path solves it).
+
     Rows are solved in chunks of about 65536 entries, so a batch's working
     memory does not grow with the batch; a single row is never split along
     the class axis, and takes at most about 28 times its own size while it is
