@@ -78,12 +78,18 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         if np.any(done):
             if last or not (alive & ~done).any():
                 # the last write of this working set: every row at once (no
-                # gathers), then the rows written earlier get their values back
-                everyone = np.arange(pos.size)
-                _write(sys, s, everyone, ok, rows[pos], it0[pos] + k, out)
-                for dst, vals in saved:
-                    for arr, v in zip(out, vals):
-                        arr[dst] = v
+                # gathers), then the rows written earlier get their values back;
+                # where the exact step is taken (costlier than the gathers), only
+                # the rows not yet written
+                if sys.exact and saved:
+                    wr = np.flatnonzero(alive)
+                    _write(sys, s, wr, ok, rows[pos[wr]], it0[pos[wr]] + k, out)
+                else:
+                    everyone = np.arange(pos.size)
+                    _write(sys, s, everyone, ok, rows[pos], it0[pos] + k, out)
+                    for dst, vals in saved:
+                        for arr, v in zip(out, vals):
+                            arr[dst] = v
                 if last and not final:
                     left.append(pos[alive & ~ok])
                 break
