@@ -64,8 +64,9 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand]))
             ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
         # or the step itself proves convergence: its second-order term (a
-        # bound on the residual it leaves, see _curvature) is below rounding;
-        # not above gamma = 300, where the exact step needs the converged iterate
+        # bound on the residual it leaves, see _curvature) is below rounding
+        # (above gamma = 300 the exact step is then taken from this iterate
+        # instead of the plain one, see _polish)
         early = precise & ~ok
         if early.any():
             dcm = _rowmax(np.abs(dc))
@@ -136,7 +137,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             c = c + dc
             u = u + du
         # (from 1e-4 where a step can prove convergence, so that the step that
-        # does is precise; from 1e-6 above gamma = 300)
+        # does is precise; from 1e-6 elsewhere)
         settled = 1e-4 if sys.all_provable else np.where(sys.provable, 1e-4, 1e-6)
         precise |= np.abs(du) < settled * (1.0 + np.abs(u))
         # re-choose each class's carrier as its log-odds moves (nothing to do
