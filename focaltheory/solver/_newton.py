@@ -97,7 +97,16 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             wr = np.flatnonzero(ok & alive)
             if wr.size:
                 dst = rows[pos[wr]]
-                _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
+                if sys.exact and 4 * wr.size >= 3 * alive.size:
+                    # most rows at once (no gathers: the exact step reads a dozen
+                    # arrays); the others are written again when they settle, the
+                    # rows written earlier get their values back
+                    _write(sys, s, np.arange(pos.size), ok, rows[pos], it0[pos] + k, out)
+                    for d, vals in saved:
+                        for arr, v in zip(out, vals):
+                            arr[d] = v
+                else:
+                    _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
                 saved.append((dst, tuple(arr[dst].copy() for arr in out)))
             alive &= ~done
         merit = _merit(s)  # (not at the last evaluation: only the backtracking reads it)
