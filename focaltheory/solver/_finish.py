@@ -147,7 +147,8 @@ def _residual_bound(sys, s, wr):
 def _polish(sys, s, wr):
     """The last Newton step at large gamma, exact: q, log_lam, residual, -log q, log(1 - q), done.
 
-    At the converged iterate, each class's smaller side (q where z < 0,
+    At the iterate (converged, or whose plain step proves convergence, see
+    _newton), each class's smaller side (q where z < 0,
     1 - q otherwise) is taken as an exact double and the other side as its
     exact complement, a double-double.  The KKT system is evaluated there with
     log(1 - q) in double-double, gamma log(1 - q) formed exactly and log q to
@@ -157,7 +158,8 @@ def _polish(sys, s, wr):
     are not multiplied by gamma).  The Newton correction from there, applied
     in linear form and rounded once, gives q within about an ulp: the plain
     evaluation carries gamma times the rounding of its logs and sums.
-    Returns q, log_lam, the residual there, -log q and log(1 - q) at the new
+    Returns q, log_lam, a bound on the residual where the step lands
+    (_polish_bound), -log q and log(1 - q) at the new
     q (from its exact side), and which rows could be polished.
     """
     G = sys.G_at(wr)
