@@ -69,12 +69,13 @@ class MinimizerResult:
         evaluation of the system): it adds what the step leaves of the
         linearized system, the rounding of the evaluation before the step
         and the step's second-order term, from bounds on the system's second
-        derivatives (see Notes).  Above gamma = 300 it is instead the
-        residual of the exact evaluation at the converged iterate, from which
-        the exact last step is taken: it then also shows the iterate's own
-        distance from the answer, ``|d log g / dz|`` times a few ulp (up to
-        ~1e-11 at gamma = 5000 with q near 1).  Rows not converged report
-        the residual at their last iterate.
+        derivatives (see Notes).  Above gamma = 300 the last step is the
+        exact one, taken from the iterate whose plain step proved
+        convergence, and the bound is the same sum at the point it reaches:
+        the rounding of the exact evaluation (a few ulp of 1, and of
+        ``log1p(gamma)``), what the step leaves of the linearized system and
+        its second-order term.  Rows not converged report the residual at
+        their last iterate.
     """
 
     q: np.ndarray
@@ -179,8 +180,9 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     gamma, 4e-14 at worst measured up to gamma = 300).  The terms that gamma
     multiplies carry gamma times their rounding: gamma log(1 - q), and the
     constraint, which pins log lambda* only to gamma times its own rounding
-    (1.8e-13 at gamma = 1000 in plain arithmetic).  So above gamma = 300 one more Newton step ends the solve,
-    with q (or 1 - q, whichever is below 1/2) as the exact variable, the logs
+    (1.8e-13 at gamma = 1000 in plain arithmetic).  So above gamma = 300 the
+    step that proves convergence is replaced by an exact Newton step from the
+    same iterate, with q (or 1 - q, whichever is below 1/2) as the exact variable, the logs
     and the sums in double-double, and q rounded once: it is then within an
     ulp of the correctly rounded answer, and the round trip through the
     inverse map (condition number ~gamma q / (1 - q)) stays within 1e-12 up to

@@ -147,7 +147,8 @@ def _residual_bound(sys, s, wr):
 def _polish(sys, s, wr):
     """The last Newton step at large gamma, exact: q, log_lam, residual, -log q, log(1 - q), done.
 
-    At the converged iterate, each class's smaller side (q where z < 0,
+    At the iterate (converged, or whose plain step proves convergence, see
+    _newton), each class's smaller side (q where z < 0,
     1 - q otherwise) is taken as an exact double and the other side as its
     exact complement, a double-double.  The KKT system is evaluated there with
     log(1 - q) in double-double, gamma log(1 - q) formed exactly and log q to
@@ -157,7 +158,8 @@ def _polish(sys, s, wr):
     are not multiplied by gamma).  The Newton correction from there, applied
     in linear form and rounded once, gives q within about an ulp: the plain
     evaluation carries gamma times the rounding of its logs and sums.
-    Returns q, log_lam, the residual there, -log q and log(1 - q) at the new
+    Returns q, log_lam, a bound on the residual where the step lands
+    (_polish_bound), -log q and log(1 - q) at the new
     q (from its exact side), and which rows could be polished.
     """
     G = sys.G_at(wr)
@@ -176,6 +178,7 @@ def _polish(sys, s, wr):
     # multiplied) to about an ulp of 1 is enough
     lc_h, lc_l = _dd.log_dd(cc, np.where(neg, yl, 0.0))
     lq_h, lq_l = _log_hi_lo(qq, None, np.where(neg, 0.0, yl))
+    lcm, lqm = _rowmax(np.abs(lc_h)), _rowmin(np.abs(lq_h))  # (for the residual bound)
     T_h, T_l = _dd.dd_mul_d(lc_h, lc_l, G)  # gamma log(1 - q)
     logP = sys.logP[wr]
     s1, e1 = _dd.two_sum(logP, T_h)
@@ -196,10 +199,10 @@ def _polish(sys, s, wr):
     d, de = _dd.two_sum(Sh, -oh)
     R = np.log1p((d + (de + (Sl - ol))) / oh)
     del qh, ql, Sl, d, de
-    qo = np.where(tiny, q, qq)
+    qb, ob = np.where(tiny, q, qq), np.where(tiny, omq, cc)  # q and 1 - q at the exact point
+    qo = qb.copy()
     qo.put(flat, 0.0)
-    dc, du, _ = _newton_step(np.where(tiny, q, qq), np.where(tiny, omq, cc), qo, Sh, h, F, R, flat,
-                             None if support.all() else support)
+    dc, du, _ = _newton_step(qb, ob, qo, Sh, h, F, R, flat, None if support.all() else support)
     # q + q (1 - q) dc, from the exact side; tiny classes as in _write
     q_new = np.where(neg, x + x * yh * dc, yh + (yl + yh * x * dc))
     q_new = np.where(tiny, q + q * omq * dc, q_new)
@@ -210,4 +213,63 @@ def _polish(sys, s, wr):
         small, big = np.log(x_new), np.log1p(-x_new)
     mlq = -np.where(neg, small, big)
     L1 = np.where(neg, big, small)
-    return q_new, u + du, np.maximum(_rowmax(np.abs(F)), np.abs(R)), mlq, L1, done
+    residual = _polish_bound(sys, s, wr, F, R, dc, du, qb, ob, qo, Sh, flat, lcm, lqm)
+    return q_new, u + du, residual, mlq, L1, done
+
+
+def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
+    """A bound on the KKT residual at the point the exact step reaches, per row (see minimizer, ``residual``).
+
+    The step starts at the point z0 whose classes have the exact sides x of
+    _polish (a tiny class: the iterate itself) and the iterate's u, and
+    reaches z0 + dc, u + du.  As in _residual_bound, the residual there is at
+    most the rounding of F and R at z0, plus what the step leaves of the
+    linearized system, plus M / 2 max |dc|^2 (see _curvature).  In units of
+    eps, with L = log1p(gamma k) <= log1p(gamma) (k <= 1):
+
+    * F at z0 (classes not tiny): log P and log q to 0.6 each (_log_hi_lo);
+      the argument of L to a relative 4.5 + 0.6 / |log q|, so L to that plus
+      L / 2 + 1; the sums of the low parts and the last two roundings,
+      L + |F| / 2 + 2; the low parts of the exact sums, 2 eps (|log P| +
+      gamma |log(1 - q)| + 745 + |u|); and gamma log(1 - q) to
+      1e-30 gamma max(1, |log(1 - q)|) (log_dd), 4.6e-15 gamma
+      max(1, |log(1 - q)|) eps.  Tiny classes keep the iterate's F and its
+      rounding (_residual_bound);
+    * the linearization: as in _residual_bound, 13.2 (|du| + |F|), plus h
+      taken at the iterate, whose log-odds are within 8 eps of z0's:
+      8 M_F + 12 (2 gamma + 2) (|h| <= 2 gamma + 2) times max |dc|;
+    * R at z0: its sums are exact to dd level (a relative 4 eps in the tiny
+      classes' q), the ratio and log1p to 3 |R| + 6; the rounding of its
+      linearization, computed, (n + 12) (max |dc| + |q_m dc_m|) + 2 |R|.
+    """
+    eps = _EPS
+    G = sys.G_at(wr)
+    G = G if isinstance(G, float) else G[:, 0]
+    t = np.abs(F)
+    Fm = _rowmax(t)
+    np.abs(dc, out=t)
+    dcm = _rowmax(t)
+    del t
+    au = np.abs(s.u[wr])
+    lpm = -_rowmin(sys.logP[wr])  # (log P <= 0)
+    L = np.log1p(G)
+    rnd = (Fm + 2.0 * L + 10.0 + 1.0 / lqm) + 2.0 * eps * (lpm + G * lcm + 745.0 + au) \
+        + 4.6e-15 * G * np.maximum(1.0, lcm)
+    tiny = s.tiny[wr] & sys.support[wr]
+    if tiny.any():
+        b, lp1, kk = (np.where(tiny, x[wr], 0.0) for x in (s.b, s.lp1, s.kk))
+        Gc = G if isinstance(G, float) else G[:, None]
+        rnd_t = 0.5 * np.maximum(0.0, -b) + 6.0 * np.abs(Gc - 1.0) * lp1 + 12.0 * Gc * kk
+        rnd = np.maximum(rnd, _rowmax(rnd_t) + 2.0 + Fm)
+    M_F = sys.M_F[wr]
+    adu = np.abs(du)
+    res_F = eps * (rnd + 13.2 * (adu + Fm) + dcm * (8.0 * M_F + 24.0 * G + 24.0)) + (0.5 * M_F) * (dcm * dcm)
+    a = qo * omq
+    adc = _rowdot(a, dc) / others
+    del a
+    qm_dcm = _at(q, flat) * _at(dc, flat)
+    R_lin = np.abs((R + adc) + qm_dcm)
+    aR = np.abs(R)
+    res_R = R_lin + eps * ((5.0 * aR + 6.0) + (sys.n[wr] + 12.0) * (dcm + np.abs(qm_dcm))) \
+        + (0.5 * sys.M_R) * (dcm * dcm)
+    return np.maximum(res_F, res_R)

@@ -64,8 +64,9 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand]))
             ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
         # or the step itself proves convergence: its second-order term (a
-        # bound on the residual it leaves, see _curvature) is below rounding;
-        # not above gamma = 300, where the exact step needs the converged iterate
+        # bound on the residual it leaves, see _curvature) is below rounding
+        # (above gamma = 300 the exact step is then taken from this iterate
+        # instead of the plain one, see _polish)
         early = precise & ~ok
         if early.any():
             dcm = _rowmax(np.abs(dc))
@@ -78,19 +79,34 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         if np.any(done):
             if last or not (alive & ~done).any():
                 # the last write of this working set: every row at once (no
-                # gathers), then the rows written earlier get their values back
-                everyone = np.arange(pos.size)
-                _write(sys, s, everyone, ok, rows[pos], it0[pos] + k, out)
-                for dst, vals in saved:
-                    for arr, v in zip(out, vals):
-                        arr[dst] = v
+                # gathers), then the rows written earlier get their values back;
+                # where the exact step is taken (costlier than the gathers), only
+                # the rows not yet written
+                if sys.exact and saved:
+                    wr = np.flatnonzero(alive)
+                    _write(sys, s, wr, ok, rows[pos[wr]], it0[pos[wr]] + k, out)
+                else:
+                    everyone = np.arange(pos.size)
+                    _write(sys, s, everyone, ok, rows[pos], it0[pos] + k, out)
+                    for dst, vals in saved:
+                        for arr, v in zip(out, vals):
+                            arr[dst] = v
                 if last and not final:
                     left.append(pos[alive & ~ok])
                 break
             wr = np.flatnonzero(ok & alive)
             if wr.size:
                 dst = rows[pos[wr]]
-                _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
+                if sys.exact and 4 * wr.size >= 3 * alive.size:
+                    # most rows at once (no gathers: the exact step reads a dozen
+                    # arrays); the others are written again when they settle, the
+                    # rows written earlier get their values back
+                    _write(sys, s, np.arange(pos.size), ok, rows[pos], it0[pos] + k, out)
+                    for d, vals in saved:
+                        for arr, v in zip(out, vals):
+                            arr[d] = v
+                else:
+                    _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
                 saved.append((dst, tuple(arr[dst].copy() for arr in out)))
             alive &= ~done
         merit = _merit(s)  # (not at the last evaluation: only the backtracking reads it)
@@ -130,7 +146,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             c = c + dc
             u = u + du
         # (from 1e-4 where a step can prove convergence, so that the step that
-        # does is precise; from 1e-6 above gamma = 300)
+        # does is precise; from 1e-6 elsewhere)
         settled = 1e-4 if sys.all_provable else np.where(sys.provable, 1e-4, 1e-6)
         precise |= np.abs(du) < settled * (1.0 + np.abs(u))
         # re-choose each class's carrier as its log-odds moves (nothing to do

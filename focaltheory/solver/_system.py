@@ -11,9 +11,11 @@ from ._rows import _at, _rowdot, _rowsum
 from ._scaling import _MAX_EXP_ARG, _UNDER_OTHERS, _log_hi_lo, _scaled_odds, _scaled_others, _value
 
 _EPS = np.finfo(np.float64).eps
-# Above this gamma no step is taken as proof of convergence: the plain iteration
-# carries gamma times its rounding there, and the exact last step (above
-# _constants._EXACT_GAMMA, the same 300) starts from the converged iterate.
+# Up to this gamma a plain step may be taken as proof of convergence (see
+# _newton); above it the plain iteration carries gamma times its rounding.
+# Above _constants._EXACT_GAMMA (the same 300) a step may prove it too: the
+# exact last step (_polish) is then taken from its iterate instead, and the
+# residual is bounded where that step lands (_polish_bound).
 _PROVE_MAX_GAMMA = 300.0
 
 
@@ -37,9 +39,9 @@ class _System:
         self.G = float(gam[0]) if gam.size and (gam == gam[0]).all() else gam[:, None]
         self.exact = bool(gam.size) and float(np.max(gam)) > _constants._EXACT_GAMMA  # polish the answer (_polish)
         # bounds on the curvature of the system along a step (see _curvature): per row;
-        # a step proves convergence only up to gamma = 300 (see _newton)
+        # a step proves convergence up to gamma = 300, and above where the exact step follows
         self.M_F, self.M_R = _curvature(gam)
-        self.provable = gam <= _PROVE_MAX_GAMMA
+        self.provable = (gam <= _PROVE_MAX_GAMMA) | (gam > _constants._EXACT_GAMMA)
         self.all_provable = bool(self.provable.all())
         if _derived is None:
             support = P > 0 if support is None else support
