@@ -189,7 +189,8 @@ def _newton_parts(sys, tiny, c, u, precise):
     a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
         else (logP, mz, logP_lo)
     mu = np.repeat(-u, c.shape[1]).reshape(c.shape)  # (read twice by TwoSum: cheaper than broadcasting a column)
-    small = lo + _lean._log_g_small(G, kk, lp1)
+    small, h = _lean._log_g_parts(G, kk, lp1, qv, omq)
+    small += lo
     if not precise.any():
         F = _plain_F(a, b, mu, small)
     elif precise.all():
@@ -204,7 +205,6 @@ def _newton_parts(sys, tiny, c, u, precise):
     mu = small = lo = mz = None  # (spent)
     if not sys.full:
         F = np.where(support, F, 0.0)
-    h = _lean._dlog_g(G, kk, qv, omq)
     # The constraint in log form, log(sum_{x != m} q_x) = log(1 - q_m) for the
     # dominant class m: linear in the log-odds where q is tiny or near 1, so
     # Newton takes full steps where sum(q) - 1 = 0 would crawl.
