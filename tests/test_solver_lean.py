@@ -34,3 +34,28 @@ def test_fused_log_g_parts_are_the_two_kernels_bitwise(gamma):
         assert _same(small, _kernels._log_g_small(G, kk, lp1))
         assert _same(h, _kernels._dlog_g(G, kk, q, omq))
     assert all(_same(a, b) for a, b in zip(args, (kk, lp1, q, omq)))  # the arguments are left alone
+
+
+def test_order_screening_sorts_bit_patterns_or_floats_alike():
+    # rows out of order by an ulp, near-tied, and rows far apart: the
+    # screening finds the same rows whether it sorts the doubles as integers
+    # (no sign bit anywhere) or as floats (a -0.0 or a negative entry present)
+    from focaltheory.solver._order import _preserve_order
+
+    rng = np.random.default_rng(5)
+    W = rng.dirichlet(np.full(6, 0.5), size=200)
+    W[::4, 1] = W[::4, 4]  # ties (in columns that are not neighbours)
+    W[1::4, 0] = np.nextafter(W[1::4, 5], 1.0)  # near ties
+    q = W.copy()
+    q[::4, 1] = np.nextafter(q[::4, 4], 0.0)  # tied keys, unequal q
+    q[1::4, 0] = np.nextafter(q[1::4, 5], 0.0)  # the order of a near tie broken
+    want = q.copy()
+    _preserve_order(want, W)
+    assert np.all(want[::4, 1] == want[::4, 4]) and np.all(want[1::4, 0] >= want[1::4, 5])
+    assert np.all(want[2::4] == q[2::4])  # rows in order are left alone
+    for spoiler in (-0.0, -1e-300):
+        q2 = q.copy()
+        q2[-1, 0] = spoiler  # a sign bit: the floating-point sort
+        got = q2.copy()
+        _preserve_order(got, W)
+        assert _same(got[:-1], want[:-1])
