@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import _constants, _dd
+from .. import _constants
 from .. import _kernels as _k
 from . import _lean
 from ._rows import _at, _rowdot, _rowsum
@@ -29,7 +29,10 @@ class _System:
         self.P, self.Pexp = P, Pexp
         self.Vexp = Pexp if Vexp is None else Vexp  # the exponents the value's terms take (see _solve_rows)
         if logP is None:
-            logP, logP_lo = _log_hi_lo(P, Pexp)
+            if _derived is None and support is None:
+                support = P > 0
+            full = (_derived[0] if _derived is not None else support).all()
+            logP, logP_lo = _log_hi_lo(P, Pexp, positive=bool(full))
         self.logP, self.logP_lo = logP, logP_lo
         self.gam = gam
         # gamma as a plain float when the rows share it (the usual case: numpy
@@ -223,7 +226,13 @@ def _newton_parts(sys, tiny, c, u, precise):
 
 def _exact_F(a, b, mu, small):
     """F with its large terms a - u summed exactly (TwoSum), its high part then meeting b (see _newton_parts)."""
-    A, A_lo = _dd.two_sum(a, mu)
+    # TwoSum (focaltheory._dd.two_sum), operation for operation, its temporaries overwritten
+    A = a + mu
+    bb = A - a
+    A_lo = A - bb
+    np.subtract(a, A_lo, out=A_lo)
+    np.subtract(mu, bb, out=bb)
+    A_lo += bb
     A += b
     A_lo += small
     A += A_lo
