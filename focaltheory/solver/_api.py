@@ -297,6 +297,7 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     # Newton iterates far from the answer can under- or overflow on the way
     # (the backtracking and the bracketed fallback recover from them); the
     # results are checked below, so the floating-point flags are not news
+    q_finite = True
     with np.errstate(all="ignore"):
         for start in range(0, N, step):
             sl = slice(start, min(N, start + step))
@@ -304,6 +305,7 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
                         iterations[sl], converged[sl], residual[sl], None if Pexp is None else Pexp[sl],
                         None if Vexp is None else Vexp[sl])
             _preserve_order(q[sl], [k[sl] for k in order_keys])
+            q_finite &= bool(np.isfinite(q[sl].sum()))  # (checked below; here the chunk is in cache)
     if scale is not None:
         # the weighted risk is Z times the reweighted one, lambda* likewise;
         # Z = Zs 2**E is applied as such (exp(log Z) would cost |log Z| ulp),
@@ -312,10 +314,10 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         log_lam += np.log(Zs) + E * np.log(2.0)
         with np.errstate(over="ignore", under="ignore"):
             value *= Zs
-        if not np.isfinite(value.sum()) and np.isfinite(q.sum()):
+        if not np.isfinite(value.sum()) and q_finite:
             raise ValueError("alpha is so large that the weighted minimal focal-entropy overflows double precision")
     # (q is in [0, 1] and value, residual >= 0: their sums are finite exactly when they are)
-    if not (np.isfinite(q.sum()) and np.isfinite(value.sum()) and np.isfinite(residual.sum())):
+    if not (q_finite and np.isfinite(value.sum()) and np.isfinite(residual.sum())):
         raise FloatingPointError("minimizer produced a non-finite result: please report this input")  # pragma: no cover
 
     q = q.reshape(batch + (K,))
