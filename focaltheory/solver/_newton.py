@@ -63,8 +63,11 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         cand = np.flatnonzero(ok)
         if cand.size:
             cand = _as_slice(cand, ok.size)  # usually every row: views, no copies
-            tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
-                s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand]))
+            # 8 eps (max(1, |c|) + noise), its temporaries overwritten
+            tol = np.abs(c[cand])
+            np.maximum(1.0, tol, out=tol)
+            tol += _noise(s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand])
+            tol *= _ULPS * _EPS
             ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
         # or the step itself proves convergence: its second-order term (a
         # bound on the residual it leaves, see _curvature) is below rounding;

@@ -279,7 +279,13 @@ def _noise(lp1, kk, h, u_noise, G, u):
     |d log g / dz| turns that into log-odds.
     """
     un = np.abs(u) + u_noise
-    return (np.abs(G - 1.0) * lp1 + G * kk + un[:, None]) / np.abs(h)
+    # (|G - 1| lp1 + G kk + un) / |h|, its temporaries overwritten
+    n = np.abs(G - 1.0) * lp1
+    t = G * kk
+    n += t
+    n += un[:, None]
+    n /= np.abs(h, out=t)
+    return n
 
 
 def _merit_floor(lp1, kk, a, b, G, u, support):
