@@ -260,24 +260,28 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     if g.size and float(g.max()) > _MAX_GAMMA:
         raise ValueError(f"gamma must be at most {_MAX_GAMMA:g} for the minimizer (the solver squares it), "
                          f"got {float(g.max())!r}")
-    scale = Pexp = None
+    scale = Pexp = total = None
     if alpha is not None:
         A = _class_weights(alpha, np.moveaxis(W, -1, ax).shape, ax)
         P, Pexp, scale = _reweight(W, A)
         order_keys = _exact_product_key(W, A)  # the order q must keep (see _order)
     else:
         order_keys = [W]
-        total = W.sum(axis=-1, keepdims=True)
-        P = W / total
+        tot = W.sum(axis=-1, keepdims=True)
         tiny = np.finfo(np.float64).tiny
         # (a cheap bound first: no entry can be subnormal when the smallest
-        # weight over the largest total is normal)
-        sub = None if W.size == 0 or W.min() > tiny * total.max() else (P < tiny) & (W > 0)
+        # weight over the largest total is normal); in that usual case P =
+        # W / total is formed chunk by chunk below, where it stays in cache
+        if W.size == 0 or W.min() > tiny * tot.max():
+            P, total, sub = W, tot, None
+        else:
+            P = W / tot
+            sub = (P < tiny) & (W > 0)
         if sub is not None and np.any(sub):
             # normalized entries below the normal range would lose digits:
             # W / total = (mW / mt) 2**(eW - et), kept as stand-in and exponent
             mW, eW = np.frexp(W)
-            mt, et = np.frexp(total)
+            mt, et = np.frexp(tot)
             Pexp = np.where(sub, eW - et, 0)
             P = np.where(sub, mW / mt, P)
     if isinstance(maxiter, (bool, np.bool_)) or not isinstance(maxiter, (int, np.integer)):
@@ -289,7 +293,9 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     batch = _broadcast_gamma(g, P.shape[:-1])
     P = _broadcast(P, batch + (K,))
     N = int(np.prod(batch, dtype=np.int64))
-    rows = P.reshape(N, K)
+    rows = P.reshape(N, K)  # the weights W where ``total`` is kept: P = W / total per chunk
+    if total is not None:
+        total = _broadcast(total, batch + (1,)).reshape(N, 1)
     if Pexp is not None:
         Pexp = np.broadcast_to(Pexp, batch + (K,)).reshape(N, K)
     # With alpha the value is written times 2**E (Z = Zs 2**E): the terms of the
@@ -308,13 +314,15 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     # Newton iterates far from the answer can under- or overflow on the way
     # (the backtracking and the bracketed fallback recover from them); the
     # results are checked below, so the floating-point flags are not news
+    q_finite = True
     with np.errstate(all="ignore"):
         for start in range(0, N, step):
             sl = slice(start, min(N, start + step))
-            _solve_rows(rows[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
+            _solve_rows(rows[sl] if total is None else rows[sl] / total[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
                         iterations[sl], converged[sl], residual[sl], None if Pexp is None else Pexp[sl],
                         None if Vexp is None else Vexp[sl])
             _preserve_order(q[sl], [k[sl] for k in order_keys])
+            q_finite &= bool(np.isfinite(q[sl].sum()))  # (checked below; here the chunk is in cache)
     if scale is not None:
         # the weighted risk is Z times the reweighted one, lambda* likewise;
         # Z = Zs 2**E is applied as such (exp(log Z) would cost |log Z| ulp),
@@ -323,10 +331,10 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         log_lam += np.log(Zs) + E * np.log(2.0)
         with np.errstate(over="ignore", under="ignore"):
             value *= Zs
-        if not np.isfinite(value.sum()) and np.isfinite(q.sum()):
+        if not np.isfinite(value.sum()) and q_finite:
             raise ValueError("alpha is so large that the weighted minimal focal-entropy overflows double precision")
     # (q is in [0, 1] and value, residual >= 0: their sums are finite exactly when they are)
-    if not (np.isfinite(q.sum()) and np.isfinite(value.sum()) and np.isfinite(residual.sum())):
+    if not (q_finite and np.isfinite(value.sum()) and np.isfinite(residual.sum())):
         raise FloatingPointError("minimizer produced a non-finite result: please report this input")  # pragma: no cover
 
     q = q.reshape(batch + (K,))

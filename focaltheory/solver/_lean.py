@@ -75,14 +75,18 @@ def _dlog_g(gamma, k, q, omq):
 
 def _logit_parts_few(z, e=None):
     """As _logit_parts, with the flat indices of z >= 0 in place of the mask z < 0."""
+    notneg = np.less(z, 0)
+    np.logical_not(notneg, out=notneg)
+    pos = notneg.ravel().nonzero()[0]
     if e is None:
-        e = np.abs(z)
-        np.negative(e, out=e)
-        np.exp(e, out=e)
+        # exp(-|z|) is exp(z) where z < 0 (the negation is exact): one
+        # exponential over z, the entries z >= 0 (and NaN) taken again
+        e = np.exp(z)
+        if pos.size:
+            e.put(pos, np.exp(-np.abs(z.take(pos))))
     omq = e + 1.0
     np.divide(1.0, omq, out=omq)  # 1 / (1 + e): 1 - q for z < 0, q for z >= 0
     q = omq * e
-    pos = (~(z < 0)).ravel().nonzero()[0]
     if pos.size:
         a, b = omq.take(pos), q.take(pos)
         q.put(pos, a)
@@ -108,3 +112,33 @@ def _neg_z_eff_few(z, gamma, pos):
         g = gamma if np.ndim(gamma) == 0 else gamma.ravel().take(pos // z.shape[1])
         m.put(pos, -(g * z.take(pos)))
     return m
+
+
+def _log_g_parts(gamma, k, lp1, q, omq):
+    """(_log_g_small(gamma, k, lp1), _dlog_g(gamma, k, q, omq)) with gamma k formed once.
+
+    The same bits as the two kernels (NaN aside: their sign may differ):
+    -lp1 (gamma - 1) is formed as lp1 (1 - gamma), the same double (a
+    product's rounding is symmetric in the signs, and 1 - gamma rounds to
+    -(gamma - 1)); at gamma = 2 the factor gamma - 1 = 1 is exact, and
+    log1p(gamma k) + (-lp1) is log1p(gamma k) - lp1.
+    """
+    gk = gamma * k
+    b = gk + 1.0
+    two = np.ndim(gamma) == 0 and gamma == 2.0
+    if two:
+        h = k + 2.0  # k (gamma - 1) + 2
+    else:
+        h = k * (gamma - 1)
+        h += 2
+    t = np.multiply(q, -gamma)
+    h *= t
+    h -= omq
+    h /= b
+    np.log1p(gk, out=gk)
+    if two:
+        small = np.subtract(gk, lp1, out=gk)
+    else:
+        small = np.multiply(lp1, 1 - gamma, out=t)
+        small += gk
+    return small, h

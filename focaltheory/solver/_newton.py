@@ -14,6 +14,8 @@ from ._system import _EPS, _merit, _merit_floor, _newton_parts, _noise
 _TINY_LOGIT = -30.0
 # Newton stops when its correction is within this many ulp of the iterate.
 _ULPS = 8
+# The backtracking's sufficient decrease at a full step (t = 1): 1 - 1e-4 t
+_FULL_STEP_DECREASE = 1.0 - 1e-4 * 1.0
 
 
 def _newton(sys, rows, z0, u, maxiter, final, it0, out):
@@ -46,6 +48,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
     # are done to be worth dropping from the working set
     alive = np.ones(W, dtype=bool)
     saved = []  # (destination, values) of the rows written before the last write
+    full_steps = True  # every row's t is 1
     for k in range(maxiter + 1):
         s = _newton_parts(sys, tiny, c, u, precise)
         dc, du = s.dc, s.du
@@ -60,8 +63,11 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         cand = np.flatnonzero(ok)
         if cand.size:
             cand = _as_slice(cand, ok.size)  # usually every row: views, no copies
-            tol = _ULPS * _EPS * (np.maximum(1.0, np.abs(c[cand])) + _noise(
-                s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand]))
+            # 8 eps (max(1, |c|) + noise), its temporaries overwritten
+            tol = np.abs(c[cand])
+            np.maximum(1.0, tol, out=tol)
+            tol += _noise(s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand])
+            tol *= _ULPS * _EPS
             ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
         # or the step itself proves convergence: its second-order term (a
         # bound on the residual it leaves, see _curvature) is below rounding
@@ -75,7 +81,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 early &= sys.provable
             ok |= early
         last = k == maxiter
-        done = (ok | last) & alive
+        done = alive.copy() if last else ok & alive
         if np.any(done):
             if last or not (alive & ~done).any():
                 # the last write of this working set: every row at once (no
@@ -110,7 +116,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 saved.append((dst, tuple(arr[dst].copy() for arr in out)))
             alive &= ~done
         merit = _merit(s)  # (not at the last evaluation: only the backtracking reads it)
-        if 4 * np.count_nonzero(~alive) >= alive.size:
+        if 4 * (alive.size - np.count_nonzero(alive)) >= alive.size:
             keep = alive
             alive = alive[keep]
             saved = []  # those rows leave the working set: nothing to restore
@@ -123,12 +129,17 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # Globalization: a full Newton step is kept when it lowers the merit
         # (or the merit is at rounding level); otherwise the step from the last
         # accepted point is halved.
-        back = ~(merit <= (1.0 - 1e-4 * t) * m_acc) & (t > 1.0 / 1024)
+        if full_steps:  # t = 1 in every row: the same test with the factor 1 - 1e-4 * 1.0 as a constant
+            back = np.less_equal(merit, _FULL_STEP_DECREASE * m_acc)
+            np.logical_not(back, out=back)
+        else:
+            back = ~(merit <= (1.0 - 1e-4 * t) * m_acc) & (t > 1.0 / 1024)
         if back.any():
             b = np.flatnonzero(back)
             floor = _merit_floor(*(x[b] for x in floor_parts), sys.G_at(b), u[b], sys.support[b])
             back[b] = merit[b] > floor
-        if back.any():
+        full_steps = not back.any()
+        if not full_steps:
             fwd = ~back
             t = np.where(back, 0.5 * t, 1.0)
             c_acc = np.where(fwd[:, None], c, c_acc)

@@ -54,17 +54,16 @@ def _value(P, Pexp):
     return P if Pexp is None else np.ldexp(P, Pexp)
 
 
-def _log_hi_lo(P, Pexp=None, P_lo=None):
+def _log_hi_lo(P, Pexp=None, P_lo=None, positive=False):
     """log(P * 2**Pexp) (or log(P + P_lo)) as a sum hi + lo, accurate to about one ulp of 1.
 
     hi = log(P) rounds to a relative error of one ulp, which is an absolute
     error of 7e-14 at P = 1e-300; lo = (P - exp(hi)) / exp(hi) recovers it
     (P - exp(hi) is exact, the two being within an ulp of each other).
     A low part P_lo of the argument adds P_lo / P.  Zeros give (0, 0): they
-    are never used.
+    are never used.  ``positive``: the caller knows every P > 0.
     """
-    support = P > 0
-    Ps = np.where(support, P, 1.0)
+    Ps = P if positive else np.where(P > 0, P, 1.0)
     hi = np.log(Ps)
     E = np.exp(hi)
     lo = (Ps - E) / E

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import _constants, _dd
+from .. import _constants
 from .. import _kernels as _k
 from . import _lean
 from ._rows import _at, _rowdot, _rowsum
@@ -31,7 +31,10 @@ class _System:
         self.P, self.Pexp = P, Pexp
         self.Vexp = Pexp if Vexp is None else Vexp  # the exponents the value's terms take (see _solve_rows)
         if logP is None:
-            logP, logP_lo = _log_hi_lo(P, Pexp)
+            if _derived is None and support is None:
+                support = P > 0
+            full = (_derived[0] if _derived is not None else support).all()
+            logP, logP_lo = _log_hi_lo(P, Pexp, positive=bool(full))
         self.logP, self.logP_lo = logP, logP_lo
         self.gam = gam
         # gamma as a plain float when the rows share it (the usual case: numpy
@@ -191,7 +194,8 @@ def _newton_parts(sys, tiny, c, u, precise):
     a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
         else (logP, mz, logP_lo)
     mu = np.repeat(-u, c.shape[1]).reshape(c.shape)  # (read twice by TwoSum: cheaper than broadcasting a column)
-    small = lo + _lean._log_g_small(G, kk, lp1)
+    small, h = _lean._log_g_parts(G, kk, lp1, qv, omq)
+    small += lo
     if not precise.any():
         F = _plain_F(a, b, mu, small)
     elif precise.all():
@@ -206,7 +210,6 @@ def _newton_parts(sys, tiny, c, u, precise):
     mu = small = lo = mz = None  # (spent)
     if not sys.full:
         F = np.where(support, F, 0.0)
-    h = _lean._dlog_g(G, kk, qv, omq)
     # The constraint in log form, log(sum_{x != m} q_x) = log(1 - q_m) for the
     # dominant class m: linear in the log-odds where q is tiny or near 1, so
     # Newton takes full steps where sum(q) - 1 = 0 would crawl.
@@ -225,7 +228,13 @@ def _newton_parts(sys, tiny, c, u, precise):
 
 def _exact_F(a, b, mu, small):
     """F with its large terms a - u summed exactly (TwoSum), its high part then meeting b (see _newton_parts)."""
-    A, A_lo = _dd.two_sum(a, mu)
+    # TwoSum (focaltheory._dd.two_sum), operation for operation, its temporaries overwritten
+    A = a + mu
+    bb = A - a
+    A_lo = A - bb
+    np.subtract(a, A_lo, out=A_lo)
+    np.subtract(mu, bb, out=bb)
+    A_lo += bb
     A += b
     A_lo += small
     A += A_lo
@@ -272,7 +281,13 @@ def _noise(lp1, kk, h, u_noise, G, u):
     |d log g / dz| turns that into log-odds.
     """
     un = np.abs(u) + u_noise
-    return (np.abs(G - 1.0) * lp1 + G * kk + un[:, None]) / np.abs(h)
+    # (|G - 1| lp1 + G kk + un) / |h|, its temporaries overwritten
+    n = np.abs(G - 1.0) * lp1
+    t = G * kk
+    n += t
+    n += un[:, None]
+    n /= np.abs(h, out=t)
+    return n
 
 
 def _merit_floor(lp1, kk, a, b, G, u, support):
