@@ -113,24 +113,35 @@ def _gamma(gamma, name="gamma", *, max_gamma=None, what=""):
     return g
 
 
-def _distribution(p, name, axis, normalize=True):
+def _distribution(p, name, axis, normalize=True, with_total=False):
     """Validate nonnegative weights along ``axis``; return (P normalized, moved to last axis).
 
     The class axis is moved to the end.  Weights are normalized by their sum,
     as scipy.stats.entropy does (``normalize=False`` leaves that to the
     caller: the weights come back with a finite sum); an all-zero slice is an
-    error.
+    error.  ``with_total`` adds a third item, the sums along the class axis
+    (keepdims) of the weights returned.
     """
     arr = _as_real_array(p, name, copy=normalize)  # only normalizing writes into it
     ax = _normalize_axis(axis, arr.ndim)
     arr = np.moveaxis(arr, ax, -1)
     if arr.shape[-1] == 0:
         raise ValueError(f"{name} has an empty class axis (axis={axis})")
-    _check_finite(arr, name)
-    if np.any(arr < 0):
-        raise ValueError(f"{name} must be nonnegative, found {float(arr.min())!r}")
     with np.errstate(over="ignore"):  # finite weights whose sum overflows are handled below
-        total = arr.sum(axis=-1, keepdims=True)
+        # the usual case in two passes: a minimum that is >= 0 (NaN fails it) and
+        # finite sums (an infinite entry makes its sum inf or NaN) leave nothing
+        # for the entry-wise checks, which otherwise run, in their order
+        if not (arr.size and arr.min() >= 0):
+            total = None
+        else:
+            total = arr.sum(axis=-1, keepdims=True)
+            if not np.isfinite(total).all():
+                total = None
+        if total is None:
+            _check_finite(arr, name)
+            if np.any(arr < 0):
+                raise ValueError(f"{name} must be nonnegative, found {float(arr.min())!r}")
+            total = arr.sum(axis=-1, keepdims=True)
     if np.any(total <= 0):
         where = np.argwhere(total[..., 0] <= 0)
         loc = "" if arr.ndim == 1 else f" (first at batch index {tuple(int(i) for i in where[0])})"
@@ -143,7 +154,7 @@ def _distribution(p, name, axis, normalize=True):
         total = arr.sum(axis=-1, keepdims=True)
     if normalize:
         arr /= total
-    return arr, ax
+    return (arr, ax, total) if with_total else (arr, ax)
 
 
 def _broadcast_gamma(g, batch_shape, name="gamma"):

@@ -1,5 +1,6 @@
 """Bad input gets a ValueError or TypeError naming the argument, never NaN or a warning."""
 
+import re
 import warnings
 
 import numpy as np
@@ -154,3 +155,30 @@ def test_longdouble_in_the_double_range_is_converted():
     # a subnormal double stays on the support; an exact 0 stays off it
     q = minimizer(np.array([1.0, 1e-310, 0.0], dtype=np.longdouble), 2.0).q
     assert q[1] > 0 and q[2] == 0
+
+
+@pytest.mark.parametrize("w, msg", [
+    ([np.inf, -1.0, 0.5], "p must be finite, found inf"),
+    ([np.nan, -1.0, 0.5], "p must be finite, found NaN"),
+    ([np.inf, np.nan, 0.5], "p must be finite, found NaN"),
+    ([0.5, -1.0, -2.0], "p must be nonnegative, found -2.0"),
+    ([[0.2, 0.8], [np.inf, 1.0]], "p must be finite, found inf"),
+    ([[0.2, 0.8], [-0.0, -1e-300]], "p must be nonnegative, found -1e-300"),
+])
+def test_distribution_checks_keep_their_order(w, msg):
+    # finiteness is checked before the sign, whichever entries come first
+    from focaltheory._validation import _distribution
+    with pytest.raises(ValueError, match="^" + re.escape(msg) + "$"):
+        _distribution(w, "p", -1)
+    with pytest.raises(ValueError, match="^" + re.escape(msg) + "$"):
+        minimizer(w, 2.0)
+
+
+def test_distribution_total_is_the_sum_of_the_weights_returned():
+    from focaltheory._validation import _distribution
+    W = np.array([[1e308, 1e308, 1.0], [0.25, 0.5, 0.25], [-0.0, 3.0, 1.0]])
+    arr, ax, tot = _distribution(W, "p", -1, normalize=False, with_total=True)
+    assert ax == 1 and np.all(np.isfinite(tot))
+    np.testing.assert_array_equal(tot, arr.sum(axis=-1, keepdims=True))
+    assert arr[0, 0] == 1.0 and tot[0, 0] == 2.0 + 1e-308  # the overflowing row rescaled by its largest weight
+    np.testing.assert_array_equal(arr[1:], W[1:])

@@ -252,10 +252,13 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
             res = object.__new__(MinimizerResult)
             res.__dict__.update(zip(_FIELDS, one))
             return res
-    W, ax = _distribution(p, "p", axis, normalize=False)
+    W0, ax, tot = _distribution(p, "p", axis, normalize=False, with_total=True)
     # rows contiguous, so that each row's sums (and so its result) are the
-    # same bits whatever the input's memory layout or class axis
-    W = np.ascontiguousarray(W)
+    # same bits whatever the input's memory layout or class axis (the sums
+    # of the validation are those sums where W is contiguous already)
+    W = np.ascontiguousarray(W0)
+    if W is not W0:
+        tot = None
     g = _gamma(gamma)
     if g.size and float(g.max()) > _MAX_GAMMA:
         raise ValueError(f"gamma must be at most {_MAX_GAMMA:g} for the minimizer (the solver squares it), "
@@ -267,7 +270,8 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
         order_keys = _exact_product_key(W, A)  # the order q must keep (see _order)
     else:
         order_keys = [W]
-        tot = W.sum(axis=-1, keepdims=True)
+        if tot is None:
+            tot = W.sum(axis=-1, keepdims=True)
         tiny = np.finfo(np.float64).tiny
         # (a cheap bound first: no entry can be subnormal when the smallest
         # weight over the largest total is normal); in that usual case P =
