@@ -52,7 +52,18 @@ _enabled = True
 _checked = {}  # K -> whether the emulations match this NumPy build for K classes
 _evaluators = {}  # K -> _evaluate for K classes, generated (see _evaluator)
 
-_exp, _log, _log1p = np.exp, np.log, np.log1p
+_exp, _log, _log1p, _array = np.exp, np.log, np.log1p, np.array
+
+
+def _immutable(x):
+    """x as a 0-d array on an immutable buffer (read-only for good: results may share it)."""
+    x = np.asarray(x)
+    return np.frombuffer(x.tobytes(), dtype=x.dtype).reshape(())
+
+
+# the 0-d iteration counts and convergence flag of a result (the path converges in under _FAST_ITERS)
+_ITERATIONS = tuple(_immutable(np.int64(k)) for k in range(_FAST_ITERS))
+_TRUE = _immutable(True)
 
 
 def _vexp(v):
@@ -148,7 +159,7 @@ def _evaluator(K):
          f"    {_names('z{}', K)}, = c",
          f"    {_names('a{}', K)}, = logP",
          f"    {_names('lo{}', K)}, = logP_lo",
-         f"    e = _exp([{_names('-abs(z{})', K)}]).tolist()",
+         f"    e = _exp([{_names('(z{0} if z{0} < 0 else -z{0})', K)}]).tolist()",  # exp(-|z|): -0 or +0 give 1
          f"    lp1 = _log1p(e).tolist()",
          f"    {_names('e{}', K)}, = e",
          f"    {_names('l{}', K)}, = lp1",
@@ -431,11 +442,9 @@ def _write(P, Wl, K, G, M_F, dom, ev, c, u, k):
     qd = _order(qd, Wl, K)
     if not (math.isfinite(value) and math.isfinite(residual) and math.isfinite(log_lam)):
         return None
-    out = (np.array(qd), np.array(log_lam), np.array(value), np.array(k, dtype=np.int64),
-           np.array(True), np.array(residual))
-    for x in out:
-        x.flags.writeable = False
-    return out
+    v = _array(qd + [log_lam, value, residual])
+    v.flags.writeable = False
+    return v[:K], v[K, ...], v[K + 1, ...], _ITERATIONS[k], _TRUE, v[K + 2, ...]
 
 
 def _residual_bound(K, G, M_F, dom, ev):
