@@ -236,3 +236,18 @@ def test_self_check_switches_the_path_off(monkeypatch):
 def test_self_check_catches_a_wrong_dot(monkeypatch):
     monkeypatch.setattr(_single, "_emu_dot", lambda x, y: sum(a * b for a, b in zip(x, y)))
     assert not _single._self_check(12)
+
+
+def test_result_fields_cannot_be_made_writeable():
+    """The path's 0-d fields may share buffers between results: those buffers are immutable."""
+    a, b = minimizer([0.6, 0.3, 0.1], 2.0), minimizer([0.5, 0.3, 0.2], 2.0)
+    assert _single.taken > 0
+    for res in (a, b):
+        for f in FIELDS:
+            x = getattr(res, f)
+            with pytest.raises(ValueError):
+                x.flags.writeable = True
+            if f in ("iterations", "converged"):  # shared between results: their buffer too
+                with pytest.raises(ValueError):
+                    x.base.flags.writeable = True
+    assert int(a.iterations) == int(b.iterations) and bool(a.converged) and bool(b.converged)

@@ -234,6 +234,15 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     >>> minimizer(P, gamma=[[1.0], [2.0], [5.0], [9.0]]).q.shape  # gamma x batch x K
     (4, 2, 3)
     """
+    # One short distribution: in Python floats, bitwise as below (or None: the general path).  The
+    # path takes p only as an ndarray, list or tuple and gamma as a real scalar, never a law or a
+    # foreign array: so it comes before those checks
+    if alpha is None:
+        one = _solve_one(p, gamma, axis, maxiter)
+        if one is not None:  # (read-only arrays already: the dataclass's own checks skipped)
+            res = object.__new__(MinimizerResult)
+            res.__dict__.update(zip(_FIELDS, one))
+            return res
     if _is_law(p):
         from .. import countable  # a law object: the countable path (or its finite support)
         pts = countable.finite_points(p)
@@ -246,12 +255,6 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     if xp is not None:  # solved in NumPy on the host; the arrays go back to the input's namespace and device
         res = minimizer(_xp._host(p), _xp._host(gamma), axis, alpha=_xp._host(alpha), maxiter=maxiter)
         return _xp._result_to(xp, res, (p,), (gamma, alpha))
-    if alpha is None:  # one short distribution: in Python floats, bitwise as below (or None: the general path)
-        one = _solve_one(p, gamma, axis, maxiter)
-        if one is not None:  # (read-only arrays already: the dataclass's own checks skipped)
-            res = object.__new__(MinimizerResult)
-            res.__dict__.update(zip(_FIELDS, one))
-            return res
     W0, ax, tot = _distribution(p, "p", axis, normalize=False, with_total=True)
     # rows contiguous, so that each row's sums (and so its result) are the
     # same bits whatever the input's memory layout or class axis (the sums

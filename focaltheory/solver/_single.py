@@ -50,8 +50,20 @@ declined = 0
 
 _enabled = True
 _checked = {}  # K -> whether the emulations match this NumPy build for K classes
+_evaluators = {}  # K -> _evaluate for K classes, generated (see _evaluator)
 
-_exp, _log, _log1p = np.exp, np.log, np.log1p
+_exp, _log, _log1p, _array = np.exp, np.log, np.log1p, np.array
+
+
+def _immutable(x):
+    """x as a 0-d array on an immutable buffer (read-only for good: results may share it)."""
+    x = np.asarray(x)
+    return np.frombuffer(x.tobytes(), dtype=x.dtype).reshape(())
+
+
+# the 0-d iteration counts and convergence flag of a result (the path converges in under _FAST_ITERS)
+_ITERATIONS = tuple(_immutable(np.int64(k)) for k in range(_FAST_ITERS))
+_TRUE = _immutable(True)
 
 
 def _vexp(v):
@@ -104,6 +116,103 @@ def _emu_dot(x, y):
     return 0.0 + (a0 + a1)
 
 
+
+class _Sym:
+    """A named float in generated source: + and * build the expression, in the order written."""
+
+    __slots__ = ("s",)
+
+    def __init__(self, s):
+        self.s = s
+
+    def __add__(self, o):
+        return _Sym(f"({self.s} + {_src(o)})")
+
+    def __radd__(self, o):
+        return _Sym(f"({_src(o)} + {self.s})")
+
+    def __mul__(self, o):
+        return _Sym(f"({self.s} * {_src(o)})")
+
+    def __rmul__(self, o):
+        return _Sym(f"({_src(o)} * {self.s})")
+
+
+def _src(x):
+    return x.s if isinstance(x, _Sym) else repr(x)
+
+
+def _names(fmt, K):
+    return ", ".join(fmt.format(i) for i in range(K))
+
+
+def _evaluator(K):
+    """_evaluate's arithmetic for K classes as straight-line source (no loop, no list but the results), compiled.
+
+    The row reductions are _emu_sum and _emu_dot run on symbols: the
+    generated expressions are theirs, in their order of summation.
+    """
+    def sym(fmt):
+        return [_Sym(fmt.format(i)) for i in range(K)]
+
+    L = [f"def _ev(c, u, precise, logP, logP_lo, dom, G, Gm1):",
+         f"    {_names('z{}', K)}, = c",
+         f"    {_names('a{}', K)}, = logP",
+         f"    {_names('lo{}', K)}, = logP_lo",
+         f"    e = _exp([{_names('(z{0} if z{0} < 0 else -z{0})', K)}]).tolist()",  # exp(-|z|): -0 or +0 give 1
+         f"    lp1 = _log1p(e).tolist()",
+         f"    {_names('e{}', K)}, = e",
+         f"    {_names('l{}', K)}, = lp1",
+         f"    nG = -G"]
+    for i in range(K):
+        L += [f"    t0 = 1.0 / (e{i} + 1.0)",
+              f"    t1 = t0 * e{i}",
+              f"    if z{i} < 0:",
+              f"        q{i} = t1; o{i} = t0; k{i} = (l{i} - z{i}) * e{i}; b{i} = -z{i}",
+              f"    else:",
+              f"        q{i} = t0; o{i} = t1; k{i} = l{i} / e{i}",
+              f"        if not k{i} < 1.0:",
+              f"            k{i} = 1.0",
+              f"        b{i} = -(G * z{i})",
+              f"    g{i} = G * k{i}",
+              f"    h{i} = ((k{i} * Gm1 + 2.0) * (nG * q{i}) - o{i}) / (g{i} + 1.0)",
+              f"    w{i} = (q{i} * o{i}) / h{i}"]
+    L += [f"    {_names('lg{}', K)}, = _log1p([{_names('g{}', K)}]).tolist()",
+          f"    mu = -u",
+          f"    if precise:"]
+    for i in range(K):
+        L += [f"        s_ = a{i} + mu",
+              f"        bb = s_ - a{i}",
+              f"        F{i} = (s_ + b{i}) + (((a{i} - (s_ - bb)) + (mu - bb)) + (lo{i} + ((-l{i}) * Gm1 + lg{i})))"]
+    L += [f"    else:"]
+    for i in range(K):
+        L += [f"        F{i} = ((a{i} + b{i}) + mu) + (lo{i} + ((-l{i}) * Gm1 + lg{i}))"]
+    qo, w, F, d = sym("qo[{}]"), sym("w[{}]"), sym("F{}"), sym("d{}")
+    L += [f"    q = [{_names('q{}', K)}]",
+          f"    omq = [{_names('o{}', K)}]",
+          f"    h = [{_names('h{}', K)}]",
+          f"    w = [{_names('w{}', K)}]",
+          f"    F = [{_names('F{}', K)}]",
+          f"    qo = q.copy()",
+          f"    qo[dom] = 0.0",
+          f"    hd = h[dom]",
+          f"    w[dom] = (0.0 * omq[dom]) / hd",
+          f"    others = {_src(_emu_sum(qo))}",
+          f"    R = float(_log(others / omq[dom]))",
+          f"    inv_o = 1.0 / others",
+          f"    w_m = q[dom] / hd",
+          f"    wsum = {_src(_emu_sum(w))} * inv_o + w_m",
+          f"    du = (({_src(_emu_dot(w, F))} * inv_o + w_m * F[dom]) - R) / wsum"]
+    for i in range(K):
+        L += [f"    d{i} = (du - F{i}) / h{i}"]
+    L += [f"    mf = {_src(_emu_dot(F, F))} + R * R",
+          f"    return (e, lp1, q, omq, [{_names('k{}', K)}], logP, [{_names('b{}', K)}], F, h, qo, others, R,",
+          f"            [{_names('d{}', K)}], du, {float(K)!r} / abs(wsum), mf)"]
+    ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p}
+    exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single K={K}>", "exec"), ns)
+    return ns["_ev"]
+
+
 def _self_check(K):
     """Whether the emulations give einsum's bits for K classes, and NumPy's transcendentals agree across lengths."""
     rng = np.random.default_rng(12345 + K)
@@ -146,7 +255,9 @@ def _ready(K):
     ok = _checked.get(K)
     if ok is None:
         ok = _checked[K] = _self_check(K)
-        if not ok:
+        if ok:
+            _evaluators[K] = _evaluator(K)
+        else:
             _enabled = False
     return ok and _enabled
 
@@ -241,11 +352,10 @@ def _solve(Warr, K, G, maxiter):
     m_acc = math.inf
     precise = False
     tol_u = _ULPS * _EPS
+    evaluate = _evaluators[K]
     for k in range(min(maxiter, _FAST_ITERS)):
-        ev = _evaluate(logP, logP_lo, dom, K, G, Gm1, c, u, precise)
-        if ev is None:
-            return None
-        e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise = ev
+        ev = evaluate(c, u, precise, logP, logP_lo, dom, G, Gm1)
+        e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise, mf = ev
         if not (math.isfinite(u) and math.isfinite(du)):
             return None
         ok = precise and abs(du) <= tol_u * (max(1.0, abs(u)) + u_noise)
@@ -260,7 +370,6 @@ def _solve(Warr, K, G, maxiter):
             ok = (0.5 * M) * (dcm * dcm) <= _EPS
         if ok:
             return _write(P, Wl, K, G, M_F, dom, ev, c, u, k)
-        mf = _emu_dot(F, F) + R * R
         if not math.isfinite(mf):
             return None
         if not mf <= (1.0 - 1e-4) * m_acc:
@@ -312,62 +421,9 @@ def _log_g_from_logit(z, G):
     return (((-t2) * (G - 1.0) - w) + float(_log1p(G * x))) + 0.0
 
 
-def _evaluate(logP, logP_lo, dom, K, G, Gm1, c, u, precise):
-    """_system._newton_parts for one row (full support, no tiny class), its Newton step included."""
-    e = _exp([-abs(z) for z in c]).tolist()
-    lp1 = _log1p(e).tolist()
-    q, omq, kk, b, h, w, gk = [], [], [], [], [], [], []
-    qa, oa, ka, ba, ha, wa, ga = q.append, omq.append, kk.append, b.append, h.append, w.append, gk.append
-    nG = -G
-    for z, ei, li in zip(c, e, lp1):
-        t0 = 1.0 / (ei + 1.0)
-        t1 = t0 * ei
-        if z < 0:
-            qi, oi, ki = t1, t0, (li - z) * ei
-            ba(-z)
-        else:
-            qi, oi, ki = t0, t1, li / ei
-            if not ki < 1.0:  # np.fmin(k, 1.0): NaN gives 1
-                ki = 1.0
-            ba(-(G * z))
-        qa(qi)
-        oa(oi)
-        ka(ki)
-        g_ = G * ki
-        ga(g_)
-        # _lean._dlog_g, then the weight q (1 - q) / h of _newton_step
-        hi_ = ((ki * Gm1 + 2.0) * (nG * qi) - oi) / (g_ + 1.0)
-        ha(hi_)
-        wa((qi * oi) / hi_)
-    lg = _log1p(gk).tolist()
-    mu = -u
-    if precise:  # _exact_F
-        F = []
-        fa = F.append
-        for ai, bi, lo_, li, gi in zip(logP, b, logP_lo, lp1, lg):
-            s_ = ai + mu
-            bb = s_ - ai
-            fa((s_ + bi) + (((ai - (s_ - bb)) + (mu - bb)) + (lo_ + ((-li) * Gm1 + gi))))
-    else:  # _plain_F
-        F = [((ai + bi) + mu) + (lo_ + ((-li) * Gm1 + gi)) for ai, bi, lo_, li, gi in zip(logP, b, logP_lo, lp1, lg)]
-    qo = q.copy()
-    qo[dom] = 0.0
-    hd = h[dom]
-    w[dom] = (0.0 * omq[dom]) / hd
-    others = _emu_sum(qo)
-    R = float(_log(others / omq[dom]))
-    # _newton_step
-    inv_o = 1.0 / others
-    w_m = q[dom] / hd
-    wsum = _emu_sum(w) * inv_o + w_m
-    du = ((_emu_dot(w, F) * inv_o + w_m * F[dom]) - R) / wsum
-    dc = [(du - Fi) / hi_ for Fi, hi_ in zip(F, h)]
-    return e, lp1, q, omq, kk, logP, b, F, h, qo, others, R, dc, du, K / abs(wsum)
-
-
 def _write(P, Wl, K, G, M_F, dom, ev, c, u, k):
     """_finish._write for one converged row (below the exact step), then the order pass; the six fields."""
-    e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise = ev
+    e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise, mf = ev
     residual = _residual_bound(K, G, M_F, dom, ev)
     qd, mlq, L1 = [], [], []
     GL1 = []
@@ -386,16 +442,14 @@ def _write(P, Wl, K, G, M_F, dom, ev, c, u, k):
     qd = _order(qd, Wl, K)
     if not (math.isfinite(value) and math.isfinite(residual) and math.isfinite(log_lam)):
         return None
-    out = (np.array(qd), np.array(log_lam), np.array(value), np.array(k, dtype=np.int64),
-           np.array(True), np.array(residual))
-    for x in out:
-        x.flags.writeable = False
-    return out
+    v = _array(qd + [log_lam, value, residual])
+    v.flags.writeable = False
+    return v[:K], v[K, ...], v[K + 1, ...], _ITERATIONS[k], _TRUE, v[K + 2, ...]
 
 
 def _residual_bound(K, G, M_F, dom, ev):
     """_finish._residual_bound for one row."""
-    e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise = ev
+    e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise, mf = ev
     Fm = max(map(abs, F))
     dcm = max(map(abs, dc))
     neg_b = -min(b)
