@@ -19,14 +19,23 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     # minimizer on memory; unless every row may take the exact step, which has its own)
     polish_all = sys.exact and bool(np.all(sys.gam[wr] > _constants._EXACT_GAMMA))
     pol = None
-    if polish_all and okw.all() and not s.tiny[wr].any():
-        # the usual case above gamma 300: every row takes the exact step and
-        # every class its value there; the plain last correction is not formed
+    if polish_all and okw.any() and not s.tiny[wr].any():
+        # the usual case above gamma 300: every settled row takes the exact
+        # step and every class its value there; the plain last correction is
+        # formed only for the rows that have not settled (written again later)
         pol = _polish(sys, s, wr)
-        if pol[-1].all():
-            qd, log_lam, residual, mlq, L1, _ = pol
-            iterations = iterations + 1  # the exact step is one more Newton step
-    if pol is None or not pol[-1].all():
+        if not (pol[-1] | ~okw).all():
+            pol = None
+    if pol is not None:
+        qd, log_lam, residual, mlq, L1, _ = pol
+        iterations = iterations + okw  # the exact step is one more Newton step
+        if not okw.all():
+            rest = np.flatnonzero(~okw)
+            wrest = rest if isinstance(wr, slice) else wr[rest]
+            plain = _write_plain(sys, s, wrest, okw[rest], z[rest], iterations[rest], False, None)
+            for arr, v in zip((qd, log_lam, mlq, L1, iterations, residual), plain):
+                arr[rest] = v
+    else:
         qd, log_lam, mlq, L1, iterations, residual = _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol)
     if residual is None:
         residual = _residual(sys, s, wr, okw)
