@@ -384,19 +384,21 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
     linearized system, plus M / 2 max |dc|^2 (see _curvature).  In units of
     eps, with L = log1p(gamma k) <= log1p(gamma) (k <= 1):
 
-    * F at z0 (classes not tiny): log P and log q to 0.6 each (_log_hi_lo);
-      the argument of L to a relative 4.5 + 0.6 / |log q|, so L to that plus
-      L / 2 + 1; the sums of the low parts and the last two roundings,
-      L + |F| / 2 + 2; the low parts of the exact sums, 2 eps (|log P| +
-      gamma |log(1 - q)| + 745 + |u|); and gamma log(1 - q) to
-      1e-30 gamma max(1, |log(1 - q)|) (log_dd), 4.6e-15 gamma
-      max(1, |log(1 - q)|) eps.  Tiny classes keep the iterate's F and its
-      rounding (_residual_bound);
+    * F at z0 (classes not tiny): log P and log q to 0.6 each (log q as in
+      _log_hi_lo, its low part not renormalized); the argument of L to a
+      relative 4.5 + 0.6 / |log q|, so L to that plus L / 2 + 1; the sums of
+      the low parts and the last two roundings, L + |F| / 2 + 2; the low
+      parts of the exact sums, 2 eps (|log P| + gamma |log(1 - q)| + 745 +
+      |u|), which also cover the rounding of the product's low part
+      e + gamma lo (3 u**2 gamma |log(1 - q)|, as dd_mul_d); and
+      gamma log(1 - q) to 1e-30 gamma max(1, |log(1 - q)|) (log_dd),
+      4.6e-15 gamma max(1, |log(1 - q)|) eps.  Tiny classes keep the
+      iterate's F and its rounding (_residual_bound);
     * the linearization: as in _residual_bound, 13.2 (|du| + |F|), plus h
       taken at the iterate, whose log-odds are within 8 eps of z0's:
       8 M_F + 12 (2 gamma + 2) (|h| <= 2 gamma + 2) times max |dc|;
-    * R at z0: its sums are exact to dd level (a relative 4 eps in the tiny
-      classes' q), the ratio and log1p to 3 |R| + 6; the rounding of its
+    * R at z0: its sums are exact to dd level (_sum_dd: a relative
+      (K - 1)**2 u**2, and 4 eps in the tiny classes' q), the ratio and log1p to 3 |R| + 6; the rounding of its
       linearization, computed, (n + 12) (max |dc| + |q_m dc_m|) + 2 |R|.
     """
     eps = _EPS
