@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import _constants, _dd
 from ._rows import _as_slice, _at, _rowall, _rowdot, _rowmax, _rowmin, _rowsum
-from ._scaling import _LN2_HI, _LN2_LO, _log_hi_lo
+from ._scaling import _LN2_HI, _LN2_LO
 from ._system import _EPS, _newton_step
 
 
@@ -14,46 +14,29 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     wr = _as_slice(wr, sys.P.shape[0])
     dst = _as_slice(dst, q_out.shape[0])
     support, okw = sys.support[wr], ok[wr]
+    z = s.z[wr]
     # (first, so that its temporaries are gone before the write-out's own, see
     # minimizer on memory; unless every row may take the exact step, which has its own)
     polish_all = sys.exact and bool(np.all(sys.gam[wr] > _constants._EXACT_GAMMA))
-    residual = None if polish_all else _residual(sys, s, wr, okw)
-    q0, omqd = s.q[wr], s.omq[wr]
-    # the last correction (below rounding, or below the square root of it where
-    # the step proves convergence, see _newton) is applied in linear form, so
-    # that q keeps the accuracy that the carrier c cannot represent; what the
-    # linear form leaves, q (1 - q) (1 - 2q) dc^2 / 2, is below an ulp of q
-    dcw = s.dc[wr] if okw.all() else np.where(okw[:, None], s.dc[wr], 0.0)
-    corr = omqd * dcw
-    qd = q0 + q0 * corr
-    log_lam = s.u[wr] + np.where(okw, s.du[wr], 0.0)
-    z, lp1 = s.z[wr], s.lp1[wr]
-    # -log q = log1p(e) - min(z, 0) and log(1 - q) = -log1p(e) - max(z, 0)
-    mlq = lp1 - np.minimum(z, 0.0)
-    L1 = np.maximum(z, 0.0)
-    L1 += lp1
-    L1 = -L1
-    # moved to the new point in linear form too (d(-log q)/dz = -(1 - q), d log(1 - q)/dz = -q):
-    # the value is taken where q is, not where the system was evaluated
-    mlq -= corr
-    np.multiply(q0, dcw, out=corr)
-    L1 -= corr
-    del corr
-    if sys.exact and okw.any():
-        qx, lx, rx, mlq_x, L1_x, done = _polish(sys, s, wr)
-        # per row: whether a row is polished depends on its own gamma only
-        done &= okw & (sys.gam[wr] > _constants._EXACT_GAMMA)
-        qd = np.where(done[:, None], qx, qd)
-        log_lam = np.where(done, lx, log_lam)
-        if residual is None and done.all():
-            residual = rx
-        else:
-            residual = np.where(done, rx, _residual(sys, s, wr, okw) if residual is None else residual)
-        iterations = iterations + done  # the exact step is one more Newton step
-        # the value at the polished q (gamma multiplies the rounding of log(1 - q))
-        pol = done[:, None] & ~s.tiny[wr]
-        mlq = np.where(pol, mlq_x, mlq)
-        L1 = np.where(pol, L1_x, L1)
+    pol = None
+    if polish_all and okw.any() and not s.tiny[wr].any():
+        # the usual case above gamma 300: every settled row takes the exact
+        # step and every class its value there; the plain last correction is
+        # formed only for the rows that have not settled (written again later)
+        pol = _polish(sys, s, wr)
+        if not (pol[-1] | ~okw).all():
+            pol = None
+    if pol is not None:
+        qd, log_lam, residual, mlq, L1, _ = pol
+        iterations = iterations + okw  # the exact step is one more Newton step
+        if not okw.all():
+            rest = np.flatnonzero(~okw)
+            wrest = rest if isinstance(wr, slice) else wr[rest]
+            plain = _write_plain(sys, s, wrest, okw[rest], z[rest], iterations[rest], False, None)
+            for arr, v in zip((qd, log_lam, mlq, L1, iterations, residual), plain):
+                arr[rest] = v
+    else:
+        qd, log_lam, mlq, L1, iterations, residual = _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol)
     if residual is None:
         residual = _residual(sys, s, wr, okw)
     q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
@@ -86,6 +69,51 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     it_out[dst] = iterations
     conv_out[dst] = okw
     res_out[dst] = residual
+
+
+def _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol):
+    """q, log_lam, -log q, log(1 - q), iterations and residual of _write: the last correction in linear form, then the exact step where it is taken.
+
+    ``pol``: the exact step's results when _write has taken it already.
+    """
+    residual = None if polish_all else _residual(sys, s, wr, okw)
+    q0, omqd = s.q[wr], s.omq[wr]
+    # the last correction (below rounding, or below the square root of it where
+    # the step proves convergence, see _newton) is applied in linear form, so
+    # that q keeps the accuracy that the carrier c cannot represent; what the
+    # linear form leaves, q (1 - q) (1 - 2q) dc^2 / 2, is below an ulp of q
+    dcw = s.dc[wr] if okw.all() else np.where(okw[:, None], s.dc[wr], 0.0)
+    corr = omqd * dcw
+    qd = q0 + q0 * corr
+    log_lam = s.u[wr] + np.where(okw, s.du[wr], 0.0)
+    lp1 = s.lp1[wr]
+    # -log q = log1p(e) - min(z, 0) and log(1 - q) = -log1p(e) - max(z, 0)
+    mlq = lp1 - np.minimum(z, 0.0)
+    L1 = np.maximum(z, 0.0)
+    L1 += lp1
+    L1 = -L1
+    # moved to the new point in linear form too (d(-log q)/dz = -(1 - q), d log(1 - q)/dz = -q):
+    # the value is taken where q is, not where the system was evaluated
+    mlq -= corr
+    np.multiply(q0, dcw, out=corr)
+    L1 -= corr
+    del corr
+    if sys.exact and okw.any():
+        qx, lx, rx, mlq_x, L1_x, done = _polish(sys, s, wr) if pol is None else pol
+        # per row: whether a row is polished depends on its own gamma only
+        done &= okw & (sys.gam[wr] > _constants._EXACT_GAMMA)
+        qd = np.where(done[:, None], qx, qd)
+        log_lam = np.where(done, lx, log_lam)
+        if residual is None and done.all():
+            residual = rx
+        else:
+            residual = np.where(done, rx, _residual(sys, s, wr, okw) if residual is None else residual)
+        iterations = iterations + done  # the exact step is one more Newton step
+        # the value at the polished q (gamma multiplies the rounding of log(1 - q))
+        pol = done[:, None] & ~s.tiny[wr]
+        mlq = np.where(pol, mlq_x, mlq)
+        L1 = np.where(pol, L1_x, L1)
+    return qd, log_lam, mlq, L1, iterations, residual
 
 
 def _residual(sys, s, wr, okw):
@@ -148,73 +176,202 @@ def _polish(sys, s, wr):
     """The last Newton step at large gamma, exact: q, log_lam, residual, -log q, log(1 - q), done.
 
     At the iterate (converged, or whose plain step proves convergence, see
-    _newton), each class's smaller side (q where z < 0,
-    1 - q otherwise) is taken as an exact double and the other side as its
-    exact complement, a double-double.  The KKT system is evaluated there with
-    log(1 - q) in double-double, gamma log(1 - q) formed exactly and log q to
-    about an ulp of 1, F = log P + gamma log(1 - q) - log q + log1p(gamma q rho) - u
+    _newton), each class's smaller side x (q where z < 0, 1 - q otherwise)
+    is taken as an exact double and the other side as its exact complement,
+    a double-double (1 - x by FastTwoSum, x <= 1/2).  The KKT system is
+    evaluated there with log(1 - q) in double-double, gamma log(1 - q)
+    formed exactly (Dekker's product, gamma split once) and log q to about
+    an ulp of 1, F = log P + gamma log(1 - q) - log q + log1p(gamma q rho) - u
     (rho = -log q / (1 - q), the form of focaltheory.symbolic), and the
-    constraint's sums exactly; tiny classes keep the iterate's F (their terms
-    are not multiplied by gamma).  The Newton correction from there, applied
-    in linear form and rounded once, gives q within about an ulp: the plain
-    evaluation carries gamma times the rounding of its logs and sums.
-    Returns q, log_lam, a bound on the residual where the step lands
-    (_polish_bound), -log q and log(1 - q) at the new
-    q (from its exact side), and which rows could be polished.
+    constraint's sum exactly to double-double level (_sum_dd); tiny classes
+    keep the iterate's F (their terms are not multiplied by gamma).  The
+    Newton correction from there, applied in linear form and rounded once,
+    gives q within about an ulp: the plain evaluation carries gamma times
+    the rounding of its logs and sums.  Returns q, log_lam, a bound on the
+    residual where the step lands (_polish_bound), -log q and log(1 - q)
+    at the new q (from its exact side), and which rows could be polished.
+
+    At large gamma the minimizer is flat: usually every class lies below
+    1/2 and none is tiny, and then no selection between the two sides is
+    formed (the same operations on the same operands as in the general
+    case, so that a row's bits do not depend on its batch).
     """
     G = sys.G_at(wr)
-    q, omq, z, h, u = s.q[wr], s.omq[wr], s.z[wr], s.h[wr], s.u[wr]
-    support = sys.support[wr]
+    q, z, h, u = s.q[wr], s.z[wr], s.h[wr], s.u[wr]
     tiny = s.tiny[wr]  # includes the classes off the support
-    neg = z < 0
-    x = np.where(tiny, 0.5, np.where(neg, q, omq))  # the exact side, <= 1/2
-    # a dominant class within 1e-300 of 1 (every other class tiny): its
-    # complement is below the range of double-double logs; nothing to polish
-    done = _rowall(x >= 1e-300)
-    x = np.where(x >= 1e-300, x, 0.5)
-    yh, yl = _dd.two_sum(1.0, -x)  # the other side, exactly
-    qq, cc = np.where(neg, x, yh), np.where(neg, yh, x)  # q and 1 - q, rounded
-    # log(1 - q), which gamma multiplies, in double-double; log q (not
-    # multiplied) to about an ulp of 1 is enough
-    lc_h, lc_l = _dd.log_dd(cc, np.where(neg, yl, 0.0))
-    lq_h, lq_l = _log_hi_lo(qq, None, np.where(neg, 0.0, yl))
-    lcm, lqm = _rowmax(np.abs(lc_h)), _rowmin(np.abs(lq_h))  # (for the residual bound)
-    T_h, T_l = _dd.dd_mul_d(lc_h, lc_l, G)  # gamma log(1 - q)
-    logP = sys.logP[wr]
-    s1, e1 = _dd.two_sum(logP, T_h)
-    s2, e2 = _dd.two_sum(s1, -lq_h)
-    s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))  # (a column broadcast costs more)
-    del lc_h, lc_l, T_h  # (a wide row's working set: see minimizer)
-    rest = (sys.logP_lo[wr] + T_l) - lq_l + np.log1p(G * qq * (-lq_h / cc))
-    del T_l, lq_h, lq_l, s1, s2
-    F = np.where(tiny, s.F[wr], s3 + ((e1 + e2 + e3) + rest))
-    del s3, e1, e2, e3, rest
-    # the constraint: sum of the other classes against 1 - q_m, in double-double
     flat = sys.flat_of(wr)
-    oh, ol = _at(np.where(neg, yh, x), flat), _at(np.where(neg, yl, 0.0), flat)
-    qh, ql = np.where(tiny, 0.0, qq), np.where(tiny, q, np.where(neg, 0.0, yl))
-    qh.put(flat, 0.0)
-    ql.put(flat, 0.0)
-    Sh, Sl = _dd.rowsum_dd(qh, ql)
+    simple = not tiny.any() and bool(z.max() < 0) and bool(q.min() >= 1e-300)
+    if simple:
+        x = q  # the exact side of every class
+        done = np.ones(q.shape[0], dtype=bool)
+    else:
+        omq, support = s.omq[wr], sys.support[wr]
+        neg = z < 0
+        x = np.where(tiny, 0.5, np.where(neg, q, omq))  # the exact side, <= 1/2
+        # a dominant class within 1e-300 of 1 (every other class tiny): its
+        # complement is below the range of double-double logs; nothing to polish
+        big_x = x >= 1e-300
+        done = _rowall(big_x)
+        x = np.where(big_x, x, 0.5)
+        del big_x
+    # the other side, exactly (FastTwoSum: 1 >= x)
+    yh = 1.0 - x
+    yl = yh - 1.0
+    np.subtract(-x, yl, out=yl)
+    if simple:
+        qq, cc, cl = x, yh, yl  # q and 1 - q, rounded; the low part of 1 - q
+    else:
+        qq, cc, cl = np.where(neg, x, yh), np.where(neg, yh, x), np.where(neg, yl, 0.0)
+    # log(1 - q), which gamma multiplies, in double-double (cc >= 1/2: normal);
+    # log q (not multiplied) to about an ulp of 1 is enough
+    lc_h, lc_l = _dd.log_dd(cc, cl)
+    del cl
+    lq_h = np.log(qq)
+    lq_l = np.exp(lq_h)  # (qq - exp(hi)) / exp(hi), see _log_hi_lo
+    lq_l = np.divide(qq - lq_l, lq_l, out=lq_l)
+    if not simple:
+        np.add(lq_l, yl / qq, out=lq_l, where=~neg)  # 1 - q's low part, where q is the complement
+    # (for the residual bound: both logs are <= 0)
+    lcm, lqm = -_rowmin(lc_h), -_rowmax(lq_h)
+    F = _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l)
+    del lc_h, lc_l, lq_h, lq_l
+    if not simple:
+        F = np.where(tiny, s.F[wr], F)
+    # the constraint: sum of the other classes against 1 - q_m, in double-double
+    if simple:
+        oh, ol = _at(yh, flat), _at(yl, flat)
+        qo = x.copy()
+        qo.put(flat, 0.0)
+        Sh, Sl = _sum_dd(qo)
+    else:
+        oh, ol = _at(np.where(neg, yh, x), flat), _at(np.where(neg, yl, 0.0), flat)
+        qh, ql = np.where(tiny, 0.0, qq), np.where(tiny, q, np.where(neg, 0.0, yl))
+        qh.put(flat, 0.0)
+        ql.put(flat, 0.0)
+        Sh, Sl = _sum_dd(qh, ql)
+        del qh, ql
     d, de = _dd.two_sum(Sh, -oh)
     R = np.log1p((d + (de + (Sl - ol))) / oh)
-    del qh, ql, Sl, d, de
-    qb, ob = np.where(tiny, q, qq), np.where(tiny, omq, cc)  # q and 1 - q at the exact point
-    qo = qb.copy()
-    qo.put(flat, 0.0)
-    dc, du, _ = _newton_step(qb, ob, qo, Sh, h, F, R, flat, None if support.all() else support)
+    del Sl, d, de
+    if simple:
+        qb, ob = x, yh  # q and 1 - q at the exact point
+        dc, du, _ = _newton_step(qb, ob, qo, Sh, h, F, R, flat, None)
+    else:
+        qb, ob = np.where(tiny, q, qq), np.where(tiny, omq, cc)
+        qo = qb.copy()
+        qo.put(flat, 0.0)
+        dc, du, _ = _newton_step(qb, ob, qo, Sh, h, F, R, flat, None if support.all() else support)
     # q + q (1 - q) dc, from the exact side; tiny classes as in _write
-    q_new = np.where(neg, x + x * yh * dc, yh + (yl + yh * x * dc))
-    q_new = np.where(tiny, q + q * omq * dc, q_new)
-    # -log q and log(1 - q) there, from the exact side moved by the same step
-    # (tiny classes: unused, the caller keeps its own)
-    x_new = np.where(neg, x + x * yh * dc, x - x * yh * dc)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        small, big = np.log(x_new), np.log1p(-x_new)
-    mlq = -np.where(neg, small, big)
-    L1 = np.where(neg, big, small)
+    step = x * yh
+    step *= dc
+    if simple:
+        q_new = step
+        q_new += x
+        # -log q and log(1 - q) there, from the exact side moved by the same step
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mlq = np.log(q_new)
+            np.negative(mlq, out=mlq)
+            L1 = np.log1p(-q_new)
+    else:
+        q_new = np.where(neg, x + step, yh + (yl + yh * x * dc))
+        q_new = np.where(tiny, q + q * omq * dc, q_new)
+        # (tiny classes: unused, the caller keeps its own)
+        x_new = np.where(neg, x + step, x - step)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            small, big = np.log(x_new), np.log1p(-x_new)
+        mlq = -np.where(neg, small, big)
+        L1 = np.where(neg, big, small)
+        del small, big, x_new
+    del step
     residual = _polish_bound(sys, s, wr, F, R, dc, du, qb, ob, qo, Sh, flat, lcm, lqm)
     return q_new, u + du, residual, mlq, L1, done
+
+
+def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
+    """F at the exact point of _polish: its large terms log P, gamma log(1 - q) (exact), -log q and -u summed exactly."""
+    # gamma log(1 - q) = p + e exactly (Dekker's product: |log(1 - q)| < 1 needs
+    # no guard against overflow in its split; gamma is split once), and lc_l gamma
+    p = lc_h * G
+    gh, gl = _split_gamma(G)
+    t = lc_h * _dd._SPLITTER
+    ah = t - lc_h
+    np.subtract(t, ah, out=ah)
+    al = np.subtract(lc_h, ah, out=t)
+    e = ah * gh
+    e -= p
+    ah *= gl
+    e += ah
+    np.multiply(al, gh, out=ah)
+    e += ah
+    al *= gl
+    e += al
+    del ah, al
+    T_l = np.multiply(lc_l, G, out=t)
+    T_l += e
+    # the three exact sums (TwoSum), log P + p - log q - u
+    logP = sys.logP[wr]
+    s1, e1 = _dd.two_sum(logP, p)
+    s2, e2 = _dd.two_sum(s1, -lq_h)
+    del s1
+    s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))  # (a column broadcast costs more)
+    del s2
+    e1 += e2
+    e1 += e3
+    del e2, e3
+    # the low parts, and log1p(gamma q rho), rho = -log q / (1 - q)
+    rest = np.divide(lq_h, cc, out=e)
+    rest *= qq
+    rest *= -G
+    np.log1p(rest, out=rest)
+    T_l += sys.logP_lo[wr]
+    T_l -= lq_l
+    rest += T_l
+    e1 += rest
+    s3 += e1
+    return s3
+
+
+def _split_gamma(G):
+    """Veltkamp's split of gamma (a float, or a column of per-row values): see focaltheory._dd._split."""
+    gh, gl = _dd._split(np.asarray(G, dtype=np.float64))
+    return (float(gh), float(gl)) if isinstance(G, float) else (gh, gl)
+
+
+def _sum_dd(hi, lo=None):
+    """Row sums of hi (+ lo) as double-double numbers, for nonnegative hi.
+
+    Up to _SUM_COLUMNS classes: Sum2 of Ogita, Rump and Oishi (SIAM J. Sci.
+    Comput. 26, 2005) over the columns, in their order (TwoSum, the rounding
+    errors summed plainly, then lo's row sums): the error is below
+    gamma_{K-1}^2 sum hi (about (K - 1)^2 u^2 sum hi, u = 2**-53) plus the
+    plain sum's rounding of lo.  Wider rows: focaltheory._dd.rowsum_dd.
+    A row's bits do not depend on the rows beside it.
+    """
+    K = hi.shape[1]
+    if K > _SUM_COLUMNS or K < 2:
+        return _dd.rowsum_dd(hi, np.zeros_like(hi) if lo is None else lo)
+    acc = hi[:, 0] + hi[:, 1]
+    t = acc - hi[:, 0]
+    err = acc - t
+    np.subtract(hi[:, 0], err, out=err)
+    b = hi[:, 1] - t
+    err += b
+    for j in range(2, K):
+        col = hi[:, j]
+        s = acc + col
+        np.subtract(s, acc, out=t)
+        np.subtract(s, t, out=b)
+        np.subtract(acc, b, out=b)
+        np.subtract(col, t, out=t)
+        t += b
+        err += t
+        acc = s
+    if lo is not None:
+        err += _rowsum(lo)
+    return _dd.two_sum(acc, err)
+
+
+_SUM_COLUMNS = 32  # (column by column: one numpy call per class)
 
 
 def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
@@ -227,19 +384,21 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
     linearized system, plus M / 2 max |dc|^2 (see _curvature).  In units of
     eps, with L = log1p(gamma k) <= log1p(gamma) (k <= 1):
 
-    * F at z0 (classes not tiny): log P and log q to 0.6 each (_log_hi_lo);
-      the argument of L to a relative 4.5 + 0.6 / |log q|, so L to that plus
-      L / 2 + 1; the sums of the low parts and the last two roundings,
-      L + |F| / 2 + 2; the low parts of the exact sums, 2 eps (|log P| +
-      gamma |log(1 - q)| + 745 + |u|); and gamma log(1 - q) to
-      1e-30 gamma max(1, |log(1 - q)|) (log_dd), 4.6e-15 gamma
-      max(1, |log(1 - q)|) eps.  Tiny classes keep the iterate's F and its
-      rounding (_residual_bound);
+    * F at z0 (classes not tiny): log P and log q to 0.6 each (log q as in
+      _log_hi_lo, its low part not renormalized); the argument of L to a
+      relative 4.5 + 0.6 / |log q|, so L to that plus L / 2 + 1; the sums of
+      the low parts and the last two roundings, L + |F| / 2 + 2; the low
+      parts of the exact sums, 2 eps (|log P| + gamma |log(1 - q)| + 745 +
+      |u|), which also cover the rounding of the product's low part
+      e + gamma lo (3 u**2 gamma |log(1 - q)|, as dd_mul_d); and
+      gamma log(1 - q) to 1e-30 gamma max(1, |log(1 - q)|) (log_dd),
+      4.6e-15 gamma max(1, |log(1 - q)|) eps.  Tiny classes keep the
+      iterate's F and its rounding (_residual_bound);
     * the linearization: as in _residual_bound, 13.2 (|du| + |F|), plus h
       taken at the iterate, whose log-odds are within 8 eps of z0's:
       8 M_F + 12 (2 gamma + 2) (|h| <= 2 gamma + 2) times max |dc|;
-    * R at z0: its sums are exact to dd level (a relative 4 eps in the tiny
-      classes' q), the ratio and log1p to 3 |R| + 6; the rounding of its
+    * R at z0: its sums are exact to dd level (_sum_dd: a relative
+      (K - 1)**2 u**2, and 4 eps in the tiny classes' q), the ratio and log1p to 3 |R| + 6; the rounding of its
       linearization, computed, (n + 12) (max |dc| + |q_m dc_m|) + 2 |R|.
     """
     eps = _EPS
