@@ -6,17 +6,7 @@ import pytest
 from focaltheory import _kernels
 from focaltheory.solver import _lean
 
-
-def _same(a, b):
-    a, b = np.asarray(a), np.asarray(b)
-    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
-
-
-def _logits(rng, shape):
-    """Log-odds across every regime: near 0, moderate, beyond the range of exp(-|z|), +-0.0."""
-    z = rng.standard_normal(shape) * 10.0 ** rng.uniform(-3, 3.2, shape)
-    z.flat[:4] = [0.0, -0.0, 800.0, -800.0]
-    return z
+from _bits import _logits, _same
 
 
 @pytest.mark.parametrize("gamma", [0.0, 0.1, 1.0, 2.0, 2.0000000000000004, 7.5, 300.0, 5000.0, 1e150, "rows"])

@@ -8,7 +8,7 @@ import pytest
 from focaltheory import minimizer
 from focaltheory.reference import minimizer_mp
 
-from test_solver_large_gamma import _captured_exact_steps
+from test_solver_large_gamma import _bound_over_true_residual
 from test_solver_speed import _true_residual
 
 FIELDS = ("q", "log_lam", "value", "iterations", "converged", "residual")
@@ -102,12 +102,4 @@ def test_reported_residual_bounds_the_residual_on_the_general_path(monkeypatch, 
 
     mp.mp.dps = 40
     for p in ROWS:
-        seen = _captured_exact_steps(monkeypatch)
-        res = minimizer(p, gamma)
-        assert bool(res.converged) and len(seen) == 1
-        z, u, done = seen[0]
-        assert done
-        P = p / p.sum()
-        true = float(_true_residual(P, gamma, z, u))
-        assert true <= float(res.residual), (p, gamma, true, float(res.residual))
-        assert float(res.residual) <= 1e-15 * (100 + 0.01 * gamma), (p, gamma, float(res.residual))
+        _bound_over_true_residual(monkeypatch, p, gamma)
