@@ -50,6 +50,7 @@ declined = 0
 
 _enabled = True
 _checked = {}  # K -> whether the emulations match this NumPy build for K classes
+_starts = {}  # K -> the set-up and start for K classes, generated (see _starter)
 _loops = {}  # K -> the Newton loop for K classes, generated (see _loop)
 
 _exp, _log, _log1p, _array = np.exp, np.log, np.log1p, np.array
@@ -64,18 +65,6 @@ def _immutable(x):
 # the 0-d iteration counts and convergence flag of a result (the path converges in under _FAST_ITERS)
 _ITERATIONS = tuple(_immutable(np.int64(k)) for k in range(_FAST_ITERS))
 _TRUE = _immutable(True)
-
-
-def _vexp(v):
-    return _exp(v).tolist()
-
-
-def _vlog(v):
-    return _log(v).tolist()
-
-
-def _vlog1p(v):
-    return _log1p(v).tolist()
 
 
 def _emu_sum(v):
@@ -329,6 +318,7 @@ def _ready(K):
     if ok is None:
         ok = _checked[K] = _self_check(K)
         if ok:
+            _starts[K] = _starter(K)
             _loops[K] = _loop(K)
         else:
             _enabled = False
@@ -401,27 +391,16 @@ def _solve(Warr, K, G, maxiter):
     P = Parr.tolist()
     if min(P) < _TINY:  # stand-ins for subnormal entries: the general path
         return None
-    # _System: _log_hi_lo, the largest class
+    # _System: _log_hi_lo, the largest class; _initial_guess
     hi_a = _log(Parr)
-    hi = hi_a.tolist()
-    E = _exp(hi_a).tolist()
-    logP, logP_lo = [], []
-    for p_, h_, e_ in zip(P, hi, E):
-        lo_ = (p_ - e_) / e_
-        s_ = h_ + lo_
-        bb = s_ - h_
-        logP.append(s_)
-        logP_lo.append((h_ - (s_ - bb)) + (lo_ - bb))
-    dom = logP.index(max(logP))
+    start = _starts[K](P, hi_a.tolist(), _exp(hi_a).tolist(), G)
+    if start is None:
+        return None
+    logP, logP_lo, dom, c, u = start
     Gm1 = G - 1.0
     aGm1 = abs(Gm1)
     M = max(0.25 * aGm1 + 0.4663 * G, _M_R)
     M_F = 0.25 * aGm1 + 0.4663 * G
-
-    start = _initial_guess(logP, dom, K, G)
-    if start is None:
-        return None
-    c, u = start
     if min(c) < _TINY_LOGIT:
         return None
     # (a phase between the start and the Newton loop goes here: it takes and gives c and u)
@@ -437,21 +416,42 @@ def _solve(Warr, K, G, maxiter):
     return v[:K], v[K, ...], v[K + 1, ...], _ITERATIONS[k], _TRUE, v[K + 2, ...]
 
 
-def _initial_guess(logP, dom, K, G):
-    """_system._initial_guess for one row: the starting log-odds and log-multiplier."""
-    beta = 1.0 / (1.0 + G / float(max(K - 1, 1)))
-    ld = beta * logP[dom]
-    la = [beta * x - ld for x in logP]
-    s = _vexp(la)
-    tot = _emu_sum(s)
-    others = [tot - x for x in s]
-    if not others[dom] >= _TINY:  # np.maximum(others, tiny) (NaN: not this path)
-        if others[dom] != others[dom]:
-            return None
-        others[dom] = _TINY
-    lo = _vlog(others)
-    z0 = [x - y for x, y in zip(la, lo)]
-    return z0, logP[dom] + _log_g_from_logit(z0[dom], G)
+def _starter(K):
+    """The row's set-up and start for K classes as straight-line source, compiled.
+
+    _System's _log_hi_lo (log P to about twice double precision) and the
+    largest class, then _system._initial_guess: z0 the log-odds of Q0
+    proportional to P**beta, u0 making the largest class stationary there.
+    It returns (logP, logP_lo, dom, z0, u0), or None (a NaN: not this path).
+    """
+    s = [_Sym(f"s{i}") for i in range(K)]
+    L = [f"def _start(P, hi, E, G):",
+         f"    {_names('p{}', K)}, = P",
+         f"    {_names('h{}', K)}, = hi",
+         f"    {_names('e{}', K)}, = E"]
+    for i in range(K):  # log P = hi + lo, lo = (P - exp(hi)) / exp(hi) renormalized
+        L += [f"    lo_ = (p{i} - e{i}) / e{i}",
+              f"    a{i} = h{i} + lo_",
+              f"    bb = a{i} - h{i}",
+              f"    b{i} = (h{i} - (a{i} - bb)) + (lo_ - bb)"]
+    L += [f"    logP = [{_names('a{}', K)}]",
+          f"    dom = logP.index(max(logP))",
+          f"    beta = 1.0 / (1.0 + G / {float(max(K - 1, 1))!r})",
+          f"    ld = beta * logP[dom]"]
+    L += [f"    la{i} = beta * a{i} - ld" for i in range(K)]
+    L += [f"    {_names('s{}', K)}, = _exp([{_names('la{}', K)}]).tolist()",
+          f"    tot = {_src(_emu_sum(s))}",
+          f"    others = [{_names('tot - s{}', K)}]",
+          f"    if not others[dom] >= _TINY:  # np.maximum(others, tiny) (NaN: not this path)",
+          f"        if others[dom] != others[dom]:",
+          f"            return None",
+          f"        others[dom] = _TINY",
+          f"    {_names('lo{}', K)}, = _log(others).tolist()",
+          f"    z0 = [{_names('la{0} - lo{0}', K)}]",
+          f"    return logP, [{_names('b{}', K)}], dom, z0, logP[dom] + _log_g_from_logit(z0[dom], G)"]
+    ns = {"_exp": _exp, "_log": _log, "_TINY": _TINY, "_log_g_from_logit": _log_g_from_logit}
+    exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single start K={K}>", "exec"), ns)
+    return ns["_start"]
 
 
 def _log_g_from_logit(z, G):
