@@ -54,6 +54,7 @@ _starts = {}  # K -> the set-up and start for K classes, generated (see _starter
 _loops = {}  # K -> the Newton loop for K classes, generated (see _loop)
 
 _exp, _log, _log1p, _array = np.exp, np.log, np.log1p, np.array
+_F64 = np.dtype(np.float64)
 
 
 def _immutable(x):
@@ -339,7 +340,7 @@ def _weights(p):
     if arr.ndim != 1:
         return None
     dt = arr.dtype
-    if dt != np.float64:
+    if dt is not _F64 and dt != _F64:
         if not (dt == np.float32 or dt.kind in "iu"):
             return None
         arr = arr.astype(np.float64)
@@ -357,7 +358,9 @@ def _solve_one(p, gamma, axis, maxiter):
         return None
     if type(axis) is not int or not (axis == -1 or axis == 0) or type(maxiter) is not int or maxiter < 1:
         return None
-    if isinstance(gamma, (bool, np.bool_)) or not isinstance(gamma, (float, int, np.float32, np.integer)):
+    tg = type(gamma)
+    if tg is not float and tg is not int and (  # (the usual types first: bool is not int's type)
+            isinstance(gamma, (bool, np.bool_)) or not isinstance(gamma, (float, int, np.float32, np.integer))):
         return None
     W = _weights(p)
     if W is None:
@@ -366,7 +369,7 @@ def _solve_one(p, gamma, axis, maxiter):
     if K < 2 or K > _MAX_K:
         return None
     g = float(gamma)
-    if not (0.0 < g <= _PROVE_MAX_GAMMA) or g > _EXACT_GAMMA or not _ready(K):
+    if not (0.0 < g <= _PROVE_MAX_GAMMA) or g > _EXACT_GAMMA or not (_checked.get(K) or _ready(K)):
         return None
     try:
         out = _solve(W, K, g, maxiter)
