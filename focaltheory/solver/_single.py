@@ -2,8 +2,10 @@
 
 A call on one short row spends nearly all its time in the fixed cost of
 NumPy calls (a fraction of a microsecond each, about eighty per evaluation of
-the system).  Here the same arithmetic runs on Python floats, the classes of
-one evaluation fused into one loop: + - * / on floats are IEEE operations,
+the system).  Here the same arithmetic runs on Python floats, in source
+generated once per number of classes K (the set-up and start, _starter; the
+Newton loop with its write-out, _loop), each class's quantities straight-line
+locals: + - * / on floats are IEEE operations,
 the same bits as NumPy's elementwise ones (CPython contracts nothing into an
 FMA).  Only the transcendentals come from NumPy, one call per pass (NumPy's
 loops give each element the same bits whatever the length of its array; math
