@@ -319,12 +319,13 @@ def _ready(K):
     global _enabled
     ok = _checked.get(K)
     if ok is None:
-        ok = _checked[K] = _self_check(K)
+        ok = _self_check(K)
         if ok:
             _starts[K] = _starter(K)
             _loops[K] = _loop(K)
         else:
             _enabled = False
+        _checked[K] = ok  # last: another thread that sees it finds the generated functions
     return ok and _enabled
 
 
