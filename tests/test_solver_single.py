@@ -44,6 +44,19 @@ def test_bitwise_equal_to_the_batch_dirichlet(conc):
         assert 0 < taken < rows
 
 
+def test_bitwise_equal_for_every_number_of_classes():
+    """The source generated for each K (2 to _MAX_K: every remainder of the summation's blocks of 8)."""
+    rng = np.random.default_rng(21)
+    rows = taken = 0
+    for K in range(2, _single._MAX_K + 1):
+        P = rng.dirichlet(np.full(K, 1.0), size=12)
+        for g in (float(rng.uniform(0.05, 1.0)), float(rng.uniform(1.0, 300.0))):
+            taken += _check_rows(P, g)
+            rows += P.shape[0]
+    assert rows == 31 * 24
+    assert taken == rows  # Dirichlet(1): no class near the edge of the path
+
+
 def test_bitwise_equal_in_a_batch_of_mixed_gammas():
     """The batch solves each row with its own gamma (and the rows around it differ): still the same bits."""
     rng = np.random.default_rng(7)

@@ -2,8 +2,10 @@
 
 A call on one short row spends nearly all its time in the fixed cost of
 NumPy calls (a fraction of a microsecond each, about eighty per evaluation of
-the system).  Here the same arithmetic runs on Python floats, the classes of
-one evaluation fused into one loop: + - * / on floats are IEEE operations,
+the system).  Here the same arithmetic runs on Python floats, in source
+generated once per number of classes K (the set-up and start, _starter; the
+Newton loop with its write-out, _loop), each class's quantities straight-line
+locals: + - * / on floats are IEEE operations,
 the same bits as NumPy's elementwise ones (CPython contracts nothing into an
 FMA).  Only the transcendentals come from NumPy, one call per pass (NumPy's
 loops give each element the same bits whatever the length of its array; math
@@ -50,9 +52,11 @@ declined = 0
 
 _enabled = True
 _checked = {}  # K -> whether the emulations match this NumPy build for K classes
-_evaluators = {}  # K -> _evaluate for K classes, generated (see _evaluator)
+_starts = {}  # K -> the set-up and start for K classes, generated (see _starter)
+_loops = {}  # K -> the Newton loop for K classes, generated (see _loop)
 
 _exp, _log, _log1p, _array = np.exp, np.log, np.log1p, np.array
+_F64 = np.dtype(np.float64)
 
 
 def _immutable(x):
@@ -64,18 +68,6 @@ def _immutable(x):
 # the 0-d iteration counts and convergence flag of a result (the path converges in under _FAST_ITERS)
 _ITERATIONS = tuple(_immutable(np.int64(k)) for k in range(_FAST_ITERS))
 _TRUE = _immutable(True)
-
-
-def _vexp(v):
-    return _exp(v).tolist()
-
-
-def _vlog(v):
-    return _log(v).tolist()
-
-
-def _vlog1p(v):
-    return _log1p(v).tolist()
 
 
 def _emu_sum(v):
@@ -146,71 +138,144 @@ def _names(fmt, K):
     return ", ".join(fmt.format(i) for i in range(K))
 
 
-def _evaluator(K):
-    """_evaluate's arithmetic for K classes as straight-line source (no loop, no list but the results), compiled.
+def _loop(K):
+    """The Newton loop for K classes as straight-line source (no loop over the classes), compiled.
 
-    The row reductions are _emu_sum and _emu_dot run on symbols: the
-    generated expressions are theirs, in their order of summation.
+    Each iteration is the batched path's in its order: the evaluation of the
+    system and its step (_system._newton_parts), the convergence tests and
+    the merit test of _newton._newton, the step; at convergence the write-out
+    of _finish._write (the last linear correction, the value, the residual
+    bound).  The classes' quantities are locals (z{i}, q{i}, ...); the row
+    reductions are _emu_sum and _emu_dot run on symbols, so the generated
+    expressions are theirs, in their order of summation.  It returns the
+    iteration count and the raw fields (q before the order pass, log_lam,
+    value, residual), or None where the row leaves the path.
     """
     def sym(fmt):
         return [_Sym(fmt.format(i)) for i in range(K)]
 
-    L = [f"def _ev(c, u, precise, logP, logP_lo, dom, G, Gm1):",
-         f"    {_names('z{}', K)}, = c",
-         f"    {_names('a{}', K)}, = logP",
-         f"    {_names('lo{}', K)}, = logP_lo",
-         f"    e = _exp([{_names('(z{0} if z{0} < 0 else -z{0})', K)}]).tolist()",  # exp(-|z|): -0 or +0 give 1
-         f"    lp1 = _log1p(e).tolist()",
-         f"    {_names('e{}', K)}, = e",
-         f"    {_names('l{}', K)}, = lp1",
-         f"    nG = -G"]
-    for i in range(K):
-        L += [f"    t0 = 1.0 / (e{i} + 1.0)",
-              f"    t1 = t0 * e{i}",
-              f"    if z{i} < 0:",
-              f"        q{i} = t1; o{i} = t0; k{i} = (l{i} - z{i}) * e{i}; b{i} = -z{i}",
-              f"    else:",
-              f"        q{i} = t0; o{i} = t1; k{i} = l{i} / e{i}",
-              f"        if not k{i} < 1.0:",
-              f"            k{i} = 1.0",
-              f"        b{i} = -(G * z{i})",
-              f"    g{i} = G * k{i}",
-              f"    h{i} = ((k{i} * Gm1 + 2.0) * (nG * q{i}) - o{i}) / (g{i} + 1.0)",
-              f"    w{i} = (q{i} * o{i}) / h{i}"]
-    L += [f"    {_names('lg{}', K)}, = _log1p([{_names('g{}', K)}]).tolist()",
-          f"    mu = -u",
-          f"    if precise:"]
-    for i in range(K):
-        L += [f"        s_ = a{i} + mu",
-              f"        bb = s_ - a{i}",
-              f"        F{i} = (s_ + b{i}) + (((a{i} - (s_ - bb)) + (mu - bb)) + (lo{i} + ((-l{i}) * Gm1 + lg{i})))"]
-    L += [f"    else:"]
-    for i in range(K):
-        L += [f"        F{i} = ((a{i} + b{i}) + mu) + (lo{i} + ((-l{i}) * Gm1 + lg{i}))"]
+    def per_class(*lines, indent=8):
+        return [" " * indent + ln.format(i=i) for i in range(K) for ln in lines]
+
+    def each(fmt):
+        return _names(fmt, K)
+
     qo, w, F, d = sym("qo[{}]"), sym("w[{}]"), sym("F{}"), sym("d{}")
-    L += [f"    q = [{_names('q{}', K)}]",
-          f"    omq = [{_names('o{}', K)}]",
-          f"    h = [{_names('h{}', K)}]",
-          f"    w = [{_names('w{}', K)}]",
-          f"    F = [{_names('F{}', K)}]",
-          f"    qo = q.copy()",
-          f"    qo[dom] = 0.0",
-          f"    hd = h[dom]",
-          f"    w[dom] = (0.0 * omq[dom]) / hd",
-          f"    others = {_src(_emu_sum(qo))}",
-          f"    R = float(_log(others / omq[dom]))",
-          f"    inv_o = 1.0 / others",
-          f"    w_m = q[dom] / hd",
-          f"    wsum = {_src(_emu_sum(w))} * inv_o + w_m",
-          f"    du = (({_src(_emu_dot(w, F))} * inv_o + w_m * F[dom]) - R) / wsum"]
-    for i in range(K):
-        L += [f"    d{i} = (du - F{i}) / h{i}"]
-    L += [f"    mf = {_src(_emu_dot(F, F))} + R * R",
-          f"    return (e, lp1, q, omq, [{_names('k{}', K)}], logP, [{_names('b{}', K)}], F, h, qo, others, R,",
-          f"            [{_names('d{}', K)}], du, {float(K)!r} / abs(wsum), mf)"]
-    ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p}
+    mags, qoo, val = sym("mm{}"), sym("x{}"), sym("v{}")
+    L = [f"def _run(c, u, n_iter, logP, logP_lo, P, dom, G, Gm1, aGm1, M, M_F):",
+         f"    {each('z{}')}, = c",
+         f"    {each('a{}')}, = logP",
+         f"    {each('lo{}')}, = logP_lo",
+         f"    nG = -G",
+         f"    m_acc = _inf",
+         f"    precise = False",
+         f"    for it in range(n_iter):",
+         # _newton_parts: the class quantities; exp(-|z|) (-0 or +0 give 1), log1p of it
+         f"        {each('e{}')}, = _exp([{each('(z{0} if z{0} < 0 else -z{0})')}]).tolist()",
+         f"        {each('l{}')}, = _log1p([{each('e{}')}]).tolist()"]
+    L += per_class("t0 = 1.0 / (e{i} + 1.0)",
+                   "t1 = t0 * e{i}",
+                   "if z{i} < 0:",
+                   "    q{i} = t1; o{i} = t0; k{i} = (l{i} - z{i}) * e{i}; b{i} = -z{i}",
+                   "else:",
+                   "    q{i} = t0; o{i} = t1; k{i} = l{i} / e{i}",
+                   "    if not k{i} < 1.0:",
+                   "        k{i} = 1.0",
+                   "    b{i} = -(G * z{i})",
+                   "g{i} = G * k{i}",
+                   "h{i} = ((k{i} * Gm1 + 2.0) * (nG * q{i}) - o{i}) / (g{i} + 1.0)",
+                   "w{i} = (q{i} * o{i}) / h{i}")
+    L += [f"        {each('lg{}')}, = _log1p([{each('g{}')}]).tolist()",
+          f"        mu = -u",
+          f"        if precise:  # the large terms of F summed without rounding error"]
+    L += per_class("s_ = a{i} + mu",
+                   "bb = s_ - a{i}",
+                   "F{i} = (s_ + b{i}) + (((a{i} - (s_ - bb)) + (mu - bb)) + (lo{i} + ((-l{i}) * Gm1 + lg{i})))",
+                   indent=12)
+    L += [f"        else:"]
+    L += per_class("F{i} = ((a{i} + b{i}) + mu) + (lo{i} + ((-l{i}) * Gm1 + lg{i}))", indent=12)
+    # the constraint and the step (the largest class's entries zeroed in the sums)
+    L += [f"        q = [{each('q{}')}]",
+          f"        omq = [{each('o{}')}]",
+          f"        h = [{each('h{}')}]",
+          f"        w = [{each('w{}')}]",
+          f"        F = [{each('F{}')}]",
+          f"        qo = q.copy()",
+          f"        qo[dom] = 0.0",
+          f"        hd = h[dom]",
+          f"        w[dom] = (0.0 * omq[dom]) / hd",
+          f"        others = {_src(_emu_sum(qo))}",
+          f"        R = float(_log(others / omq[dom]))",
+          f"        inv_o = 1.0 / others",
+          f"        w_m = q[dom] / hd",
+          f"        wsum = {_src(_emu_sum(w))} * inv_o + w_m",
+          f"        du = (({_src(_emu_dot(w, F))} * inv_o + w_m * F[dom]) - R) / wsum"]
+    L += per_class("d{i} = (du - F{i}) / h{i}")
+    L += [f"        if not (_isfinite(u) and _isfinite(du)):",
+          f"            return None",
+          # _newton: converged where the step is at the level of rounding ...
+          f"        u_noise = {float(K)!r} / abs(wsum)  # (_system._noise)",
+          f"        ok = precise and abs(du) <= _TOL_U * (max(1.0, abs(u)) + u_noise)",
+          f"        if ok:",
+          f"            un = abs(u) + u_noise",
+          f"            ok = (" + "\n                  and ".join(
+              f"abs(d{i}) <= _TOL_U * (max(1.0, abs(z{i})) + (aGm1 * l{i} + G * k{i} + un) / abs(h{i}))"
+              for i in range(K)) + ")",
+          # ... or its second-order term is
+          f"        if not ok and precise:",
+          f"            dcm = max({each('abs(d{})')})",
+          f"            ok = (0.5 * M) * (dcm * dcm) <= _EPS",
+          f"        if ok:",
+          f"            break",
+          f"        mf = {_src(_emu_dot(F, F))} + R * R",
+          f"        if not _isfinite(mf):",
+          f"            return None",
+          f"        if not mf <= (1.0 - 1e-4) * m_acc:  # not decreasing: unless at the merit floor, a backtracking step",
+          f"            au = abs(u)"]
+    L += per_class("mm{i} = 1.0 + aGm1 * l{i} + G * k{i} + abs(a{i} + b{i}) + au",
+                   "mm{i} = mm{i} * mm{i}", indent=12)
+    L += [f"            if mf > {_src(_emu_sum(mags))} * _FLOOR_SCALE:",
+          f"                return None",
+          f"        m_acc = mf"]
+    L += per_class("z{i} = z{i} + d{i}")
+    L += [f"        u = u + du",
+          f"        precise = precise or abs(du) < 1e-4 * (1.0 + abs(u))  # (gamma <= 300: settled 1e-4)",
+          f"        if min({each('z{}')}) < _TINY_LOGIT:",
+          f"            return None  # a class becomes tiny: not this path",
+          f"    else:",
+          f"        return None"]
+    # _finish._write: the residual bound at the point the last step reaches ...
+    L += [f"    Fm = max({each('abs(F{})')})",
+          f"    dcm = max({each('abs(d{})')})",
+          f"    neg_b = -min({each('b{}')})",
+          f"    neg_b = neg_b if neg_b > 0.0 else 0.0",
+          f"    rnd = (0.5 * neg_b + 6.0 * abs(G - 1.0) * max({each('l{}')}) + 12.0 * G * max({each('k{}')}) + 2.0)"
+          f" + (14.2 * Fm + 13.2 * abs(du))",
+          f"    quad = dcm * dcm",
+          f"    res_F = _EPS * rnd + (0.5 * M_F) * quad"]
+    L += per_class("x{i} = qo[{i}] * o{i}", indent=4)
+    L += [f"    adc = {_src(_emu_dot(qoo, d))} / others",
+          f"    d_ = [{each('d{}')}]",
+          f"    qm_dcm = q[dom] * d_[dom]",
+          f"    R_lin = abs((R + adc) + qm_dcm)",
+          f"    res_R = R_lin + _EPS * ({K + 8.0!r} + abs(R) + 12.0 * (dcm + abs(qm_dcm))) + (0.5 * _M_R) * quad",
+          f"    residual = res_F if res_F >= res_R else res_R"]
+    # ... the last linear correction, and the value (its terms exp(gamma log(1 - q)) (-log q))
+    L += per_class("corr = o{i} * d{i}",
+                   "qd{i} = q{i} + q{i} * corr",
+                   "m{i} = (l{i} - (z{i} if z{i} < 0.0 else 0.0)) - corr",
+                   "n{i} = (-((z{i} if z{i} > 0.0 else 0.0) + l{i}) - q{i} * d{i}) * G", indent=4)
+    L += [f"    {each('v{}')}, = _exp([{each('n{}')}]).tolist()"]
+    L += per_class("v{i} = v{i} * m{i}", indent=4)
+    L += [f"    if min({each('v{}')}) < 1e-290:  # the value's terms joined in the exponent: not this path",
+          f"        return None"]
+    L += per_class("v{i} = P[{i}] * v{i}", indent=4)
+    L += [f"    return it, [{each('qd{}')}], u + du, {_src(_emu_sum(val))}, residual"]
+    ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p, "_isfinite": math.isfinite, "_inf": math.inf,
+          "_TOL_U": _ULPS * _EPS, "_EPS": _EPS, "_M_R": _M_R, "_FLOOR_SCALE": _FLOOR_SCALE,
+          "_TINY_LOGIT": _TINY_LOGIT}
     exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single K={K}>", "exec"), ns)
-    return ns["_ev"]
+    return ns["_run"]
 
 
 def _self_check(K):
@@ -254,11 +319,13 @@ def _ready(K):
     global _enabled
     ok = _checked.get(K)
     if ok is None:
-        ok = _checked[K] = _self_check(K)
+        ok = _self_check(K)
         if ok:
-            _evaluators[K] = _evaluator(K)
+            _starts[K] = _starter(K)
+            _loops[K] = _loop(K)
         else:
             _enabled = False
+        _checked[K] = ok  # last: another thread that sees it finds the generated functions
     return ok and _enabled
 
 
@@ -276,7 +343,7 @@ def _weights(p):
     if arr.ndim != 1:
         return None
     dt = arr.dtype
-    if dt != np.float64:
+    if dt is not _F64 and dt != _F64:
         if not (dt == np.float32 or dt.kind in "iu"):
             return None
         arr = arr.astype(np.float64)
@@ -294,7 +361,9 @@ def _solve_one(p, gamma, axis, maxiter):
         return None
     if type(axis) is not int or not (axis == -1 or axis == 0) or type(maxiter) is not int or maxiter < 1:
         return None
-    if isinstance(gamma, (bool, np.bool_)) or not isinstance(gamma, (float, int, np.float32, np.integer)):
+    tg = type(gamma)
+    if tg is not float and tg is not int and (  # (the usual types first: bool is not int's type)
+            isinstance(gamma, (bool, np.bool_)) or not isinstance(gamma, (float, int, np.float32, np.integer))):
         return None
     W = _weights(p)
     if W is None:
@@ -303,7 +372,7 @@ def _solve_one(p, gamma, axis, maxiter):
     if K < 2 or K > _MAX_K:
         return None
     g = float(gamma)
-    if not (0.0 < g <= _PROVE_MAX_GAMMA) or g > _EXACT_GAMMA or not _ready(K):
+    if not (0.0 < g <= _PROVE_MAX_GAMMA) or g > _EXACT_GAMMA or not (_checked.get(K) or _ready(K)):
         return None
     try:
         out = _solve(W, K, g, maxiter)
@@ -328,82 +397,67 @@ def _solve(Warr, K, G, maxiter):
     P = Parr.tolist()
     if min(P) < _TINY:  # stand-ins for subnormal entries: the general path
         return None
-    # _System: _log_hi_lo, the largest class
+    # _System: _log_hi_lo, the largest class; _initial_guess
     hi_a = _log(Parr)
-    hi = hi_a.tolist()
-    E = _exp(hi_a).tolist()
-    logP, logP_lo = [], []
-    for p_, h_, e_ in zip(P, hi, E):
-        lo_ = (p_ - e_) / e_
-        s_ = h_ + lo_
-        bb = s_ - h_
-        logP.append(s_)
-        logP_lo.append((h_ - (s_ - bb)) + (lo_ - bb))
-    dom = logP.index(max(logP))
+    start = _starts[K](P, hi_a.tolist(), _exp(hi_a).tolist(), G)
+    if start is None:
+        return None
+    logP, logP_lo, dom, c, u = start
     Gm1 = G - 1.0
     aGm1 = abs(Gm1)
     M = max(0.25 * aGm1 + 0.4663 * G, _M_R)
     M_F = 0.25 * aGm1 + 0.4663 * G
-    settled = 1e-4  # gamma <= 300 here: a step can prove convergence
-
-    c, u = _initial_guess(logP, dom, K, G)
     if min(c) < _TINY_LOGIT:
         return None
-    m_acc = math.inf
-    precise = False
-    tol_u = _ULPS * _EPS
-    evaluate = _evaluators[K]
-    for k in range(min(maxiter, _FAST_ITERS)):
-        ev = evaluate(c, u, precise, logP, logP_lo, dom, G, Gm1)
-        e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise, mf = ev
-        if not (math.isfinite(u) and math.isfinite(du)):
-            return None
-        ok = precise and abs(du) <= tol_u * (max(1.0, abs(u)) + u_noise)
-        if ok:
-            un = abs(u) + u_noise
-            for ci, li, ki, hi_, di in zip(c, lp1, kk, h, dc):
-                if not abs(di) <= tol_u * (max(1.0, abs(ci)) + (aGm1 * li + G * ki + un) / abs(hi_)):
-                    ok = False
-                    break
-        if not ok and precise:
-            dcm = max(map(abs, dc))
-            ok = (0.5 * M) * (dcm * dcm) <= _EPS
-        if ok:
-            return _write(P, Wl, K, G, M_F, dom, ev, c, u, k)
-        if not math.isfinite(mf):
-            return None
-        if not mf <= (1.0 - 1e-4) * m_acc:
-            mags = []
-            au = abs(u)
-            for li, ki, ai, bi in zip(lp1, kk, a, b):
-                m_ = 1.0 + aGm1 * li + G * ki + abs(ai + bi) + au
-                mags.append(m_ * m_)
-            if mf > _emu_sum(mags) * _FLOOR_SCALE:
-                return None  # a backtracking step: not this path
-        m_acc = mf
-        c = [ci + di for ci, di in zip(c, dc)]
-        u = u + du
-        precise = precise or abs(du) < settled * (1.0 + abs(u))
-        if min(c) < _TINY_LOGIT:
-            return None  # a class becomes tiny: not this path
-    return None
+    # (a phase between the start and the Newton loop goes here: it takes and gives c and u)
+    out = _loops[K](c, u, min(maxiter, _FAST_ITERS), logP, logP_lo, P, dom, G, Gm1, aGm1, M, M_F)
+    if out is None:
+        return None
+    k, qd, log_lam, value, residual = out
+    qd = _order(qd, Wl, K)  # _finish: the order pass
+    if not (math.isfinite(value) and math.isfinite(residual) and math.isfinite(log_lam)):
+        return None
+    v = _array(qd + [log_lam, value, residual])
+    v.flags.writeable = False
+    return v[:K], v[K, ...], v[K + 1, ...], _ITERATIONS[k], _TRUE, v[K + 2, ...]
 
 
-def _initial_guess(logP, dom, K, G):
-    """_system._initial_guess for one row: the starting log-odds and log-multiplier."""
-    beta = 1.0 / (1.0 + G / float(max(K - 1, 1)))
-    ld = beta * logP[dom]
-    la = [beta * x - ld for x in logP]
-    s = _vexp(la)
-    tot = _emu_sum(s)
-    others = [tot - x for x in s]
-    if not others[dom] >= _TINY:  # np.maximum(others, tiny) (NaN: not this path)
-        if others[dom] != others[dom]:
-            return None
-        others[dom] = _TINY
-    lo = _vlog(others)
-    z0 = [x - y for x, y in zip(la, lo)]
-    return z0, logP[dom] + _log_g_from_logit(z0[dom], G)
+def _starter(K):
+    """The row's set-up and start for K classes as straight-line source, compiled.
+
+    _System's _log_hi_lo (log P to about twice double precision) and the
+    largest class, then _system._initial_guess: z0 the log-odds of Q0
+    proportional to P**beta, u0 making the largest class stationary there.
+    It returns (logP, logP_lo, dom, z0, u0), or None (a NaN: not this path).
+    """
+    s = [_Sym(f"s{i}") for i in range(K)]
+    L = [f"def _start(P, hi, E, G):",
+         f"    {_names('p{}', K)}, = P",
+         f"    {_names('h{}', K)}, = hi",
+         f"    {_names('e{}', K)}, = E"]
+    for i in range(K):  # log P = hi + lo, lo = (P - exp(hi)) / exp(hi) renormalized
+        L += [f"    lo_ = (p{i} - e{i}) / e{i}",
+              f"    a{i} = h{i} + lo_",
+              f"    bb = a{i} - h{i}",
+              f"    b{i} = (h{i} - (a{i} - bb)) + (lo_ - bb)"]
+    L += [f"    logP = [{_names('a{}', K)}]",
+          f"    dom = logP.index(max(logP))",
+          f"    beta = 1.0 / (1.0 + G / {float(max(K - 1, 1))!r})",
+          f"    ld = beta * logP[dom]"]
+    L += [f"    la{i} = beta * a{i} - ld" for i in range(K)]
+    L += [f"    {_names('s{}', K)}, = _exp([{_names('la{}', K)}]).tolist()",
+          f"    tot = {_src(_emu_sum(s))}",
+          f"    others = [{_names('tot - s{}', K)}]",
+          f"    if not others[dom] >= _TINY:  # np.maximum(others, tiny) (NaN: not this path)",
+          f"        if others[dom] != others[dom]:",
+          f"            return None",
+          f"        others[dom] = _TINY",
+          f"    {_names('lo{}', K)}, = _log(others).tolist()",
+          f"    z0 = [{_names('la{0} - lo{0}', K)}]",
+          f"    return logP, [{_names('b{}', K)}], dom, z0, logP[dom] + _log_g_from_logit(z0[dom], G)"]
+    ns = {"_exp": _exp, "_log": _log, "_TINY": _TINY, "_log_g_from_logit": _log_g_from_logit}
+    exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single start K={K}>", "exec"), ns)
+    return ns["_start"]
 
 
 def _log_g_from_logit(z, G):
@@ -419,49 +473,6 @@ def _log_g_from_logit(z, G):
         x = t2 * float(_exp(t0))
         x = x if x < 1.0 else 1.0  # fmin(x, 1.0): NaN gives 1
     return (((-t2) * (G - 1.0) - w) + float(_log1p(G * x))) + 0.0
-
-
-def _write(P, Wl, K, G, M_F, dom, ev, c, u, k):
-    """_finish._write for one converged row (below the exact step), then the order pass; the six fields."""
-    e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise, mf = ev
-    residual = _residual_bound(K, G, M_F, dom, ev)
-    qd, mlq, L1 = [], [], []
-    GL1 = []
-    for qi, oi, di, z, li in zip(q, omq, dc, c, lp1):
-        corr = oi * di
-        qd.append(qi + qi * corr)
-        m_ = (li - (z if z < 0.0 else 0.0)) - corr
-        l1 = -((z if z > 0.0 else 0.0) + li) - qi * di
-        mlq.append(m_)
-        GL1.append(l1 * G)
-    log_lam = u + du
-    mag = [x * y for x, y in zip(_vexp(GL1), mlq)]
-    if min(mag) < 1e-290:  # the value's terms joined in the exponent: not this path
-        return None
-    value = _emu_sum([x * y for x, y in zip(P, mag)])
-    qd = _order(qd, Wl, K)
-    if not (math.isfinite(value) and math.isfinite(residual) and math.isfinite(log_lam)):
-        return None
-    v = _array(qd + [log_lam, value, residual])
-    v.flags.writeable = False
-    return v[:K], v[K, ...], v[K + 1, ...], _ITERATIONS[k], _TRUE, v[K + 2, ...]
-
-
-def _residual_bound(K, G, M_F, dom, ev):
-    """_finish._residual_bound for one row."""
-    e, lp1, q, omq, kk, a, b, F, h, qo, others, R, dc, du, u_noise, mf = ev
-    Fm = max(map(abs, F))
-    dcm = max(map(abs, dc))
-    neg_b = -min(b)
-    neg_b = neg_b if neg_b > 0.0 else 0.0
-    rnd = (0.5 * neg_b + 6.0 * abs(G - 1.0) * max(lp1) + 12.0 * G * max(kk) + 2.0) + (14.2 * Fm + 13.2 * abs(du))
-    quad = dcm * dcm
-    res_F = _EPS * rnd + (0.5 * M_F) * quad
-    adc = _emu_dot([x * y for x, y in zip(qo, omq)], dc) / others
-    qm_dcm = q[dom] * dc[dom]
-    R_lin = abs((R + adc) + qm_dcm)
-    res_R = R_lin + _EPS * ((K + 8.0) + abs(R) + 12.0 * (dcm + abs(qm_dcm))) + (0.5 * _M_R) * quad
-    return res_F if res_F >= res_R else res_R
 
 
 def _order(q, W, K):
