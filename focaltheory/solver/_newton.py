@@ -103,10 +103,11 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             wr = np.flatnonzero(ok & alive)
             if wr.size:
                 dst = rows[pos[wr]]
-                if sys.exact and 4 * wr.size >= 3 * alive.size:
-                    # most rows at once (no gathers: the exact step reads a dozen
-                    # arrays); the others are written again when they settle, the
-                    # rows written earlier get their values back
+                if (4 * wr.size >= 3 * alive.size) if sys.exact else (2 * wr.size >= alive.size):
+                    # many rows at once: every row of the working set (no gathers of
+                    # the dozen arrays the write reads), the others written again when
+                    # they settle, the rows written earlier given their values back
+                    # (the exact step costs more than gathers: there most rows)
                     _write(sys, s, np.arange(pos.size), ok, rows[pos], it0[pos] + k, out)
                     for d, vals in saved:
                         for arr, v in zip(out, vals):
