@@ -188,3 +188,19 @@ def test_memory_of_one_wide_row_is_bounded(gam, alpha, bound):
         tracemalloc.stop()
     assert bool(res.converged)
     assert peak <= bound * P.nbytes, peak / P.nbytes
+
+
+def test_a_row_that_backtracks_after_the_working_set_shrank_keeps_its_bits():
+    gamma = 200.0
+    # the easy rows settle together, the working set shrinks, and in that same
+    # iteration the hard row (classes near 1e-302 and 1e-305) takes a backtracking
+    # step: its merit floor and last accepted point are the rows the shrink kept
+    rng = np.random.default_rng(7)
+    hard = np.array([1.0, 1.0717701623556111e-302, 1.9936411561407473e-305])
+    P = np.vstack([rng.dirichlet(np.ones(3), size=40), hard, rng.dirichlet(np.ones(3), size=5)])
+    res = minimizer(P, gamma)
+    for i in (40, 0, 45):
+        alone = minimizer(P[i:i + 1], gamma)
+        for f in ("q", "log_lam", "value", "iterations", "converged", "residual"):
+            assert np.asarray(getattr(alone, f))[0].tobytes() == np.asarray(getattr(res, f))[i].tobytes(), (i, f)
+    assert bool(res.converged[40]) and res.iterations[40] > res.iterations[0]

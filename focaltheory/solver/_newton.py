@@ -117,6 +117,10 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                 saved.append((dst, tuple(arr[dst].copy() for arr in out)))
             alive &= ~done
         merit = _merit(s)  # (not at the last evaluation: only the backtracking reads it)
+        # the rows a shrink keeps, where the class-sized arrays that only a backtracking
+        # step reads (the merit floor's parts, the last accepted point and its step)
+        # are gathered from then: in the common case no row backtracks
+        lazy = None
         if 4 * (alive.size - np.count_nonzero(alive)) >= alive.size:
             keep = alive
             alive = alive[keep]
@@ -124,9 +128,8 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             sys = sys.take(keep)
             pos, tiny, c, u, dc, du, merit = pos[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep], merit[keep]
             precise = precise[keep]
-            floor_parts = tuple(x[keep] for x in floor_parts)
-            c_acc, u_acc, tiny_acc, m_acc = c_acc[keep], u_acc[keep], tiny_acc[keep], m_acc[keep]
-            dc_acc, du_acc, t = dc_acc[keep], du_acc[keep], t[keep]
+            lazy = np.flatnonzero(keep)
+            u_acc, m_acc, du_acc, t = u_acc[keep], m_acc[keep], du_acc[keep], t[keep]
         # Globalization: a full Newton step is kept when it lowers the merit
         # (or the merit is at rounding level); otherwise the step from the last
         # accepted point is halved.
@@ -137,10 +140,13 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             back = ~(merit <= (1.0 - 1e-4 * t) * m_acc) & (t > 1.0 / 1024)
         if back.any():
             b = np.flatnonzero(back)
-            floor = _merit_floor(*(x[b] for x in floor_parts), sys.G_at(b), u[b], sys.support[b])
+            rb = b if lazy is None else lazy[b]
+            floor = _merit_floor(*(x[rb] for x in floor_parts), sys.G_at(b), u[b], sys.support[b])
             back[b] = merit[b] > floor
         full_steps = not back.any()
         if not full_steps:
+            if lazy is not None:
+                c_acc, tiny_acc, dc_acc = c_acc[lazy], tiny_acc[lazy], dc_acc[lazy]
             fwd = ~back
             t = np.where(back, 0.5 * t, 1.0)
             c_acc = np.where(fwd[:, None], c, c_acc)
