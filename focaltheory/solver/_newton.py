@@ -60,7 +60,19 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # (a relative n eps), divided by |sum w|: s.u_noise
         ok = np.abs(du) <= _ULPS * _EPS * (np.maximum(1.0, np.abs(u)) + s.u_noise)
         ok &= precise
-        cand = np.flatnonzero(ok)
+        # or the step itself proves convergence: its second-order term (a
+        # bound on the residual it leaves, see _curvature) is below rounding
+        # (above gamma = 300 the exact step is then taken from this iterate
+        # instead of the plain one, see _polish); tested first, since the rows it
+        # settles need no per-class test (ok is the or of the two)
+        proof = None
+        if precise.any():
+            dcm = _rowmax(np.abs(dc))
+            proof = (0.5 * np.maximum(sys.M_F, sys.M_R)) * (dcm * dcm) <= _EPS
+            proof &= precise
+            if not sys.all_provable:
+                proof &= sys.provable
+        cand = np.flatnonzero(ok if proof is None else ok & ~proof)
         if cand.size:
             cand = _as_slice(cand, ok.size)  # usually every row: views, no copies
             # 8 eps (max(1, |c|) + noise), its temporaries overwritten
@@ -69,17 +81,8 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             tol += _noise(s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand])
             tol *= _ULPS * _EPS
             ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
-        # or the step itself proves convergence: its second-order term (a
-        # bound on the residual it leaves, see _curvature) is below rounding
-        # (above gamma = 300 the exact step is then taken from this iterate
-        # instead of the plain one, see _polish)
-        early = precise & ~ok
-        if early.any():
-            dcm = _rowmax(np.abs(dc))
-            early &= (0.5 * np.maximum(sys.M_F, sys.M_R)) * (dcm * dcm) <= _EPS
-            if not sys.all_provable:
-                early &= sys.provable
-            ok |= early
+        if proof is not None:
+            ok |= proof
         last = k == maxiter
         done = alive.copy() if last else ok & alive
         if np.any(done):
