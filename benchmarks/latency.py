@@ -10,7 +10,8 @@ so that a drift in the machine's load falls on both sides alike:
   ``focal_entropy`` evaluation of the same batch, and the time per
   distribution;
 * single: one distribution per call, K = 3, 10 and 100: the median of 1000
-  calls, each call timed on its own, old and new alternating;
+  calls, each call timed on its own, old and new alternating every 50
+  calls (a loop over distributions: consecutive warm calls);
 * gamma sweep: 0.1 to 5000 on 1e5 x 10 Dirichlet(0.5) rows, each point's
   time relative to the cheapest point of the same side.
 
@@ -38,9 +39,11 @@ PREVIOUS = "befbd7b"
 GAMMA = 2.0
 GAMMAS = (0.1, 0.3, 1.0, 2.0, 5.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 5000.0)
 SINGLE_K = (3, 10, 100)
+# single-distribution calls per side before the sides alternate (see _single)
+_BLOCK = 50
 
 _SIZES = {
-    False: dict(batch_n=1_000_000, single_calls=1000, gamma_n=100_000, repeats=5),
+    False: dict(batch_n=1_000_000, single_calls=1000, gamma_n=100_000, repeats=7),
     True: dict(batch_n=2000, single_calls=30, gamma_n=400, repeats=2),
 }
 
@@ -95,17 +98,25 @@ def _batch(pkgs, n, repeats, seed):
     return out
 
 
-def _single(pkgs, k, calls, seed):
-    """Median time of one call on one distribution of K classes, old and new alternating."""
+def _single(pkgs, k, calls, seed, block=_BLOCK):
+    """Median time of one call on one distribution of K classes, old and new alternating in blocks.
+
+    Each call is timed on its own; the sides alternate every ``block``
+    calls, so that each side is timed as a loop over distributions runs
+    (the calls one after another, warm) while a drift of the machine's load
+    still falls on both sides alike.
+    """
     p = _rows(1, k, seed)[0]
     first = {s: m.minimizer(p, GAMMA) for s, m in pkgs.items()}
     t = {s: [] for s in pkgs}
-    for i in range(calls):
-        for s in (("old", "new") if i % 2 == 0 else ("new", "old")):
+    for i in range(0, calls, block):
+        for s in (("old", "new") if (i // block) % 2 == 0 else ("new", "old")):
             f = pkgs[s].minimizer
-            t0 = time.perf_counter()
-            f(p, GAMMA)
-            t[s].append(time.perf_counter() - t0)
+            f(p, GAMMA)  # (the first call of a block warms the side's code and data)
+            for _ in range(min(block, calls - i)):
+                t0 = time.perf_counter()
+                f(p, GAMMA)
+                t[s].append(time.perf_counter() - t0)
     out = {"k": k, "calls": calls, "max_rel_diff_q": _max_rel_diff(first["old"], first["new"])}
     for s in pkgs:
         out[s] = {"us_per_call": statistics.median(t[s]) * 1e6}
