@@ -34,7 +34,7 @@ import numpy as np
 
 from . import ab
 
-# the solver before the speed work (the default old side)
+# the default old side: the revision of the solver the speed figures are measured against
 PREVIOUS = "befbd7b"
 GAMMA = 2.0
 GAMMAS = (0.1, 0.3, 1.0, 2.0, 5.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 5000.0)
