@@ -35,16 +35,16 @@ from ._newton import _TINY_LOGIT, _ULPS
 from ._order import _NEAR, _NEAR_ABS
 from ._rows import _einsum
 from ._solve import _FAST_ITERS
+from ._system import _EPS as _SYS_EPS, _PROVE_MAX_GAMMA, _curvature
 
 # The largest number of classes solved here: above it the batched path is as fast
 # (measured: see docs/numerics.md).
 _MAX_K = 32
 
-_EPS = 2.0 ** -52
+_EPS = float(_SYS_EPS)
 _TINY = 2.0 ** -1022
 _FLOOR_SCALE = (64 * _EPS) ** 2
-_PROVE_MAX_GAMMA = 300.0  # the batched path's (a step proves convergence up to it)
-_M_R = 2.25  # the constraint's curvature bound (see _system._curvature)
+_M_R = float(_curvature(0.0)[1])  # the constraint's curvature bound (see _system._curvature)
 
 # how many times the path answered, and declined (tests read them)
 taken = 0
@@ -405,8 +405,8 @@ def _solve(Warr, K, G, maxiter):
     logP, logP_lo, dom, c, u = start
     Gm1 = G - 1.0
     aGm1 = abs(Gm1)
-    M = max(0.25 * aGm1 + 0.4663 * G, _M_R)
-    M_F = 0.25 * aGm1 + 0.4663 * G
+    M_F = 0.25 * aGm1 + 0.4663 * G  # _system._curvature, in its order of operations
+    M = max(M_F, _M_R)
     if min(c) < _TINY_LOGIT:
         return None
     # (a phase between the start and the Newton loop goes here: it takes and gives c and u)
