@@ -391,6 +391,15 @@ def _fit_free_logits(loss_fn, shape, iters=100):
     (the softmax loss is flat along Z + c, its Hessian singular), halved until the loss does not
     increase while the gradient is above 1e-8.  Returns Z and the largest gradient entry at the end.
     """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the same sums in every run: the machine's load cannot change them
+    try:
+        return _newton_fit(loss_fn, shape, iters)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _newton_fit(loss_fn, shape, iters):
     Z = torch.zeros(shape, dtype=torch.float64)
     f = lambda v: loss_fn(v.reshape(shape))  # noqa: E731
     for _ in range(iters):
