@@ -318,23 +318,22 @@ def _logit_loss(xp, u, G):
 def _logit_dloss(xp, u, G):
     """Lambda'(u) = -(1 + gamma K(u)) exp(-(gamma + 1) softplus(u)), K = exp(u) softplus(-u)."""
     sp, sm = _softplus_pair(xp, u)
+    return -(G * _logit_K(xp, u, sm) + 1.0) * xp.exp(-(G + 1.0) * sp)
+
+
+def _logit_K(xp, u, sm):
+    """K(u) = exp(u) softplus(-u) (``sm``), by its series in exp(-u) for u > 20."""
     far = u > 20
     uf = xp.where(far, u, 21.0)
     en = xp.exp(-uf)
     series = 1.0 + en * (-0.5 + en * (1.0 / 3.0 - en * 0.25))
-    Kn = xp.exp(xp.where(far, 0.0, u)) * xp.where(far, 1.0, sm)
-    K = xp.where(far, series, Kn)
-    return -(G * K + 1.0) * xp.exp(-(G + 1.0) * sp)
+    return xp.where(far, series, xp.exp(xp.where(far, 0.0, u)) * xp.where(far, 1.0, sm))
 
 
 def _logit_d2loss(xp, u, G):
     """Lambda''(u) = exp(-softplus(-u) - (gamma + 1) softplus(u)) (gamma**2 K + 2 gamma + 1 - gamma softplus(-u))."""
     sp, sm = _softplus_pair(xp, u)
-    far = u > 20
-    uf = xp.where(far, u, 21.0)
-    en = xp.exp(-uf)
-    series = 1.0 + en * (-0.5 + en * (1.0 / 3.0 - en * 0.25))
-    K = xp.where(far, series, xp.exp(xp.where(far, 0.0, u)) * xp.where(far, 1.0, sm))
+    K = _logit_K(xp, u, sm)
     return xp.exp(-sm - (G + 1.0) * sp) * ((G * G) * K + 2.0 * G + 1.0 - G * sm)
 
 
