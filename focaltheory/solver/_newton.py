@@ -16,6 +16,13 @@ _TINY_LOGIT = -30.0
 _ULPS = 8
 # The backtracking's sufficient decrease at a full step (t = 1): 1 - 1e-4 t
 _FULL_STEP_DECREASE = 1.0 - 1e-4 * 1.0
+# A row's F is summed exactly (it is "precise") from the step whose |du| falls
+# below this times 1 + |u|, where a step can prove convergence: early enough
+# that the step which proves it is precise (at gamma 5 to 10 the step before
+# it has |du| near 1e-4); 1e-6 elsewhere.  Only the cost depends on it: an
+# exact F is never less accurate than a plain one.
+_SETTLED_PROVABLE = 1e-3
+_SETTLED = 1e-6
 
 
 def _newton(sys, rows, z0, u, maxiter, final, it0, out):
@@ -166,9 +173,8 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
             c_acc, u_acc, tiny_acc, m_acc, dc_acc, du_acc = c, u, tiny, merit, dc, du
             c = c + dc
             u = u + du
-        # (from 1e-4 where a step can prove convergence, so that the step that
-        # does is precise; from 1e-6 elsewhere)
-        settled = 1e-4 if sys.all_provable else np.where(sys.provable, 1e-4, 1e-6)
+        # (see _SETTLED_PROVABLE)
+        settled = _SETTLED_PROVABLE if sys.all_provable else np.where(sys.provable, _SETTLED_PROVABLE, _SETTLED)
         precise |= np.abs(du) < settled * (1.0 + np.abs(u))
         # re-choose each class's carrier as its log-odds moves (nothing to do
         # in the common case: full support, no tiny class, none becoming one)
@@ -201,7 +207,7 @@ def _newton_one(sys, rows, c, u, maxiter, it0, out):
     precise = np.zeros(1, dtype=bool)
     M = max(float(sys.M_F[0]), sys.M_R)
     provable = bool(sys.provable[0])
-    settled = 1e-4 if provable else 1e-6
+    settled = _SETTLED_PROVABLE if provable else _SETTLED
     tiny = np.zeros(c.shape, dtype=bool)
     for k in range(maxiter):  # the iteration k = maxiter, and what follows it, is _newton's
         s = _newton_parts(sys, tiny, c, u, precise)

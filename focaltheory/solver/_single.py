@@ -31,7 +31,7 @@ import math
 import numpy as np
 
 from .._constants import _EXACT_GAMMA
-from ._newton import _TINY_LOGIT, _ULPS
+from ._newton import _SETTLED_PROVABLE, _TINY_LOGIT, _ULPS
 from ._order import _NEAR, _NEAR_ABS
 from ._rows import _einsum
 from ._solve import _FAST_ITERS
@@ -239,7 +239,7 @@ def _loop(K):
           f"        m_acc = mf"]
     L += per_class("z{i} = z{i} + d{i}")
     L += [f"        u = u + du",
-          f"        precise = precise or abs(du) < 1e-4 * (1.0 + abs(u))  # (gamma <= 300: settled 1e-4)",
+          f"        precise = precise or abs(du) < {_SETTLED_PROVABLE!r} * (1.0 + abs(u))  # (gamma <= 300: provable)",
           f"        if min({each('z{}')}) < _TINY_LOGIT:",
           f"            return None  # a class becomes tiny: not this path",
           f"    else:",
