@@ -13,7 +13,7 @@ concurrently anyway), and the results are ordinary ``mpmath.mpf`` numbers.
 Each public function also runs in its own NumPy error state (the caller's
 ``np.seterr`` neither leaks in nor is changed).  Its layers: functions of one
 probability (``_scalar``: l, g, phi, log g in its two charts, the threshold),
-the inversion of g for one class (``_class``), the minimizer (``_minimizer``),
+the inversion of g for one class (``_ginv``), the minimizer (``_minimizer``),
 the inverse map and the certificate (``_inverse``), the parsing of inputs
 (``_parse``) and the private context and lock (``_context``).  Every public
 function takes its precision ``dps`` explicitly; the private helpers work at

@@ -17,7 +17,7 @@ from fractions import Fraction
 import mpmath
 
 from ._em import _em_tail, _terms_needed
-from ._ginv import _ginv
+from ._ginv import _ginv, _log_g_half
 from ._laws import _law_spec, _make_law
 from ._parse import _GUARD, _dps
 from ._series import _div, _exp, _log, _mul, _q_series
@@ -186,8 +186,7 @@ def _evaluate(law, plan, gamma, ell, warm, logp, want_derivative=True, want_valu
         # points cut off: q = phi(q)/L <= (1 + gamma)/L when q <= 1/2 (phi <= 1 + 2 gamma/e there), and
         # -log q <= log(2 lambda / P) when gamma q <= 1/2 (phi >= (1 - q)^gamma >= 1/2)
         L_edge = ell - ctx.log(plan.skip_edge)
-        half_L = (gamma - 1) * ctx.log(ctx.mpf(1) / 2) + ctx.log(1 + gamma * ctx.log(2))
-        if L_edge < half_L or (1 + gamma) * ctx.exp(-L_edge) > ctx.mpf(1) / 2 / max(1, gamma):
+        if L_edge < _log_g_half(ctx, gamma) or (1 + gamma) * ctx.exp(-L_edge) > ctx.mpf(1) / 2 / max(1, gamma):
             raise ArithmeticError("countable_minimizer_mp: the cut-off tail is not in the small-q regime; "
                                   "please report this input")
         err = (1 + gamma) * plan.skip_mass * ctx.exp(-ell)

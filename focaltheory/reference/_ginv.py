@@ -1,43 +1,49 @@
-"""The inversion of g for one class, q = g^-1(exp(L)), in a given mpmath context.
+"""The inversion of g for one class at arbitrary precision: q = g^-1(exp(L)) from log g(q) = L.
 
-The same mathematics as the reference's one-class inversion (``_class``, on
-the charts of ``_scalar``): log g decreases in q, and log g(q) = L is solved
-in the chart where it is well conditioned, u = log q when L >= log g(1/2)
-(q <= 1/2) and v = log(1 - q) otherwise, by Newton's method safeguarded by
-the same explicit brackets.  Written here against an explicit context
-``ctx`` (the countable reference computes in a private context per call);
-the precision is the one ``ctx`` carries, the tolerance a few units of its
-last place.
+The one inversion of the reference, used by the finite minimizer (its
+safeguarded fallback, in the reference's own context :data:`._context.mp`)
+and by the countable minimizer (the head and the tail points, in a private
+context per call): it takes its mpmath context ``ctx`` explicitly and works
+at the precision ``ctx`` carries.
 
-* chart u:  log g = (gamma - 1) log1p(-q) - u + log(1 - q - gamma q u),
-  d log g / du = -N / ((1 - q)(1 - q - gamma q u)),
-  N = (1 - q)^2 + 2 gamma q (1 - q) + gamma (1 - gamma) q^2 u;
-* chart v:  c = 1 - q, r = -log1p(-c) / c,  log g = gamma v + log(1/q + gamma r),
-  d log g / dv = (c/q^2 + 2 gamma/q - gamma (1 - gamma) r) / (1/q + gamma r).
+log g decreases strictly in q (from +inf at 0 to g(1) = 0 for gamma > 0), so
+log g(q) = L has one root; L >= log g(1/2) exactly when the root is q <= 1/2.
+It is solved in the chart of :mod:`._scalar` where it is well conditioned:
+
+* u = log q when q <= 1/2: a root like q = 1e-1000 is carried to full
+  relative precision (q itself never underflows, and 1 - q = -expm1(u) is
+  never formed by cancellation).  There
+  log g = -u + (gamma - 1) log(1 - q) + log(1 - q - gamma q u), and with
+  -q log q <= 1/e and 1 - q >= 1/2 the sum of the last two terms lies within
+  B = |gamma - 1| log 2 + log(1 + gamma/e) + log 2 of 0, so the root lies in
+  the bracket  -L - B <= u <= min(-L + B, -log 2).  The starting point comes
+  from g(q) = 1/q - gamma (1 + log q) + O(q log q) as q -> 0:
+  q ~ 1/(e^L - gamma (L - 1)) (the plain u = -L where that denominator is
+  at most 2).
+* v = log(1 - q) when q > 1/2: a root whose complement is 1e-300 is carried
+  to full relative precision.  There log g = gamma v + log(1/q + gamma r),
+  r = -log(q)/(1 - q), with 1 < 1/q < 2 and 1 < r < 2 log 2, so the root lies
+  in the bracket  (L - log(2 + 2 gamma log 2))/gamma <= v
+  <= min((L - log(1 + gamma))/gamma, -log 2), and starts from the limit
+  q -> 1 of its upper end, v = (L - log(1 + gamma))/gamma.
+
+In either chart f(w) = log g - L is monotone in w (decreasing in u,
+increasing in v), so every evaluation shrinks the bracket; Newton's step is
+taken when it stays inside the bracket and bisection otherwise, so the solve
+converges from any start (the bracket's width is about |L|/gamma in the v
+chart, 1e300 at gamma = 1e-300: the iteration budget allows bisection down
+from it).  A warm start, a previous root in the same chart, replaces the
+starting point.  At gamma = 0, g(q) = 1/q and the root is closed-form.
 """
 
 __all__ = []  # private module
 
-
-def _chart_u(ctx, u, gamma):
-    """(q, 1 - q, log g, d log g/du, dq/du) at u = log q."""
-    q = ctx.exp(u)
-    c = -ctx.expm1(u)
-    core = c - gamma * q * u
-    lg = (gamma - 1) * ctx.log1p(-q) - u + ctx.log(core)
-    num = c * c + 2 * gamma * q * c + gamma * (1 - gamma) * q * q * u
-    return q, c, lg, -num / (c * core), q
+from ._scalar import _chart_u, _chart_v
 
 
-def _chart_v(ctx, v, gamma):
-    """(q, 1 - q, log g, d log g/dv, dq/dv) at v = log(1 - q)."""
-    c = ctx.exp(v)
-    q = -ctx.expm1(v)
-    r = -ctx.log1p(-c) / c
-    den = 1 / q + gamma * r
-    lg = gamma * v + ctx.log(den)
-    dlg = (c / (q * q) + 2 * gamma / q - gamma * (1 - gamma) * r) / den
-    return q, c, lg, dlg, -c
+def _log_g_half(ctx, gamma):
+    """log g(1/2) = (gamma - 1) log(1/2) + log(1 + gamma log 2): the charts' dividing value of L."""
+    return (gamma - 1) * ctx.log(ctx.mpf(1) / 2) + ctx.log(1 + gamma * ctx.log(2))
 
 
 class _Root:
@@ -59,10 +65,15 @@ class _Root:
         return -ctx.exp(gamma * ctx.log(self.c)) * self.logq
 
 
-def _ginv(ctx, L, gamma, warm=None):
-    """The root of log g(q) = L as a :class:`_Root`; ``warm`` a previous root to start from."""
-    half_L = (gamma - 1) * ctx.log(ctx.mpf(1) / 2) + ctx.log(1 + gamma * ctx.log(2))
-    is_v = L < half_L
+def _ginv(ctx, L, gamma, warm=None, tol=None):
+    """The root of log g(q) = L as a :class:`_Root`, by safeguarded Newton in its chart.
+
+    ``warm`` is a previous :class:`_Root` to start from (used when it is in
+    the same chart); ``tol`` the relative step at which to stop, by default a
+    few units of the last place of ``ctx`` (the step taken last is below it,
+    so the root is known to about ``tol`` once Newton converges quadratically).
+    """
+    is_v = L < _log_g_half(ctx, gamma)
     if gamma == 0:  # g(q) = 1/q
         return _Root(ctx, is_v, ctx.log(-ctx.expm1(-L)) if is_v else -L, gamma)
     if is_v:
@@ -72,7 +83,6 @@ def _ginv(ctx, L, gamma, warm=None):
     else:
         B = abs(gamma - 1) * ctx.log(2) + ctx.log1p(gamma / ctx.e) + ctx.log(2)
         lo, hi = -L - B, min(-L + B, -ctx.log(2))
-        # small q: g(q) = 1/q - gamma (1 + log q) + O(q log q), so q ~ 1/(e^L - gamma (L - 1))
         den = ctx.exp(L) - gamma * (L - 1)
         guess = -ctx.log(den) if den > 2 else -L
     lo = min(lo, hi)
@@ -80,7 +90,8 @@ def _ginv(ctx, L, gamma, warm=None):
         guess = warm.w
     w = min(max(guess, lo), hi)
     chart = _chart_v if is_v else _chart_u
-    tol = 4 * ctx.eps
+    if tol is None:
+        tol = 4 * ctx.eps
     width = hi - lo
     budget = 10 * ctx.prec + (int(ctx.log(width, 2)) + 1 if width > 1 else 0)
     for _ in range(budget):

@@ -16,7 +16,7 @@ import numpy as np
 from ._context import _out, _serialized, mp
 
 from .._charts import _warm_start
-from ._class import _solve_class_mp
+from ._ginv import _ginv
 from ._inverse import _certificate
 from ._parse import _GUARD, _dps, _gamma_mp, _weights
 from ._scalar import _chart_u, _chart_v, _focal_loss_qc
@@ -40,11 +40,11 @@ def _newton_joint(logp, mult, gamma, ell, is_v, w, tol, maxiter=60):
         qs = [None] * k
         for i in range(k):
             if is_v[i]:
-                q, c, lg, dlg, dq = _chart_v(w[i], gamma)
+                q, c, lg, dlg, dq = _chart_v(mp, w[i], gamma)
                 S -= mult[i] * c
                 qs[i] = (q, c, -c)
             else:
-                q, c, lg, dlg, dq = _chart_u(w[i], gamma)
+                q, c, lg, dlg, dq = _chart_u(mp, w[i], gamma)
                 S += mult[i] * q
                 qs[i] = (q, c, q)
             r = logp[i] + lg - ell
@@ -88,20 +88,22 @@ def _newton_joint(logp, mult, gamma, ell, is_v, w, tol, maxiter=60):
 
 
 def _nested_mp(logp, mult, gamma, tol):
-    """Slow, safeguarded fallback: Newton/bisection on ell, per-class inner solves."""
+    """Slow, safeguarded fallback: Newton/bisection on ell, per-class inner solves.
+
+    Returns ell and the roots (:class:`._ginv._Root`) of the distinct classes.
+    """
     n = sum(mult)
     lg_n = (gamma - 1) * mp.log1p(-mp.mpf(1) / n) + mp.log((n - 1) + gamma * mp.log(n))
     lo, hi = min(logp) + lg_n, max(logp) + lg_n
     ell = (lo + hi) / 2
-    sol = [(None, None)] * len(logp)
+    roots = [None] * len(logp)
     for _ in range(20 * mp.prec):
-        sol = [_solve_class_mp(ell - lp, gamma, tol, w0, c0) for lp, (c0, w0) in zip(logp, sol)]
-        F = mp.mpf(sum(m for m, (v, _w) in zip(mult, sol) if v) - 1)
+        roots = [_ginv(mp, ell - lp, gamma, r, tol) for lp, r in zip(logp, roots)]
+        F = mp.mpf(sum(m for m, r in zip(mult, roots) if r.is_v) - 1)
         dF = mp.mpf(0)
-        for m, (v, w) in zip(mult, sol):
-            q, c, lg, dlg, dq = (_chart_v if v else _chart_u)(w, gamma)
-            F += -m * c if v else m * q
-            dF += m * dq / dlg
+        for m, r in zip(mult, roots):
+            F += -m * r.c if r.is_v else m * r.q
+            dF += m * r.dq
         phi = mp.log1p(F)
         if phi > 0:
             lo = ell
@@ -116,8 +118,7 @@ def _nested_mp(logp, mult, gamma, tol):
             ell = new
             break
         ell = new
-    sol = [_solve_class_mp(ell - lp, gamma, tol, w0, c0) for lp, (c0, w0) in zip(logp, sol)]
-    return ell, [v for v, _ in sol], [w for _, w in sol]
+    return ell, [_ginv(mp, ell - lp, gamma, r, tol) for lp, r in zip(logp, roots)]
 
 
 @_serialized
@@ -298,8 +299,8 @@ def minimizer_mp(p, gamma, dps=50):
                 if sol is not None:
                     ell, ws, _, qc = sol
             if sol is None:
-                ell, charts, ws = _nested_mp(logp, mult, g, tol)
-                qc = [(_chart_v if v else _chart_u)(wk, g)[:2] for v, wk in zip(charts, ws)]
+                ell, roots = _nested_mp(logp, mult, g, tol)
+                qc = [(r.q, r.c) for r in roots]
             q = [mp.zero] * K
             c = [mp.one] * K
             for key, (qk, ck) in zip(keys, qc):

@@ -1,7 +1,8 @@
 """Functions of one probability at arbitrary precision: l, g, phi, the threshold p_gamma.
 
 log g is written in the two charts u = log q (q <= 1/2) and v = log(1 - q)
-(q > 1/2), exact rewrites of g that never form 1 - q from a rounded q:
+(q > 1/2), exact rewrites of g that never form 1 - q from a rounded q
+(1 - q is -expm1(u) in chart u, exp(v) in chart v; q is exp(u), -expm1(v)):
 
 * chart u:  log g = (gamma - 1) log1p(-q) - u + log(1 - q - gamma q u),
   d log g / du = -N / ((1 - q)(1 - q - gamma q u)),
@@ -9,8 +10,11 @@ log g is written in the two charts u = log q (q <= 1/2) and v = log(1 - q)
 * chart v:  c = 1 - q, r = -log1p(-c) / c,  log g = gamma v + log(1/q + gamma r),
   d log g / dv = (c/q^2 + 2 gamma/q - gamma (1 - gamma) r) / (1/q + gamma r).
 
-The private helpers work at the working precision of the reference's own
-mpmath context (the public functions set it from their ``dps``).
+The charts take their mpmath context ``ctx`` explicitly (the reference's own
+context :data:`._context.mp` for the finite minimizer, a private context per
+call for the countable one) and work at the precision it carries; the other
+private helpers work at the working precision of the reference's own mpmath
+context (the public functions set it from their ``dps``).
 """
 
 from ._context import _out, _serialized, mp
@@ -18,24 +22,23 @@ from ._context import _out, _serialized, mp
 from ._parse import _GUARD, _dps, _gamma_mp, _unit_and_complement
 
 
-def _chart_u(u, gamma):
-    """Return (q, c, log g, d log g/du, d q/du) at u = log q."""
-    q = mp.exp(u)
-    c = 1 - q
+def _chart_u(ctx, u, gamma):
+    """Return (q, c, log g, d log g/du, d q/du) at u = log q, in the mpmath context ``ctx``."""
+    q = ctx.exp(u)
+    c = -ctx.expm1(u)
     core = c - gamma * q * u
-    lg = (gamma - 1) * mp.log1p(-q) - u + mp.log(core)
+    lg = (gamma - 1) * ctx.log1p(-q) - u + ctx.log(core)
     num = c * c + 2 * gamma * q * c + gamma * (1 - gamma) * q * q * u
-    dlg = -num / (c * core)
-    return q, c, lg, dlg, q
+    return q, c, lg, -num / (c * core), q
 
 
-def _chart_v(v, gamma):
-    """Return (q, c, log g, d log g/dv, d q/dv) at v = log(1-q) (mp)."""
-    c = mp.exp(v)
-    q = 1 - c
-    r = -mp.log1p(-c) / c
+def _chart_v(ctx, v, gamma):
+    """Return (q, c, log g, d log g/dv, d q/dv) at v = log(1 - q), in the mpmath context ``ctx``."""
+    c = ctx.exp(v)
+    q = -ctx.expm1(v)
+    r = -ctx.log1p(-c) / c
     den = 1 / q + gamma * r
-    lg = gamma * v + mp.log(den)
+    lg = gamma * v + ctx.log(den)
     dlg = (c / (q * q) + 2 * gamma / q - gamma * (1 - gamma) * r) / den
     return q, c, lg, dlg, -c
 
