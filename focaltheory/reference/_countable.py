@@ -249,7 +249,7 @@ def _newton(law, plan, gamma, ell, digits, logp, maxiter=200):
             return ell, warm
         step = -F * S / dS
         new = ell + step
-        if not (lo < new < hi):
+        if new != ell and not (lo < new < hi):  # a step that rounds to nothing is convergence (see _ginv)
             new = (lo + hi) / 2 if ctx.isfinite(lo) and ctx.isfinite(hi) else ell + 8 * ctx.sign(step)
         if abs(new - ell) <= tol * max(1, abs(ell)):
             return new, warm

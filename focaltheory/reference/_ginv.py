@@ -29,7 +29,8 @@ It is solved in the chart of :mod:`._scalar` where it is well conditioned:
 
 In either chart f(w) = log g - L is monotone in w (decreasing in u,
 increasing in v), so every evaluation shrinks the bracket; Newton's step is
-taken when it stays inside the bracket and bisection otherwise, so the solve
+taken when it stays inside the bracket and bisection otherwise (a step that
+rounds to nothing ends the solve: the root is found), so the solve
 converges from any start (the bracket's width is about |L|/gamma in the v
 chart, 1e300 at gamma = 1e-300: the iteration budget allows bisection down
 from it).  A warm start, a previous root in the same chart, replaces the
@@ -104,7 +105,9 @@ def _ginv(ctx, L, gamma, warm=None, tol=None):
         else:
             hi = w
         new = w - f / d
-        if not (lo < new < hi):
+        # w is now an end of the bracket: a Newton step that rounds to nothing (new == w) is convergence,
+        # not a step out of the bracket, and must not be replaced by a bisection step
+        if new != w and not (lo < new < hi):
             new = (lo + hi) / 2
         done = abs(new - w) <= tol * max(1, abs(w)) or new == w
         w = new

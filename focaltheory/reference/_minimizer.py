@@ -112,7 +112,7 @@ def _nested_mp(logp, mult, gamma, tol):
         else:
             break
         new = ell - phi * (1 + F) / dF
-        if not (lo < new < hi):
+        if new != ell and not (lo < new < hi):  # a step that rounds to nothing is convergence (see _ginv)
             new = (lo + hi) / 2
         if abs(new - ell) <= tol * max(1, abs(ell)) or new == ell:
             ell = new
