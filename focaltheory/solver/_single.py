@@ -53,7 +53,7 @@ declined = 0
 _enabled = True
 _checked = {}  # K -> whether the emulations match this NumPy build for K classes
 _starts = {}  # K -> the set-up and start for K classes, generated (see _starter)
-_loops = {}  # K -> the Newton loop for K classes, generated (see _loop)
+_loops = {}  # K -> [the Newton loop for K classes and largest class dom, generated (see _loop) or None, per dom]
 
 _exp, _log, _log1p, _array = np.exp, np.log, np.log1p, np.array
 _F64 = np.dtype(np.float64)
@@ -110,7 +110,13 @@ def _emu_dot(x, y):
 
 
 class _Sym:
-    """A named float in generated source: + and * build the expression, in the order written."""
+    """A named float in generated source: + and * build the expression, in the order written.
+
+    Adding a zero (the emulated sums' zero accumulators, or _ZERO) gives the
+    symbol itself: in a sum of terms, an addend +-0 can change only the sign
+    of a zero result, so a sum built this way is exact wherever it is written
+    as ``0.0 + (sum)`` (see _sum_src), as every emulated row sum ends.
+    """
 
     __slots__ = ("s",)
 
@@ -118,28 +124,56 @@ class _Sym:
         self.s = s
 
     def __add__(self, o):
-        return _Sym(f"({self.s} + {_src(o)})")
+        return self if _is_zero(o) else _Sym(f"({self.s} + {_src(o)})")
 
     def __radd__(self, o):
-        return _Sym(f"({_src(o)} + {self.s})")
+        return self if _is_zero(o) else _Sym(f"({_src(o)} + {self.s})")
 
     def __mul__(self, o):
-        return _Sym(f"({self.s} * {_src(o)})")
+        return _ZERO if o is _ZERO else _Sym(f"({self.s} * {_src(o)})")
 
     def __rmul__(self, o):
-        return _Sym(f"({_src(o)} * {self.s})")
+        return _ZERO if o is _ZERO else _Sym(f"({_src(o)} * {self.s})")
+
+
+class _Zero:
+    """A term that is +-0 wherever the row stays on the path (the largest class's entry of a row sum)."""
+
+    __slots__ = ()
+
+    def __add__(self, o):
+        return o
+
+    __radd__ = __add__
+
+    def __mul__(self, o):
+        return self
+
+    __rmul__ = __mul__
+
+
+_ZERO = _Zero()
+
+
+def _is_zero(x):
+    return x is _ZERO or (type(x) is float and x == 0.0)
 
 
 def _src(x):
     return x.s if isinstance(x, _Sym) else repr(x)
 
 
+def _sum_src(x):
+    """The source of an emulated row sum (symbolic, zeros dropped) with its last ``0.0 +``, which fixes a zero's sign."""
+    return f"(0.0 + {_src(x)})"
+
+
 def _names(fmt, K):
     return ", ".join(fmt.format(i) for i in range(K))
 
 
-def _loop(K):
-    """The Newton loop for K classes as straight-line source (no loop over the classes), compiled.
+def _loop(K, dom):
+    """The Newton loop for K classes, dom the largest, as straight-line source (no loop over the classes), compiled.
 
     Each iteration is the batched path's in its order: the evaluation of the
     system and its step (_system._newton_parts), the convergence tests and
@@ -147,7 +181,10 @@ def _loop(K):
     of _finish._write (the last linear correction, the value, the residual
     bound).  The classes' quantities are locals (z{i}, q{i}, ...); the row
     reductions are _emu_sum and _emu_dot run on symbols, so the generated
-    expressions are theirs, in their order of summation.  It returns the
+    expressions are theirs, in their order of summation.  The largest class
+    is fixed in the source: its entries that the batched path zeroes in the
+    sums of the constraint and of the step (+-0 there, or a NaN where the
+    step is not finite anyway) are left out of them (_ZERO).  It returns the
     iteration count and the raw fields (q before the order pass, log_lam,
     value, residual), or None where the row leaves the path.
     """
@@ -160,9 +197,13 @@ def _loop(K):
     def each(fmt):
         return _names(fmt, K)
 
-    qo, w, F, d = sym("qo[{}]"), sym("w[{}]"), sym("F{}"), sym("d{}")
-    mags, qoo, val = sym("mm{}"), sym("x{}"), sym("v{}")
-    L = [f"def _run(c, u, n_iter, logP, logP_lo, P, dom, G, Gm1, aGm1, M, M_F):",
+    def but_dom(fmt):  # the row's symbols with the largest class's entry a zero
+        return [_ZERO if i == dom else _Sym(fmt.format(i)) for i in range(K)]
+
+    m = dom
+    qo, w, F, d = but_dom("q{}"), but_dom("w{}"), sym("F{}"), sym("d{}")
+    mags, qoo, val = sym("mm{}"), but_dom("x{}"), sym("v{}")
+    L = [f"def _run(c, u, n_iter, logP, logP_lo, P, G, Gm1, aGm1, M, M_F):",
          f"    {each('z{}')}, = c",
          f"    {each('a{}')}, = logP",
          f"    {each('lo{}')}, = logP_lo",
@@ -183,8 +224,8 @@ def _loop(K):
                    "        k{i} = 1.0",
                    "    b{i} = -(G * z{i})",
                    "g{i} = G * k{i}",
-                   "h{i} = ((k{i} * Gm1 + 2.0) * (nG * q{i}) - o{i}) / (g{i} + 1.0)",
-                   "w{i} = (q{i} * o{i}) / h{i}")
+                   "h{i} = ((k{i} * Gm1 + 2.0) * (nG * q{i}) - o{i}) / (g{i} + 1.0)")
+    L[-1:] = L[-1:] + [" " * 8 + f"w{i} = (q{i} * o{i}) / h{i}" for i in range(K) if i != dom]
     L += [f"        {each('lg{}')}, = _log1p([{each('g{}')}]).tolist()",
           f"        mu = -u",
           f"        if precise:  # the large terms of F summed without rounding error"]
@@ -195,21 +236,12 @@ def _loop(K):
     L += [f"        else:"]
     L += per_class("F{i} = ((a{i} + b{i}) + mu) + (lo{i} + ((-l{i}) * Gm1 + lg{i}))", indent=12)
     # the constraint and the step (the largest class's entries zeroed in the sums)
-    L += [f"        q = [{each('q{}')}]",
-          f"        omq = [{each('o{}')}]",
-          f"        h = [{each('h{}')}]",
-          f"        w = [{each('w{}')}]",
-          f"        F = [{each('F{}')}]",
-          f"        qo = q.copy()",
-          f"        qo[dom] = 0.0",
-          f"        hd = h[dom]",
-          f"        w[dom] = (0.0 * omq[dom]) / hd",
-          f"        others = {_src(_emu_sum(qo))}",
-          f"        R = float(_log(others / omq[dom]))",
+    L += [f"        others = {_sum_src(_emu_sum(qo))}",
+          f"        R = float(_log(others / o{m}))",
           f"        inv_o = 1.0 / others",
-          f"        w_m = q[dom] / hd",
-          f"        wsum = {_src(_emu_sum(w))} * inv_o + w_m",
-          f"        du = (({_src(_emu_dot(w, F))} * inv_o + w_m * F[dom]) - R) / wsum"]
+          f"        w_m = q{m} / h{m}",
+          f"        wsum = {_sum_src(_emu_sum(w))} * inv_o + w_m",
+          f"        du = (({_sum_src(_emu_dot(w, F))} * inv_o + w_m * F{m}) - R) / wsum"]
     L += per_class("d{i} = (du - F{i}) / h{i}")
     L += [f"        if not (_isfinite(u) and _isfinite(du)):",
           f"            return None",
@@ -227,14 +259,14 @@ def _loop(K):
           f"            ok = (0.5 * M) * (dcm * dcm) <= _EPS",
           f"        if ok:",
           f"            break",
-          f"        mf = {_src(_emu_dot(F, F))} + R * R",
+          f"        mf = {_sum_src(_emu_dot(F, F))} + R * R",
           f"        if not _isfinite(mf):",
           f"            return None",
           f"        if not mf <= (1.0 - 1e-4) * m_acc:  # not decreasing: unless at the merit floor, a backtracking step",
           f"            au = abs(u)"]
     L += per_class("mm{i} = 1.0 + aGm1 * l{i} + G * k{i} + abs(a{i} + b{i}) + au",
                    "mm{i} = mm{i} * mm{i}", indent=12)
-    L += [f"            if mf > {_src(_emu_sum(mags))} * _FLOOR_SCALE:",
+    L += [f"            if mf > {_sum_src(_emu_sum(mags))} * _FLOOR_SCALE:",
           f"                return None",
           f"        m_acc = mf"]
     L += per_class("z{i} = z{i} + d{i}")
@@ -253,10 +285,9 @@ def _loop(K):
           f" + (14.2 * Fm + 13.2 * abs(du))",
           f"    quad = dcm * dcm",
           f"    res_F = _EPS * rnd + (0.5 * M_F) * quad"]
-    L += per_class("x{i} = qo[{i}] * o{i}", indent=4)
-    L += [f"    adc = {_src(_emu_dot(qoo, d))} / others",
-          f"    d_ = [{each('d{}')}]",
-          f"    qm_dcm = q[dom] * d_[dom]",
+    L += [f"    x{i} = q{i} * o{i}" for i in range(K) if i != dom]
+    L += [f"    adc = {_sum_src(_emu_dot(qoo, d))} / others",
+          f"    qm_dcm = q{m} * d{m}",
           f"    R_lin = abs((R + adc) + qm_dcm)",
           f"    res_R = R_lin + _EPS * ({K + 8.0!r} + abs(R) + 12.0 * (dcm + abs(qm_dcm))) + (0.5 * _M_R) * quad",
           f"    residual = res_F if res_F >= res_R else res_R"]
@@ -270,11 +301,11 @@ def _loop(K):
     L += [f"    if min({each('v{}')}) < 1e-290:  # the value's terms joined in the exponent: not this path",
           f"        return None"]
     L += per_class("v{i} = P[{i}] * v{i}", indent=4)
-    L += [f"    return it, [{each('qd{}')}], u + du, {_src(_emu_sum(val))}, residual"]
+    L += [f"    return it, [{each('qd{}')}], u + du, {_sum_src(_emu_sum(val))}, residual"]
     ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p, "_isfinite": math.isfinite, "_inf": math.inf,
           "_TOL_U": _ULPS * _EPS, "_EPS": _EPS, "_M_R": _M_R, "_FLOOR_SCALE": _FLOOR_SCALE,
           "_TINY_LOGIT": _TINY_LOGIT}
-    exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single K={K}>", "exec"), ns)
+    exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single K={K} dom={dom}>", "exec"), ns)
     return ns["_run"]
 
 
@@ -322,7 +353,7 @@ def _ready(K):
         ok = _self_check(K)
         if ok:
             _starts[K] = _starter(K)
-            _loops[K] = _loop(K)
+            _loops[K] = [None] * K  # generated at first use (see _solve)
         else:
             _enabled = False
         _checked[K] = ok  # last: another thread that sees it finds the generated functions
@@ -410,7 +441,10 @@ def _solve(Warr, K, G, maxiter):
     if min(c) < _TINY_LOGIT:
         return None
     # (a phase between the start and the Newton loop goes here: it takes and gives c and u)
-    out = _loops[K](c, u, min(maxiter, _FAST_ITERS), logP, logP_lo, P, dom, G, Gm1, aGm1, M, M_F)
+    run = _loops[K][dom]
+    if run is None:
+        run = _loops[K][dom] = _loop(K, dom)
+    out = run(c, u, min(maxiter, _FAST_ITERS), logP, logP_lo, P, G, Gm1, aGm1, M, M_F)
     if out is None:
         return None
     k, qd, log_lam, value, residual = out
@@ -446,7 +480,7 @@ def _starter(K):
           f"    ld = beta * logP[dom]"]
     L += [f"    la{i} = beta * a{i} - ld" for i in range(K)]
     L += [f"    {_names('s{}', K)}, = _exp([{_names('la{}', K)}]).tolist()",
-          f"    tot = {_src(_emu_sum(s))}",
+          f"    tot = {_sum_src(_emu_sum(s))}",
           f"    others = [{_names('tot - s{}', K)}]",
           f"    if not others[dom] >= _TINY:  # np.maximum(others, tiny) (NaN: not this path)",
           f"        if others[dom] != others[dom]:",
