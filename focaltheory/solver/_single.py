@@ -24,6 +24,18 @@ tested where the batched path makes the same decision; wherever the row
 leaves the path, _solve_one returns None, having changed nothing, and the
 batched path solves the row from the start.  The result then has the six
 fields the batched path gives that row in any batch, bitwise.
+
+The path runs before minimizer enters its own floating-point state (see
+_api._single_first), so it must not depend on the caller's
+:func:`numpy.seterr`: Python's float arithmetic never reads it (a division
+by zero raises ZeroDivisionError, caught: not this path), and every NumPy
+call of the path gets arguments on which it raises no flag, which the path
+makes sure of before each call and declines the row otherwise: a sum of
+normal weights at most 1e306, the log of normal positive numbers, the exp of
+arguments in [-708, 1] (normalized entries at least _P_MIN, log-odds in
+[_TINY_LOGIT, _Z_MAX], the value's exponents at least -690) and the log1p
+of normal positive ones (gamma at least _G_MIN).  The self-check verifies
+that NumPy raises nothing on the ends of those ranges.
 """
 
 import math
@@ -43,6 +55,14 @@ _MAX_K = 32
 
 _EPS = float(_SYS_EPS)
 _TINY = 2.0 ** -1022
+# The bounds that keep every NumPy call of the path free of floating-point flags (see the module
+# docstring): normalized entries at least _P_MIN (log P >= -707, so exp(log P) and the start's
+# exp(beta log P - ...) are normal), gamma at least _G_MIN (gamma k >= 2.8e-12 gamma stays normal
+# in log1p(gamma k): k >= 2.8e-12 for log-odds >= _TINY_LOGIT), log-odds at most _Z_MAX
+# (exp(-|z|) >= 1e-304 normal, and others / (1 - q) <= 1e306 in the constraint's log).
+_P_MIN = 2.0 ** -1020
+_G_MIN = 1e-280
+_Z_MAX = 700.0
 _FLOOR_SCALE = (64 * _EPS) ** 2
 _M_R = float(_curvature(0.0)[1])  # the constraint's curvature bound (see _system._curvature)
 
@@ -272,8 +292,9 @@ def _loop(K, dom):
     L += per_class("z{i} = z{i} + d{i}")
     L += [f"        u = u + du",
           f"        precise = precise or abs(du) < {_SETTLED_PROVABLE!r} * (1.0 + abs(u))  # (gamma <= 300: provable)",
-          f"        if min({each('z{}')}) < _TINY_LOGIT:",
-          f"            return None  # a class becomes tiny: not this path",
+          # a class becomes tiny (not this path), or a log-odds so large that exp(-|z|) could underflow
+          f"        if not (" + " and ".join(f"_TINY_LOGIT <= z{i} <= _Z_MAX" for i in range(K)) + "):",
+          f"            return None",
           f"    else:",
           f"        return None"]
     # _finish._write: the residual bound at the point the last step reaches ...
@@ -296,7 +317,11 @@ def _loop(K, dom):
                    "qd{i} = q{i} + q{i} * corr",
                    "m{i} = (l{i} - (z{i} if z{i} < 0.0 else 0.0)) - corr",
                    "n{i} = (-((z{i} if z{i} > 0.0 else 0.0) + l{i}) - q{i} * d{i}) * G", indent=4)
-    L += [f"    {each('v{}')}, = _exp([{each('n{}')}]).tolist()"]
+    # (below -690 the term is below 1e-290 whatever m (q >= 1e-13: m < 31), so the test after the
+    # exp would decline the row: declined before it, where the exp could underflow)
+    L += [f"    if min({each('n{}')}) < -690.0:",
+          f"        return None",
+          f"    {each('v{}')}, = _exp([{each('n{}')}]).tolist()"]
     L += per_class("v{i} = v{i} * m{i}", indent=4)
     L += [f"    if min({each('v{}')}) < 1e-290:  # the value's terms joined in the exponent: not this path",
           f"        return None"]
@@ -304,13 +329,27 @@ def _loop(K, dom):
     L += [f"    return it, [{each('qd{}')}], u + du, {_sum_src(_emu_sum(val))}, residual"]
     ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p, "_isfinite": math.isfinite, "_inf": math.inf,
           "_TOL_U": _ULPS * _EPS, "_EPS": _EPS, "_M_R": _M_R, "_FLOOR_SCALE": _FLOOR_SCALE,
-          "_TINY_LOGIT": _TINY_LOGIT}
+          "_TINY_LOGIT": _TINY_LOGIT, "_Z_MAX": _Z_MAX}
     exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single K={K} dom={dom}>", "exec"), ns)
     return ns["_run"]
 
 
 def _self_check(K):
-    """Whether the emulations give einsum's bits for K classes, and NumPy's transcendentals agree across lengths."""
+    """Whether the emulations give einsum's bits for K classes, and NumPy's transcendentals agree across lengths.
+
+    It runs in its own NumPy error state, every flag an error: the
+    transcendentals are also checked to raise none on the ends of the ranges
+    the path lets reach them (see _P_MIN, _G_MIN, _Z_MAX), whatever the
+    caller's state (the path runs before the public function's isolation).
+    """
+    try:
+        with np.errstate(all="raise"):
+            return _self_check_raw(K)
+    except FloatingPointError:
+        return False
+
+
+def _self_check_raw(K):
     rng = np.random.default_rng(12345 + K)
     for j in range(64):
         # signs, magnitudes over many binades, zeros of both signs and exact cancellations
@@ -327,10 +366,14 @@ def _self_check(K):
         d = _einsum("ij,ij->i", x[None], y[None])[0]
         if _bits(_emu_sum(xl)) != _bits(float(s)) or _bits(_emu_dot(xl, yl)) != _bits(float(d)):
             return False
-    # the transcendentals: on a K-list and a scalar as within a long array
+    # the transcendentals: on a K-list and a scalar as within a long array (with the ends of the path's ranges)
     v = np.concatenate([rng.uniform(-40.0, 0.0, 96), rng.uniform(-1.0, 1.0, 96)])
     a = np.abs(v) + 1e-300
-    for f, arg in ((np.exp, v), (np.log, a), (np.log1p, a)):
+    ends_exp = [-708.0, -707.9, -700.0, -690.0, -0.0, 0.0, 1.0, 700.0]
+    ends_log = [_TINY, _P_MIN, 1e-14, 1.0, 32.0, 1e306]
+    ends_log1p = [_G_MIN * 2.8e-12, 1e-304, 1e-200, 1e-14, 1.0, 300.0]
+    for f, arg, ends in ((np.exp, v, ends_exp), (np.log, a, ends_log), (np.log1p, a, ends_log1p)):
+        arg = np.concatenate([np.repeat(ends, 2), arg])
         ref = f(arg).tolist()
         for start in range(0, arg.size - K, 7 * K + 1):
             part = arg[start:start + K].tolist()
@@ -403,7 +446,7 @@ def _solve_one(p, gamma, axis, maxiter):
     if K < 2 or K > _MAX_K:
         return None
     g = float(gamma)
-    if not (0.0 < g <= _PROVE_MAX_GAMMA) or g > _EXACT_GAMMA or not (_checked.get(K) or _ready(K)):
+    if not (_G_MIN <= g <= _PROVE_MAX_GAMMA) or g > _EXACT_GAMMA or not (_checked.get(K) or _ready(K)):
         return None
     try:
         out = _solve(W, K, g, maxiter)
@@ -419,17 +462,17 @@ def _solve_one(p, gamma, axis, maxiter):
 def _solve(Warr, K, G, maxiter):
     """The solve proper (see _solve_one); the batched path's operations in the order it takes them."""
     Wl = Warr.tolist()
-    if not (min(Wl) > 0.0 and max(Wl) <= 1e306):  # (so that the sum of at most _MAX_K cannot overflow)
+    # (normal, and so small that the sum of at most _MAX_K cannot overflow: no flag in the sum)
+    if not (min(Wl) >= _TINY and max(Wl) <= 1e306):
         return None
     total = float(np.add.reduce(Warr))  # minimizer: W.sum over the (contiguous) row
     if not math.isfinite(total):  # a NaN
         return None
-    Parr = Warr / total
-    P = Parr.tolist()
-    if min(P) < _TINY:  # stand-ins for subnormal entries: the general path
+    P = [x / total for x in Wl]  # (Python's division is NumPy's; an underflow here raises no flag)
+    if min(P) < _P_MIN:  # (stand-ins for subnormal entries: the general path)
         return None
     # _System: _log_hi_lo, the largest class; _initial_guess
-    hi_a = _log(Parr)
+    hi_a = _log(P)
     start = _starts[K](P, hi_a.tolist(), _exp(hi_a).tolist(), G)
     if start is None:
         return None
@@ -438,7 +481,7 @@ def _solve(Warr, K, G, maxiter):
     aGm1 = abs(Gm1)
     M_F = 0.25 * aGm1 + 0.4663 * G  # _system._curvature, in its order of operations
     M = max(M_F, _M_R)
-    if min(c) < _TINY_LOGIT:
+    if not (min(c) >= _TINY_LOGIT and max(c) <= _Z_MAX):
         return None
     # (a phase between the start and the Newton loop goes here: it takes and gives c and u)
     run = _loops[K][dom]
@@ -488,8 +531,10 @@ def _starter(K):
           f"        others[dom] = _TINY",
           f"    {_names('lo{}', K)}, = _log(others).tolist()",
           f"    z0 = [{_names('la{0} - lo{0}', K)}]",
+          f"    if not z0[dom] <= _Z_MAX:  # (the loop would decline it; here exp(-|z|) could underflow)",
+          f"        return None",
           f"    return logP, [{_names('b{}', K)}], dom, z0, logP[dom] + _log_g_from_logit(z0[dom], G)"]
-    ns = {"_exp": _exp, "_log": _log, "_TINY": _TINY, "_log_g_from_logit": _log_g_from_logit}
+    ns = {"_exp": _exp, "_log": _log, "_TINY": _TINY, "_Z_MAX": _Z_MAX, "_log_g_from_logit": _log_g_from_logit}
     exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single start K={K}>", "exec"), ns)
     return ns["_start"]
 
