@@ -63,6 +63,7 @@ _TINY = 2.0 ** -1022
 _P_MIN = 2.0 ** -1020
 _G_MIN = 1e-280
 _Z_MAX = 700.0
+_N_MIN = -690.0  # the value's exponents: below, its term is below 1e-290 (see _loop)
 _FLOOR_SCALE = (64 * _EPS) ** 2
 _M_R = float(_curvature(0.0)[1])  # the constraint's curvature bound (see _system._curvature)
 
@@ -319,7 +320,7 @@ def _loop(K, dom):
                    "n{i} = (-((z{i} if z{i} > 0.0 else 0.0) + l{i}) - q{i} * d{i}) * G", indent=4)
     # (below -690 the term is below 1e-290 whatever m (q >= 1e-13: m < 31), so the test after the
     # exp would decline the row: declined before it, where the exp could underflow)
-    L += [f"    if min({each('n{}')}) < -690.0:",
+    L += [f"    if min({each('n{}')}) < _N_MIN:",
           f"        return None",
           f"    {each('v{}')}, = _exp([{each('n{}')}]).tolist()"]
     L += per_class("v{i} = v{i} * m{i}", indent=4)
@@ -329,7 +330,7 @@ def _loop(K, dom):
     L += [f"    return it, [{each('qd{}')}], u + du, {_sum_src(_emu_sum(val))}, residual"]
     ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p, "_isfinite": math.isfinite, "_inf": math.inf,
           "_TOL_U": _ULPS * _EPS, "_EPS": _EPS, "_M_R": _M_R, "_FLOOR_SCALE": _FLOOR_SCALE,
-          "_TINY_LOGIT": _TINY_LOGIT, "_Z_MAX": _Z_MAX}
+          "_TINY_LOGIT": _TINY_LOGIT, "_Z_MAX": _Z_MAX, "_N_MIN": _N_MIN}
     exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single K={K} dom={dom}>", "exec"), ns)
     return ns["_run"]
 
@@ -369,9 +370,12 @@ def _self_check_raw(K):
     # the transcendentals: on a K-list and a scalar as within a long array (with the ends of the path's ranges)
     v = np.concatenate([rng.uniform(-40.0, 0.0, 96), rng.uniform(-1.0, 1.0, 96)])
     a = np.abs(v) + 1e-300
-    ends_exp = [-708.0, -707.9, -700.0, -690.0, -0.0, 0.0, 1.0, 700.0]
-    ends_log = [_TINY, _P_MIN, 1e-14, 1.0, 32.0, 1e306]
-    ends_log1p = [_G_MIN * 2.8e-12, 1e-304, 1e-200, 1e-14, 1.0, 300.0]
+    # exp: of log P and the start's beta log P - ..., of -|z| and |z|, of the value's exponents
+    ends_exp = [math.log(_P_MIN) - 1e-9, -_Z_MAX, _N_MIN, -0.0, 0.0, 1.0, _Z_MAX]
+    # log: of P, of the start's sums (the largest class's at least _TINY), of the constraint's ratio
+    ends_log = [_P_MIN, _TINY, 9e-14, 1.0, float(_MAX_K), 1e306]
+    # log1p: of exp(-|z|), of gamma k
+    ends_log1p = [math.exp(-_Z_MAX), _G_MIN * 2.8e-12, 1e-14, 1.0, 300.0]
     for f, arg, ends in ((np.exp, v, ends_exp), (np.log, a, ends_log), (np.log1p, a, ends_log1p)):
         arg = np.concatenate([np.repeat(ends, 2), arg])
         ref = f(arg).tolist()
