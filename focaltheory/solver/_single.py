@@ -49,6 +49,9 @@ from ._rows import _einsum
 from ._solve import _FAST_ITERS
 from ._system import _EPS as _SYS_EPS, _PROVE_MAX_GAMMA, _curvature
 
+# Up to this many classes the transcendentals are called per element (see _call_src)
+_SCALAR_K = 8
+
 # The largest number of classes solved here: above it the batched path is as fast
 # (measured: see docs/numerics.md).
 _MAX_K = 32
@@ -193,6 +196,19 @@ def _names(fmt, K):
     return ", ".join(fmt.format(i) for i in range(K))
 
 
+def _call_src(fn, outs, args, indent):
+    """Source lines of ``outs = fn(args)`` elementwise, fn a NumPy transcendental.
+
+    One call per element up to _SCALAR_K classes (a call on a Python float
+    costs about 0.1 us), else one call on the list (about 0.6 us, plus the
+    conversions); the bits are the same (see _self_check).
+    """
+    pad = " " * indent
+    if len(outs) <= _SCALAR_K:
+        return [f"{pad}{o} = _f({fn}({a}))" for o, a in zip(outs, args)]
+    return [f"{pad}{', '.join(outs)}, = {fn}([{', '.join(args)}]).tolist()"]
+
+
 def _loop(K, dom):
     """The Newton loop for K classes, dom the largest, as straight-line source (no loop over the classes), compiled.
 
@@ -218,6 +234,9 @@ def _loop(K, dom):
     def each(fmt):
         return _names(fmt, K)
 
+    def nm(fmt):
+        return [fmt.format(i) for i in range(K)]
+
     def but_dom(fmt):  # the row's symbols with the largest class's entry a zero
         return [_ZERO if i == dom else _Sym(fmt.format(i)) for i in range(K)]
 
@@ -233,8 +252,8 @@ def _loop(K, dom):
          f"    precise = False",
          f"    for it in range(n_iter):",
          # _newton_parts: the class quantities; exp(-|z|) (-0 or +0 give 1), log1p of it
-         f"        {each('e{}')}, = _exp([{each('(z{0} if z{0} < 0 else -z{0})')}]).tolist()",
-         f"        {each('l{}')}, = _log1p([{each('e{}')}]).tolist()"]
+         ] + _call_src("_exp", nm("e{}"), nm("(z{0} if z{0} < 0 else -z{0})"), 8) + _call_src(
+             "_log1p", nm("l{}"), nm("e{}"), 8)
     L += per_class("t0 = 1.0 / (e{i} + 1.0)",
                    "t1 = t0 * e{i}",
                    "if z{i} < 0:",
@@ -247,15 +266,16 @@ def _loop(K, dom):
                    "g{i} = G * k{i}",
                    "h{i} = ((k{i} * Gm1 + 2.0) * (nG * q{i}) - o{i}) / (g{i} + 1.0)")
     L[-1:] = L[-1:] + [" " * 8 + f"w{i} = (q{i} * o{i}) / h{i}" for i in range(K) if i != dom]
-    L += [f"        {each('lg{}')}, = _log1p([{each('g{}')}]).tolist()",
-          f"        mu = -u",
+    L += _call_src("_log1p", nm("lg{}"), nm("g{}"), 8)
+    L += [f"        mu = -u",
+          # (lg - l Gm1: the batched path's (-l) Gm1 + lg, the same bits, as negation is exact)
           f"        if precise:  # the large terms of F summed without rounding error"]
     L += per_class("s_ = a{i} + mu",
                    "bb = s_ - a{i}",
-                   "F{i} = (s_ + b{i}) + (((a{i} - (s_ - bb)) + (mu - bb)) + (lo{i} + ((-l{i}) * Gm1 + lg{i})))",
+                   "F{i} = (s_ + b{i}) + (((a{i} - (s_ - bb)) + (mu - bb)) + (lo{i} + (lg{i} - l{i} * Gm1)))",
                    indent=12)
     L += [f"        else:"]
-    L += per_class("F{i} = ((a{i} + b{i}) + mu) + (lo{i} + ((-l{i}) * Gm1 + lg{i}))", indent=12)
+    L += per_class("F{i} = ((a{i} + b{i}) + mu) + (lo{i} + (lg{i} - l{i} * Gm1))", indent=12)
     # the constraint and the step (the largest class's entries zeroed in the sums)
     L += [f"        others = {_sum_src(_emu_sum(qo))}",
           f"        R = float(_log(others / o{m}))",
@@ -321,14 +341,14 @@ def _loop(K, dom):
     # (below -690 the term is below 1e-290 whatever m (q >= 1e-13: m < 31), so the test after the
     # exp would decline the row: declined before it, where the exp could underflow)
     L += [f"    if min({each('n{}')}) < _N_MIN:",
-          f"        return None",
-          f"    {each('v{}')}, = _exp([{each('n{}')}]).tolist()"]
+          f"        return None"]
+    L += _call_src("_exp", nm("v{}"), nm("n{}"), 4)
     L += per_class("v{i} = v{i} * m{i}", indent=4)
     L += [f"    if min({each('v{}')}) < 1e-290:  # the value's terms joined in the exponent: not this path",
           f"        return None"]
     L += per_class("v{i} = P[{i}] * v{i}", indent=4)
     L += [f"    return it, [{each('qd{}')}], u + du, {_sum_src(_emu_sum(val))}, residual"]
-    ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p, "_isfinite": math.isfinite, "_inf": math.inf,
+    ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p, "_f": float, "_isfinite": math.isfinite, "_inf": math.inf,
           "_TOL_U": _ULPS * _EPS, "_EPS": _EPS, "_M_R": _M_R, "_FLOOR_SCALE": _FLOOR_SCALE,
           "_TINY_LOGIT": _TINY_LOGIT, "_Z_MAX": _Z_MAX, "_N_MIN": _N_MIN}
     exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single K={K} dom={dom}>", "exec"), ns)
@@ -475,9 +495,8 @@ def _solve(Warr, K, G, maxiter):
     P = [x / total for x in Wl]  # (Python's division is NumPy's; an underflow here raises no flag)
     if min(P) < _P_MIN:  # (stand-ins for subnormal entries: the general path)
         return None
-    # _System: _log_hi_lo, the largest class; _initial_guess
-    hi_a = _log(P)
-    start = _starts[K](P, hi_a.tolist(), _exp(hi_a).tolist(), G)
+    # _System: _log_hi_lo, the largest class; _initial_guess (in _starter)
+    start = _starts[K](P, G)
     if start is None:
         return None
     logP, logP_lo, dom, c, u = start
@@ -512,10 +531,15 @@ def _starter(K):
     It returns (logP, logP_lo, dom, z0, u0), or None (a NaN: not this path).
     """
     s = [_Sym(f"s{i}") for i in range(K)]
-    L = [f"def _start(P, hi, E, G):",
-         f"    {_names('p{}', K)}, = P",
-         f"    {_names('h{}', K)}, = hi",
-         f"    {_names('e{}', K)}, = E"]
+    L = [f"def _start(P, G):",
+         f"    {_names('p{}', K)}, = P"]
+    if K <= _SCALAR_K:
+        L += _call_src("_log", [f"h{i}" for i in range(K)], [f"p{i}" for i in range(K)], 4)
+        L += _call_src("_exp", [f"e{i}" for i in range(K)], [f"h{i}" for i in range(K)], 4)
+    else:  # (exp takes log's array as it is)
+        L += [f"    h_ = _log(P)",
+              f"    {_names('h{}', K)}, = h_.tolist()",
+              f"    {_names('e{}', K)}, = _exp(h_).tolist()"]
     for i in range(K):  # log P = hi + lo, lo = (P - exp(hi)) / exp(hi) renormalized
         L += [f"    lo_ = (p{i} - e{i}) / e{i}",
               f"    a{i} = h{i} + lo_",
@@ -526,19 +550,25 @@ def _starter(K):
           f"    beta = 1.0 / (1.0 + G / {float(max(K - 1, 1))!r})",
           f"    ld = beta * logP[dom]"]
     L += [f"    la{i} = beta * a{i} - ld" for i in range(K)]
-    L += [f"    {_names('s{}', K)}, = _exp([{_names('la{}', K)}]).tolist()",
-          f"    tot = {_sum_src(_emu_sum(s))}",
+    L += _call_src("_exp", [f"s{i}" for i in range(K)], [f"la{i}" for i in range(K)], 4)
+    L += [f"    tot = {_sum_src(_emu_sum(s))}",
           f"    others = [{_names('tot - s{}', K)}]",
           f"    if not others[dom] >= _TINY:  # np.maximum(others, tiny) (NaN: not this path)",
           f"        if others[dom] != others[dom]:",
           f"            return None",
-          f"        others[dom] = _TINY",
-          f"    {_names('lo{}', K)}, = _log(others).tolist()",
+          f"        others[dom] = _TINY"]
+    if K <= _SCALAR_K:
+        L += [f"    {_names('ot{}', K)}, = others"]
+        L += _call_src("_log", [f"lo{i}" for i in range(K)], [f"ot{i}" for i in range(K)], 4)
+    else:
+        L += [f"    {_names('lo{}', K)}, = _log(others).tolist()"]
+    L += [
           f"    z0 = [{_names('la{0} - lo{0}', K)}]",
           f"    if not z0[dom] <= _Z_MAX:  # (the loop would decline it; here exp(-|z|) could underflow)",
           f"        return None",
           f"    return logP, [{_names('b{}', K)}], dom, z0, logP[dom] + _log_g_from_logit(z0[dom], G)"]
-    ns = {"_exp": _exp, "_log": _log, "_TINY": _TINY, "_Z_MAX": _Z_MAX, "_log_g_from_logit": _log_g_from_logit}
+    ns = {"_exp": _exp, "_log": _log, "_f": float, "_TINY": _TINY, "_Z_MAX": _Z_MAX,
+          "_log_g_from_logit": _log_g_from_logit}
     exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single start K={K}>", "exec"), ns)
     return ns["_start"]
 
