@@ -237,7 +237,7 @@ def test_validation_unchanged(monkeypatch, kw):
 
 
 def test_emulated_reductions_match_einsum():
-    """The summation orders, on vectors of 1 to 69 entries (the self-check does this per K at first use)."""
+    """The summation orders (einsum's, and np.add.reduce's of the weights), on vectors of 1 to 69 entries (the self-check does this per K at first use)."""
     rng = np.random.default_rng(0)
     for K in range(1, 70):
         for _ in range(40):
@@ -246,6 +246,8 @@ def test_emulated_reductions_match_einsum():
             assert _single._bits(_single._emu_sum(x.tolist())) == _single._bits(float(_einsum("ij->i", x[None])[0]))
             assert _single._bits(_single._emu_dot(x.tolist(), y.tolist())) == \
                 _single._bits(float(_einsum("ij,ij->i", x[None], y[None])[0]))
+            w = np.abs(x) * np.exp2(rng.integers(-30, 30))  # W.sum of a row of positive weights
+            assert _single._emu_total(w.tolist()) == float(np.add.reduce(w)) == float(w[None].sum(axis=-1)[0])
 
 
 def test_transcendentals_do_not_depend_on_the_array_length():

@@ -110,6 +110,26 @@ def _emu_sum(v):
     return 0.0 + (a0 + a1)
 
 
+def _emu_total(v):
+    """np.add.reduce of a contiguous 1-D array (W.sum of a row), in the order of this NumPy build (pairwise)."""
+    n = len(v)
+    if n < 8:
+        r = -0.0
+        for x in v:
+            r = r + x
+        return r
+    a = list(v[:8])  # eight lanes over the blocks of eight, then a tree, then the tail in order
+    i = 8
+    while i < n - n % 8:
+        a = [a[j] + v[i + j] for j in range(8)]
+        i += 8
+    r = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
+    while i < n:
+        r = r + v[i]
+        i += 1
+    return r
+
+
 def _emu_dot(x, y):
     """einsum('ij,ij->i') of one row pair, in the order of this NumPy build."""
     n = len(x)
@@ -387,6 +407,9 @@ def _self_check_raw(K):
         d = _einsum("ij,ij->i", x[None], y[None])[0]
         if _bits(_emu_sum(xl)) != _bits(float(s)) or _bits(_emu_dot(xl, yl)) != _bits(float(d)):
             return False
+        w = np.abs(x) + 2.0 ** -1000  # the row sums of positive weights
+        if _emu_total(w.tolist()) != float(np.add.reduce(w)):
+            return False
     # the transcendentals: on a K-list and a scalar as within a long array (with the ends of the path's ranges)
     v = np.concatenate([rng.uniform(-40.0, 0.0, 96), rng.uniform(-1.0, 1.0, 96)])
     a = np.abs(v) + 1e-300
@@ -486,20 +509,11 @@ def _solve_one(p, gamma, axis, maxiter):
 def _solve(Warr, K, G, maxiter):
     """The solve proper (see _solve_one); the batched path's operations in the order it takes them."""
     Wl = Warr.tolist()
-    # (normal, and so small that the sum of at most _MAX_K cannot overflow: no flag in the sum)
-    if not (min(Wl) >= _TINY and max(Wl) <= 1e306):
-        return None
-    total = float(np.add.reduce(Warr))  # minimizer: W.sum over the (contiguous) row
-    if not math.isfinite(total):  # a NaN
-        return None
-    P = [x / total for x in Wl]  # (Python's division is NumPy's; an underflow here raises no flag)
-    if min(P) < _P_MIN:  # (stand-ins for subnormal entries: the general path)
-        return None
-    # _System: _log_hi_lo, the largest class; _initial_guess (in _starter)
-    start = _starts[K](P, G)
+    # the normalization; _System: _log_hi_lo, the largest class; _initial_guess (see _starter)
+    start = _starts[K](Wl, G)
     if start is None:
         return None
-    logP, logP_lo, dom, c, u = start
+    P, logP, logP_lo, dom, c, u = start
     Gm1 = G - 1.0
     aGm1 = abs(Gm1)
     M_F = 0.25 * aGm1 + 0.4663 * G  # _system._curvature, in its order of operations
@@ -528,11 +542,24 @@ def _starter(K):
     _System's _log_hi_lo (log P to about twice double precision) and the
     largest class, then _system._initial_guess: z0 the log-odds of Q0
     proportional to P**beta, u0 making the largest class stationary there.
-    It returns (logP, logP_lo, dom, z0, u0), or None (a NaN: not this path).
+    Before them the normalization P = W / W.sum() (the sum emulated: _emu_total).
+    It returns (P, logP, logP_lo, dom, z0, u0), or None (not this path).
     """
     s = [_Sym(f"s{i}") for i in range(K)]
-    L = [f"def _start(P, G):",
-         f"    {_names('p{}', K)}, = P"]
+    w = [_Sym(f"w{i}") for i in range(K)]
+    L = [f"def _start(W, G):",
+         # (normal, and so small that the sum of at most _MAX_K cannot overflow)
+         f"    if not (min(W) >= _TINY and max(W) <= 1e306):",
+         f"        return None",
+         f"    {_names('w{}', K)}, = W",
+         f"    total = {_src(_emu_total(w))}  # minimizer: W.sum over the (contiguous) row (positive terms)",
+         f"    if not _isfinite(total):  # a NaN",
+         f"        return None"]
+    # Python's division is NumPy's (and an underflow here raises no flag); subnormal entries: not this path
+    L += [f"    p{i} = w{i} / total" for i in range(K)]
+    L += [f"    if min({_names('p{}', K)}) < _P_MIN:",
+          f"        return None",
+          f"    P = [{_names('p{}', K)}]"]
     if K <= _SCALAR_K:
         L += _call_src("_log", [f"h{i}" for i in range(K)], [f"p{i}" for i in range(K)], 4)
         L += _call_src("_exp", [f"e{i}" for i in range(K)], [f"h{i}" for i in range(K)], 4)
@@ -566,8 +593,9 @@ def _starter(K):
           f"    z0 = [{_names('la{0} - lo{0}', K)}]",
           f"    if not z0[dom] <= _Z_MAX:  # (the loop would decline it; here exp(-|z|) could underflow)",
           f"        return None",
-          f"    return logP, [{_names('b{}', K)}], dom, z0, logP[dom] + _log_g_from_logit(z0[dom], G)"]
-    ns = {"_exp": _exp, "_log": _log, "_f": float, "_TINY": _TINY, "_Z_MAX": _Z_MAX,
+          f"    return P, logP, [{_names('b{}', K)}], dom, z0, logP[dom] + _log_g_from_logit(z0[dom], G)"]
+    ns = {"_exp": _exp, "_log": _log, "_f": float, "_isfinite": math.isfinite, "_TINY": _TINY, "_P_MIN": _P_MIN,
+          "_Z_MAX": _Z_MAX,
           "_log_g_from_logit": _log_g_from_logit}
     exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single start K={K}>", "exec"), ns)
     return ns["_start"]
