@@ -242,8 +242,9 @@ def _loop(K, dom):
     is fixed in the source: its entries that the batched path zeroes in the
     sums of the constraint and of the step (+-0 there, or a NaN where the
     step is not finite anyway) are left out of them (_ZERO).  It returns the
-    iteration count and the raw fields (q before the order pass, log_lam,
-    value, residual), or None where the row leaves the path.
+    iteration count and the raw fields (q before the order pass, whether
+    the order pass has work, log_lam, value, residual), or None where the
+    row leaves the path.
     """
     def sym(fmt):
         return [_Sym(fmt.format(i)) for i in range(K)]
@@ -367,10 +368,14 @@ def _loop(K, dom):
     L += [f"    if min({each('v{}')}) < 1e-290:  # the value's terms joined in the exponent: not this path",
           f"        return None"]
     L += per_class("v{i} = P[{i}] * v{i}", indent=4)
-    L += [f"    return it, [{each('qd{}')}], u + du, {_sum_src(_emu_sum(val))}, residual"]
+    # _order._preserve_order's test: two classes near each other in the sorted q (then the order pass, _order)
+    L += [f"    {each('s{}')}, = sorted([{each('qd{}')}])",
+          f"    near = (" + "\n            or ".join(f"s{i + 1} <= s{i} * _NEAR_R + _NEAR_ABS" for i in range(K - 1)) + ")",
+          f"    return it, [{each('qd{}')}], near, u + du, {_sum_src(_emu_sum(val))}, residual"]
     ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p, "_f": float, "_isfinite": math.isfinite, "_inf": math.inf,
           "_TOL_U": _ULPS * _EPS, "_EPS": _EPS, "_M_R": _M_R, "_FLOOR_SCALE": _FLOOR_SCALE,
-          "_TINY_LOGIT": _TINY_LOGIT, "_Z_MAX": _Z_MAX, "_N_MIN": _N_MIN}
+          "_TINY_LOGIT": _TINY_LOGIT, "_Z_MAX": _Z_MAX, "_N_MIN": _N_MIN, "_NEAR_R": 1.0 + _NEAR,
+          "_NEAR_ABS": _NEAR_ABS}
     exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single K={K} dom={dom}>", "exec"), ns)
     return ns["_run"]
 
@@ -527,8 +532,9 @@ def _solve(Warr, K, G, maxiter):
     out = run(c, u, min(maxiter, _FAST_ITERS), logP, logP_lo, P, G, Gm1, aGm1, M, M_F)
     if out is None:
         return None
-    k, qd, log_lam, value, residual = out
-    qd = _order(qd, Wl, K)  # _finish: the order pass
+    k, qd, near, log_lam, value, residual = out
+    if near:
+        qd = _order(qd, Wl, K)  # _finish: the order pass
     if not (math.isfinite(value) and math.isfinite(residual) and math.isfinite(log_lam)):
         return None
     v = _array(qd + [log_lam, value, residual])
