@@ -103,9 +103,11 @@ def _single_first(func):
     floating-point flag on the arguments it lets reach them (it declines the
     row otherwise, see its module docstring): its result does not depend on
     the caller's NumPy error state, so it runs before the isolation of
-    _fpstate._fp_isolated is entered (which costs about a microsecond).  Every other call runs ``func`` under that isolation.
-    The path takes p only as an ndarray, list or tuple and gamma as a real
-    scalar, never a law or a foreign array, and no alpha.
+    _fpstate._fp_isolated is entered (which costs about a microsecond).
+    Every other call runs ``func`` under that isolation.  The path takes p
+    only as an ndarray, list or tuple and gamma as a real scalar, never a
+    law or a foreign array, and no alpha.  The wrapper has minimizer's
+    signature (and keeps its name, docstring and ``__wrapped__``).
     """
     isolated = _fp_isolated(func)
 
