@@ -32,8 +32,8 @@ by zero raises ZeroDivisionError, caught: not this path), and every NumPy
 call of the path gets arguments on which it raises no flag, which the path
 makes sure of before each call and declines the row otherwise: a sum of
 normal weights at most 1e306, the log of normal positive numbers, the exp of
-arguments in [-708, 1] (normalized entries at least _P_MIN, log-odds in
-[_TINY_LOGIT, _Z_MAX], the value's exponents at least -690) and the log1p
+arguments in [-708, 700] (normalized entries at least _P_MIN, log-odds in
+[_TINY_LOGIT, _Z_MAX], the value's exponents in [_N_MIN, _N_MAX]) and the log1p
 of normal positive ones (gamma at least _G_MIN).  The self-check verifies
 that NumPy raises nothing on the ends of those ranges.
 """
@@ -66,7 +66,7 @@ _TINY = 2.0 ** -1022
 _P_MIN = 2.0 ** -1020
 _G_MIN = 1e-280
 _Z_MAX = 700.0
-_N_MIN = -690.0  # the value's exponents: below, its term is below 1e-290 (see _loop)
+_N_MIN, _N_MAX = -690.0, 700.0  # the value's exponents (below _N_MIN, its term is below 1e-290: see _loop)
 _FLOOR_SCALE = (64 * _EPS) ** 2
 _M_R = float(_curvature(0.0)[1])  # the constraint's curvature bound (see _system._curvature)
 
@@ -286,7 +286,7 @@ def _loop(K, dom):
                    "    b{i} = -(G * z{i})",
                    "g{i} = G * k{i}",
                    "h{i} = ((k{i} * Gm1 + 2.0) * (nG * q{i}) - o{i}) / (g{i} + 1.0)")
-    L[-1:] = L[-1:] + [" " * 8 + f"w{i} = (q{i} * o{i}) / h{i}" for i in range(K) if i != dom]
+    L += [" " * 8 + f"w{i} = (q{i} * o{i}) / h{i}" for i in range(K) if i != dom]  # (the largest's: _ZERO)
     L += _call_src("_log1p", nm("lg{}"), nm("g{}"), 8)
     L += [f"        mu = -u",
           # (lg - l Gm1: the batched path's (-l) Gm1 + lg, the same bits, as negation is exact)
@@ -359,9 +359,10 @@ def _loop(K, dom):
                    "qd{i} = q{i} + q{i} * corr",
                    "m{i} = (l{i} - (z{i} if z{i} < 0.0 else 0.0)) - corr",
                    "n{i} = (-((z{i} if z{i} > 0.0 else 0.0) + l{i}) - q{i} * d{i}) * G", indent=4)
-    # (below -690 the term is below 1e-290 whatever m (q >= 1e-13: m < 31), so the test after the
-    # exp would decline the row: declined before it, where the exp could underflow)
-    L += [f"    if min({each('n{}')}) < _N_MIN:",
+    # (below _N_MIN the term is below 1e-290 whatever m (q >= 1e-13: m < 31), so the test after the
+    # exp would decline the row: declined before it, where the exp could underflow; _N_MAX bounds
+    # the last step's share, so that the exp cannot overflow)
+    L += [f"    if not (" + " and ".join(f"_N_MIN <= n{i} <= _N_MAX" for i in range(K)) + "):",
           f"        return None"]
     L += _call_src("_exp", nm("v{}"), nm("n{}"), 4)
     L += per_class("v{i} = v{i} * m{i}", indent=4)
@@ -374,7 +375,7 @@ def _loop(K, dom):
           f"    return it, [{each('qd{}')}], near, u + du, {_sum_src(_emu_sum(val))}, residual"]
     ns = {"_exp": _exp, "_log": _log, "_log1p": _log1p, "_f": float, "_isfinite": math.isfinite, "_inf": math.inf,
           "_TOL_U": _ULPS * _EPS, "_EPS": _EPS, "_M_R": _M_R, "_FLOOR_SCALE": _FLOOR_SCALE,
-          "_TINY_LOGIT": _TINY_LOGIT, "_Z_MAX": _Z_MAX, "_N_MIN": _N_MIN, "_NEAR_R": 1.0 + _NEAR,
+          "_TINY_LOGIT": _TINY_LOGIT, "_Z_MAX": _Z_MAX, "_N_MIN": _N_MIN, "_N_MAX": _N_MAX, "_NEAR_R": 1.0 + _NEAR,
           "_NEAR_ABS": _NEAR_ABS}
     exec(compile("\n".join(L) + "\n", f"<focaltheory.solver._single K={K} dom={dom}>", "exec"), ns)
     return ns["_run"]
@@ -419,7 +420,7 @@ def _self_check_raw(K):
     v = np.concatenate([rng.uniform(-40.0, 0.0, 96), rng.uniform(-1.0, 1.0, 96)])
     a = np.abs(v) + 1e-300
     # exp: of log P and the start's beta log P - ..., of -|z| and |z|, of the value's exponents
-    ends_exp = [math.log(_P_MIN) - 1e-9, -_Z_MAX, _N_MIN, -0.0, 0.0, 1.0, _Z_MAX]
+    ends_exp = [math.log(_P_MIN) - 1e-9, -_Z_MAX, _N_MIN, -0.0, 0.0, 1.0, _Z_MAX, _N_MAX]
     # log: of P, of the start's sums (the largest class's at least _TINY), of the constraint's ratio
     ends_log = [_P_MIN, _TINY, 9e-14, 1.0, float(_MAX_K), 1e306]
     # log1p: of exp(-|z|), of gamma k
