@@ -1,5 +1,8 @@
 """One distribution solved in Python floats (solver/_single.py): bitwise the batched path's result."""
 
+import contextlib
+import warnings
+
 import numpy as np
 import pytest
 
@@ -15,16 +18,50 @@ def _same(a, b):
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
+@contextlib.contextmanager
+def _caller_state(**state):
+    """The caller's NumPy error state set to ``state``, every warning an error."""
+    old = np.geterr()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            np.seterr(**state)
+            caller = np.geterr()
+            yield
+            assert np.geterr() == caller, "the caller's state was changed"
+    finally:
+        np.seterr(**old)
+
+
+# the caller's states each row is also solved under (the path runs before minimizer's isolation)
+CALLER_STATES = (dict(all="raise"), dict(all="warn"))
+
+
 def _check_rows(P, gamma, maxiter=50, convert=None):
-    """Each row alone against the same row inside the batch P: all six fields bitwise; the rows the path took."""
+    """Each row alone against the same row inside the batch P: all six fields bitwise; the rows the path took.
+
+    Each row is solved alone three times: in NumPy's default error state, and
+    with the caller's state every flag raising and every flag warning (with
+    warnings errors): the same bits, nothing raised, nothing warned.
+    """
     batch = minimizer(P, gamma, maxiter=maxiter)
     gam = np.broadcast_to(gamma, P.shape[:1])
-    before = _single.taken
+    taken = 0
     for i, row in enumerate(P):
-        one = minimizer(row if convert is None else convert(row), gam[i], maxiter=maxiter)
+        arg = row if convert is None else convert(row)
+        before = _single.taken
+        one = minimizer(arg, gam[i], maxiter=maxiter)
+        took = _single.taken - before
         for f in FIELDS:
             assert _same(getattr(one, f), np.asarray(getattr(batch, f))[i]), (f, i, row.tolist(), gam[i])
-    return _single.taken - before
+        for state in CALLER_STATES:  # the same bits, and the path takes the row or not as before
+            before = _single.taken
+            with _caller_state(**state):
+                other = minimizer(arg, gam[i], maxiter=maxiter)
+            assert _single.taken - before == took, (state, i, row.tolist(), gam[i])
+            assert all(_same(getattr(other, f), getattr(one, f)) for f in FIELDS), (state, i, row.tolist(), gam[i])
+        taken += took
+    return taken
 
 
 @pytest.mark.parametrize("conc", [0.05, 0.2, 0.5, 1.0, 5.0])
@@ -200,7 +237,7 @@ def test_validation_unchanged(monkeypatch, kw):
 
 
 def test_emulated_reductions_match_einsum():
-    """The summation orders, on vectors of 1 to 69 entries (the self-check does this per K at first use)."""
+    """The summation orders (einsum's, and np.add.reduce's of the weights), on vectors of 1 to 69 entries (the self-check does this per K at first use)."""
     rng = np.random.default_rng(0)
     for K in range(1, 70):
         for _ in range(40):
@@ -209,6 +246,8 @@ def test_emulated_reductions_match_einsum():
             assert _single._bits(_single._emu_sum(x.tolist())) == _single._bits(float(_einsum("ij->i", x[None])[0]))
             assert _single._bits(_single._emu_dot(x.tolist(), y.tolist())) == \
                 _single._bits(float(_einsum("ij,ij->i", x[None], y[None])[0]))
+            w = np.abs(x) * np.exp2(rng.integers(-30, 30))  # W.sum of a row of positive weights
+            assert _single._emu_total(w.tolist()) == float(np.add.reduce(w)) == float(w[None].sum(axis=-1)[0])
 
 
 def test_transcendentals_do_not_depend_on_the_array_length():
@@ -264,3 +303,48 @@ def test_result_fields_cannot_be_made_writeable():
                 with pytest.raises(ValueError):
                     x.base.flags.writeable = True
     assert int(a.iterations) == int(b.iterations) and bool(a.converged) and bool(b.converged)
+
+
+def test_declined_where_a_numpy_call_could_raise_a_flag():
+    """Rows whose NumPy calls on the path could raise a flag (an underflow) are declined before the call.
+
+    The path runs before minimizer's own floating-point state: under a
+    caller's all-raise state (and every warning an error) such a row still
+    gives the default state's bits, solved by the batched path.
+    """
+    cases = [
+        (dict(p=[1.0, 1e-307, 1.0], gamma=2.0), "a normalized entry below 2**-1020: exp(log P) subnormal"),
+        (dict(p=[0.6, 0.4], gamma=1e-300), "gamma below 1e-280: log1p of gamma k subnormal"),
+        (dict(p=[3e-310, 1e-310], gamma=2.0), "subnormal weights"),
+        (dict(p=[1.0, 1e-306], gamma=0.01), "the largest class's start log-odds above 700"),
+    ]
+    for kw, why in cases:
+        ref = minimizer(**kw)
+        for state in CALLER_STATES:
+            before = _single.taken
+            with _caller_state(**state):
+                res = minimizer(**kw)
+            assert _single.taken == before, why
+            assert all(_same(getattr(res, f), getattr(ref, f)) for f in FIELDS), why
+    before = _single.taken
+    with _caller_state(all="raise"):
+        minimizer([0.6, 0.3, 0.1], 1e-280)  # the ends of the ranges: taken
+        minimizer([0.6, 0.3, 0.1], 300.0)
+    assert _single.taken == before + 2
+
+
+def test_self_check_catches_a_flag(monkeypatch):
+    """The self-check runs every NumPy call on the ends of the path's ranges with every flag an error."""
+    assert _single._self_check(10)
+    monkeypatch.setattr(_single, "_P_MIN", 2.0 ** -1070)  # exp(log P) subnormal: an underflow
+    assert not _single._self_check(10)
+    monkeypatch.undo()
+    monkeypatch.setattr(_single, "_Z_MAX", 750.0)  # exp(-|z|) zero: an underflow
+    assert not _single._self_check(10)
+    old = np.geterr()
+    try:  # whatever the caller's state
+        np.seterr(all="ignore")
+        monkeypatch.undo()
+        assert _single._self_check(10)
+    finally:
+        np.seterr(**old)
