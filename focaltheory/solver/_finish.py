@@ -224,15 +224,21 @@ def _polish(sys, s, wr):
         qq, cc, cl = np.where(neg, x, yh), np.where(neg, yh, x), np.where(neg, yl, 0.0)
     # log(1 - q), which gamma multiplies, in double-double (cc >= 1/2: normal);
     # log q (not multiplied) to about an ulp of 1 is enough
-    lc_h, lc_l = _dd.log_dd(cc, cl)
+    lc_h, lc_l = _log_1mq(G, cc, cl)
     del cl
     lq_h = np.log(qq)
     lq_l = np.exp(lq_h)  # (qq - exp(hi)) / exp(hi), see _log_hi_lo
     lq_l = np.divide(qq - lq_l, lq_l, out=lq_l)
     if not simple:
         np.add(lq_l, yl / qq, out=lq_l, where=~neg)  # 1 - q's low part, where q is the complement
-    # (for the residual bound: both logs are <= 0)
-    lcm, lqm = -_rowmin(lc_h), -_rowmax(lq_h)
+    # (for the residual bound: both logs are <= 0; every class below 1/2 bounds them)
+    if simple:
+        lcm, lqm = _LN2_UP, _LN2_DOWN
+    else:
+        # (per row as in the simple case where every class of the row lies below 1/2)
+        below = _rowall(neg & ~tiny & (q >= 1e-300))
+        lcm = np.where(below, _LN2_UP, -_rowmin(lc_h))
+        lqm = np.where(below, _LN2_DOWN, -_rowmax(lq_h))
     F = _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l)
     del lc_h, lc_l, lq_h, lq_l
     if not simple:
@@ -285,6 +291,29 @@ def _polish(sys, s, wr):
     del step
     residual = _polish_bound(sys, s, wr, F, R, dc, du, qb, ob, qo, Sh, flat, lcm, lqm)
     return q_new, u + du, residual, mlq, L1, done
+
+
+def _log_1mq(G, cc, cl):
+    """log(1 - q) = log(cc + cl) in double-double: log_dd_short for the rows with gamma <= _SHORT_LOG_GAMMA, log_dd above.
+
+    gamma multiplies it: log_dd_short's absolute 2**-76 is at most 2**-56
+    there (see _polish_bound).  Per row, so that a row's bits depend on its
+    own gamma only.
+    """
+    if isinstance(G, float):
+        return (_dd.log_dd_short if G <= _SHORT_LOG_GAMMA else _dd.log_dd)(cc, cl)
+    short = G[:, 0] <= _SHORT_LOG_GAMMA
+    if short.all():
+        return _dd.log_dd_short(cc, cl)
+    if not short.any():
+        return _dd.log_dd(cc, cl)
+    sh, sl = _dd.log_dd_short(cc, cl)
+    fh, fl = _dd.log_dd(cc, cl)
+    return np.where(short[:, None], sh, fh), np.where(short[:, None], sl, fl)
+
+
+_SHORT_LOG_GAMMA = 2.0**20  # log_dd_short at and below this gamma (G 2**-76 <= 2**-56)
+_LN2_UP, _LN2_DOWN = 0.6932, 0.6931  # above and below log 2: |log(1 - q)|, |log q| with q <= 1/2
 
 
 def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
@@ -392,8 +421,15 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
       |u|), which also cover the rounding of the product's low part
       e + gamma lo (3 u**2 gamma |log(1 - q)|, as dd_mul_d); and
       gamma log(1 - q) to 1e-30 gamma max(1, |log(1 - q)|) (log_dd),
-      4.6e-15 gamma max(1, |log(1 - q)|) eps.  Tiny classes keep the
-      iterate's F and its rounding (_residual_bound);
+      4.6e-15 gamma max(1, |log(1 - q)|) eps, and at gamma <=
+      _SHORT_LOG_GAMMA (log_dd_short) another 2**-76 gamma, which is
+      2**-23 gamma eps (its 2**-104 |log(1 - q)| lies within the former);
+      the second for every row as 2**-23 min(gamma, _SHORT_LOG_GAMMA), at
+      most eps / 8 for the rows that take log_dd.  Where every class lies
+      below 1/2 (no class tiny) |log(1 - q)| and |log q| are taken as
+      their bounds 0.6932 and 0.6931 (log 2) instead of row extremes: at
+      the sizes of these terms the difference is a few percent at most.
+      Tiny classes keep the iterate's F and its rounding (_residual_bound);
     * the linearization: as in _residual_bound, 13.2 (|du| + |F|), plus h
       taken at the iterate, whose log-odds are within 8 eps of z0's:
       8 M_F + 12 (2 gamma + 2) (|h| <= 2 gamma + 2) times max |dc|;
@@ -413,7 +449,7 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
     lpm = -_rowmin(sys.logP[wr])  # (log P <= 0)
     L = np.log1p(G)
     rnd = (Fm + 2.0 * L + 10.0 + 1.0 / lqm) + 2.0 * eps * (lpm + G * lcm + 745.0 + au) \
-        + 4.6e-15 * G * np.maximum(1.0, lcm)
+        + 4.6e-15 * G * np.maximum(1.0, lcm) + 2.0**-23 * np.minimum(G, _SHORT_LOG_GAMMA)
     tiny = s.tiny[wr] & sys.support[wr]
     if tiny.any():
         b, lp1, kk = (np.where(tiny, x[wr], 0.0) for x in (s.b, s.lp1, s.kk))
