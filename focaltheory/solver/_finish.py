@@ -337,16 +337,15 @@ def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
     del ah, al
     T_l = np.multiply(lc_l, G, out=t)
     T_l += e
-    # the three exact sums (TwoSum), log P + p - log q - u
+    # the three exact sums (TwoSum), log P + p - log q - u; their errors add into e1
     logP = sys.logP[wr]
-    s1, e1 = _dd.two_sum(logP, p)
-    s2, e2 = _dd.two_sum(s1, -lq_h)
-    del s1
-    s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))  # (a column broadcast costs more)
-    del s2
+    e1, e2 = np.empty_like(p), np.empty_like(p)
+    s = _two_sum_into(logP, p, True, e, e1)
+    s = _two_sum_into(s, lq_h, False, e, e2)
     e1 += e2
-    e1 += e3
-    del e2, e3
+    s = _two_sum_into(s, np.repeat(u, s.shape[1]).reshape(s.shape), False, e, e2)  # (a column broadcast costs more)
+    e1 += e2
+    del e2
     # the low parts, and log1p(gamma q rho), rho = -log q / (1 - q)
     rest = np.divide(lq_h, cc, out=e)
     rest *= qq
@@ -356,8 +355,28 @@ def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
     T_l -= lq_l
     rest += T_l
     e1 += rest
-    s3 += e1
-    return s3
+    s += e1
+    return s
+
+
+def _two_sum_into(a, b, add, t, err):
+    """Knuth's TwoSum of a + b (``add``) or a - b, its error written into ``err``; ``t``: scratch.
+
+    The bits of _dd.two_sum(a, b) or _dd.two_sum(a, -b), with fewer
+    temporaries: the subtraction folds the negation of b exactly,
+    (-b) - bb = -(b + bb).  Returns the rounded sum.
+    """
+    s = a + b if add else a - b
+    np.subtract(s, a, out=t)        # bb
+    np.subtract(s, t, out=err)
+    np.subtract(a, err, out=err)    # a - (s - bb)
+    if add:
+        np.subtract(b, t, out=t)    # b - bb
+        err += t
+    else:
+        np.add(b, t, out=t)         # b + bb
+        err -= t
+    return s
 
 
 def _split_gamma(G):
