@@ -224,7 +224,7 @@ def _polish(sys, s, wr):
         qq, cc, cl = np.where(neg, x, yh), np.where(neg, yh, x), np.where(neg, yl, 0.0)
     # log(1 - q), which gamma multiplies, in double-double (cc >= 1/2: normal);
     # log q (not multiplied) to about an ulp of 1 is enough
-    lc_h, lc_l = _log_1mq(G, cc, cl)
+    lc_h, lc_l = _log_1mq(G, cc, cl, None if simple else neg)
     del cl
     lq_h = np.log(qq)
     lq_l = np.exp(lq_h)  # (qq - exp(hi)) / exp(hi), see _log_hi_lo
@@ -293,23 +293,31 @@ def _polish(sys, s, wr):
     return q_new, u + du, residual, mlq, L1, done
 
 
-def _log_1mq(G, cc, cl):
-    """log(1 - q) = log(cc + cl) in double-double: log_dd_short for the rows with gamma <= _SHORT_LOG_GAMMA, log_dd above.
+def _log_1mq(G, cc, cl, neg):
+    """log(1 - q) = log(cc + cl) in double-double: to 2**-76 for the rows with gamma <= _SHORT_LOG_GAMMA, by log_dd above.
 
-    gamma multiplies it: log_dd_short's absolute 2**-76 is at most 2**-56
-    there (see _polish_bound).  Per row, so that a row's bits depend on its
-    own gamma only.
+    gamma multiplies it: the absolute 2**-76 of log_dd_half (classes with
+    1 - q in [1/2, 1], ``neg``; None: every class) and log_dd_short (the
+    others) is at most 2**-56 there (see _polish_bound).  Per class and
+    row, so that a row's bits depend on its own classes and gamma only.
     """
+    def short():
+        if neg is None:
+            return _dd.log_dd_half(cc, cl)
+        hh, hl = _dd.log_dd_half(np.where(neg, cc, 1.0), np.where(neg, cl, 0.0))
+        sh, sl = _dd.log_dd_short(np.where(neg, 1.0, cc), np.where(neg, 0.0, cl))
+        return np.where(neg, hh, sh), np.where(neg, hl, sl)
+
     if isinstance(G, float):
-        return (_dd.log_dd_short if G <= _SHORT_LOG_GAMMA else _dd.log_dd)(cc, cl)
-    short = G[:, 0] <= _SHORT_LOG_GAMMA
-    if short.all():
-        return _dd.log_dd_short(cc, cl)
-    if not short.any():
+        return short() if G <= _SHORT_LOG_GAMMA else _dd.log_dd(cc, cl)
+    rows = G[:, 0] <= _SHORT_LOG_GAMMA
+    if rows.all():
+        return short()
+    if not rows.any():
         return _dd.log_dd(cc, cl)
-    sh, sl = _dd.log_dd_short(cc, cl)
+    sh, sl = short()
     fh, fl = _dd.log_dd(cc, cl)
-    return np.where(short[:, None], sh, fh), np.where(short[:, None], sl, fl)
+    return np.where(rows[:, None], sh, fh), np.where(rows[:, None], sl, fl)
 
 
 _SHORT_LOG_GAMMA = 2.0**20  # log_dd_short at and below this gamma (G 2**-76 <= 2**-56)
@@ -441,7 +449,7 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
       e + gamma lo (3 u**2 gamma |log(1 - q)|, as dd_mul_d); and
       gamma log(1 - q) to 1e-30 gamma max(1, |log(1 - q)|) (log_dd),
       4.6e-15 gamma max(1, |log(1 - q)|) eps, and at gamma <=
-      _SHORT_LOG_GAMMA (log_dd_short) another 2**-76 gamma, which is
+      _SHORT_LOG_GAMMA (log_dd_half, log_dd_short) another 2**-76 gamma, which is
       2**-23 gamma eps (its 2**-104 |log(1 - q)| lies within the former);
       the second for every row as 2**-23 min(gamma, _SHORT_LOG_GAMMA), at
       most eps / 8 for the rows that take log_dd.  Where every class lies
