@@ -326,23 +326,28 @@ _LN2_UP, _LN2_DOWN = 0.6932, 0.6931  # above and below log 2: |log(1 - q)|, |log
 
 def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
     """F at the exact point of _polish: its large terms log P, gamma log(1 - q) (exact), -log q and -u summed exactly."""
-    # gamma log(1 - q) = p + e exactly (Dekker's product: |log(1 - q)| < 1 needs
-    # no guard against overflow in its split; gamma is split once), and lc_l gamma
+    # gamma log(1 - q) = p + e exactly (Dekker's product, gamma split once by
+    # Veltkamp, log(1 - q) by clearing its low 27 bits: 26 and 27 bits, as in
+    # focaltheory._dd._split), and lc_l gamma.  Where gamma has at most 26
+    # significant bits (gl = 0: 301, 1000, 5000, ...) the two products with gl
+    # are zeros whose sums leave e's bits as they are (the partial sums are
+    # exact, and a zero among them is +0), and are not formed
     p = lc_h * G
     gh, gl = _split_gamma(G)
-    t = lc_h * _dd._SPLITTER
-    ah = t - lc_h
-    np.subtract(t, ah, out=ah)
-    al = np.subtract(lc_h, ah, out=t)
+    ah = np.bitwise_and(lc_h.view(np.int64), _dd._LOW27_CLEAR).view(np.float64)
+    al = np.subtract(lc_h, ah)
     e = ah * gh
     e -= p
-    ah *= gl
-    e += ah
+    if not np.all(gl == 0.0):
+        ah *= gl
+        e += ah
     np.multiply(al, gh, out=ah)
     e += ah
-    al *= gl
-    e += al
-    del ah, al
+    if not np.all(gl == 0.0):
+        al *= gl
+        e += al
+    t = al
+    del ah
     T_l = np.multiply(lc_l, G, out=t)
     T_l += e
     # the three exact sums (TwoSum), log P + p - log q - u; their errors add into e1
@@ -389,6 +394,10 @@ def _two_sum_into(a, b, add, t, err):
 
 def _split_gamma(G):
     """Veltkamp's split of gamma (a float, or a column of per-row values): see focaltheory._dd._split."""
+    if isinstance(G, float) and G <= _dd._SPLIT_MAX:
+        t = _dd._SPLITTER * G  # (Python floats: the same IEEE operations)
+        gh = t - (t - G)
+        return gh, G - gh
     gh, gl = _dd._split(np.asarray(G, dtype=np.float64))
     return (float(gh), float(gl)) if isinstance(G, float) else (gh, gl)
 
