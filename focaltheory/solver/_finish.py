@@ -216,8 +216,8 @@ def _polish(sys, s, wr):
         del big_x
     # the other side, exactly (FastTwoSum: 1 >= x)
     yh = 1.0 - x
-    yl = yh - 1.0
-    np.subtract(-x, yl, out=yl)
+    yl = np.subtract(1.0, yh)  # (exact: Sterbenz) then -((yh - 1) + x), the bits of (-x) - (yh - 1)
+    yl -= x
     if simple:
         qq, cc, cl = x, yh, yl  # q and 1 - q, rounded; the low part of 1 - q
     else:
@@ -436,6 +436,7 @@ def _sum_dd(hi, lo=None):
     return _dd.two_sum(acc, err)
 
 
+_LOGP_MAX = 1e4  # above every |log P| (for the residual bound: 2 eps of it is 2e-12 eps)
 _SUM_COLUMNS = 32  # (column by column: one numpy call per class)
 
 
@@ -454,7 +455,8 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
       relative 4.5 + 0.6 / |log q|, so L to that plus L / 2 + 1; the sums of
       the low parts and the last two roundings, L + |F| / 2 + 2; the low
       parts of the exact sums, 2 eps (|log P| + gamma |log(1 - q)| + 745 +
-      |u|), which also cover the rounding of the product's low part
+      |u|) with |log P| < _LOGP_MAX = 1e4 (P is a double times 2**e, e >
+      -4300, see _scaling._reweight), which also cover the rounding of the product's low part
       e + gamma lo (3 u**2 gamma |log(1 - q)|, as dd_mul_d); and
       gamma log(1 - q) to 1e-30 gamma max(1, |log(1 - q)|) (log_dd),
       4.6e-15 gamma max(1, |log(1 - q)|) eps, and at gamma <=
@@ -482,9 +484,8 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
     dcm = _rowmax(t)
     del t
     au = np.abs(s.u[wr])
-    lpm = -_rowmin(sys.logP[wr])  # (log P <= 0)
     L = np.log1p(G)
-    rnd = (Fm + 2.0 * L + 10.0 + 1.0 / lqm) + 2.0 * eps * (lpm + G * lcm + 745.0 + au) \
+    rnd = (Fm + 2.0 * L + 10.0 + 1.0 / lqm) + 2.0 * eps * (_LOGP_MAX + G * lcm + 745.0 + au) \
         + 4.6e-15 * G * np.maximum(1.0, lcm) + 2.0**-23 * np.minimum(G, _SHORT_LOG_GAMMA)
     tiny = s.tiny[wr] & sys.support[wr]
     if tiny.any():
