@@ -143,3 +143,31 @@ def test_rows_on_either_side_of_the_short_log_keep_their_bits(gammas):
         one = minimizer(P[i], g)
         for f in FIELDS:
             assert np.asarray(getattr(one, f)).tobytes() == _row(together, i)[f].tobytes(), (g, f)
+
+
+def test_short_logs_at_the_table_edges():
+    """log_dd_half and log_dd_short at the stage-1 cell edges, near 1 and at 2**k (the grids of test_dd)."""
+    import mpmath as mp
+
+    from focaltheory import _dd
+    from test_dd import LOG_CELL_GRID, LOG_HI_GRID, LOG_NEAR_ONE_GRID
+
+    def check(f, hi):
+        spacing = np.spacing(hi)
+        for lo in (np.zeros_like(hi), spacing / 2, -spacing / 2, spacing * 0.3141592653589793):
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                yh, yl = f(hi, lo)
+            assert np.all(np.abs(yl) <= np.abs(np.spacing(yh)) / 2)
+            with mp.workdps(60):
+                for i in range(hi.size):
+                    h, l = mp.mpf(float(hi[i])), mp.mpf(float(lo[i]))
+                    exact = mp.log(h) + mp.log1p(l / h)  # (see test_dd._ref_log)
+                    err = abs(mp.mpf(float(yh[i])) + mp.mpf(float(yl[i])) - exact)
+                    assert err <= 2.0**-76 + 2.0**-104 * abs(exact), (f.__name__, hi[i], lo[i], float(err))
+
+    z = np.concatenate([LOG_CELL_GRID, LOG_NEAR_ONE_GRID])
+    half = np.concatenate([z, z / 2, [0.5, 1.0, np.nextafter(0.5, 1.0), np.nextafter(1.0, 0.0)]])
+    check(_dd.log_dd_half, half[(half >= 0.5) & (half <= 1.0)])
+    for k in (0, -1, 5, -1000, 1000):
+        check(_dd.log_dd_short, z * 2.0**k)
+    check(_dd.log_dd_short, LOG_HI_GRID)
