@@ -109,9 +109,9 @@ def test_short_logs_within_their_bound():
     """log_dd_half and log_dd_short against 50-digit logs: absolute error <= 2**-76 + 2**-104 |log|."""
     import mpmath as mp
 
-    from focaltheory import _dd
+    from focaltheory import _dd_short
 
-    assert _dd._short_sum_ordered() and _dd._half_sum_ordered()  # their FastTwoSums are exact
+    assert _dd_short._short_sum_ordered() and _dd_short._half_sum_ordered()  # their FastTwoSums are exact
     rng = np.random.default_rng(5)
     x = np.concatenate([rng.random(1500) * 0.5, 10.0 ** rng.uniform(-300, -0.3, 1500),
                         [0.5, 0.0, 2.0**-53, 2.0**-54, 0.25, 1 - 2**-0.5, 2.0**-10, 2.0**-9 + 2.0**-30]])
@@ -119,8 +119,8 @@ def test_short_logs_within_their_bound():
     lo = (-x) - (hi - 1.0)  # 1 - x = hi + lo exactly
     wide = 10.0 ** rng.uniform(-300, 300, 500)
     with mp.workdps(50):
-        for f, h, l in ((_dd.log_dd_half, hi, lo), (_dd.log_dd_short, hi, lo),
-                        (_dd.log_dd_short, wide, np.zeros_like(wide))):
+        for f, h, l in ((_dd_short.log_dd_half, hi, lo), (_dd_short.log_dd_short, hi, lo),
+                        (_dd_short.log_dd_short, wide, np.zeros_like(wide))):
             yh, yl = f(h, l)
             assert np.all(np.abs(yl) <= np.abs(np.spacing(yh)) / 2)
             for i in range(h.size):
@@ -149,7 +149,7 @@ def test_short_logs_at_the_table_edges():
     """log_dd_half and log_dd_short at the stage-1 cell edges, near 1 and at 2**k (the grids of test_dd)."""
     import mpmath as mp
 
-    from focaltheory import _dd
+    from focaltheory import _dd_short
     from test_dd import LOG_CELL_GRID, LOG_HI_GRID, LOG_NEAR_ONE_GRID
 
     def check(f, hi):
@@ -167,7 +167,7 @@ def test_short_logs_at_the_table_edges():
 
     z = np.concatenate([LOG_CELL_GRID, LOG_NEAR_ONE_GRID])
     half = np.concatenate([z, z / 2, [0.5, 1.0, np.nextafter(0.5, 1.0), np.nextafter(1.0, 0.0)]])
-    check(_dd.log_dd_half, half[(half >= 0.5) & (half <= 1.0)])
+    check(_dd_short.log_dd_half, half[(half >= 0.5) & (half <= 1.0)])
     for k in (0, -1, 5, -1000, 1000):
-        check(_dd.log_dd_short, z * 2.0**k)
-    check(_dd.log_dd_short, LOG_HI_GRID)
+        check(_dd_short.log_dd_short, z * 2.0**k)
+    check(_dd_short.log_dd_short, LOG_HI_GRID)

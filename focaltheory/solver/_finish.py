@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import _constants, _dd
+from .. import _constants, _dd, _dd_short
 from ._rows import _as_slice, _at, _rowall, _rowdot, _rowmax, _rowmin, _rowsum
 from ._scaling import _LN2_HI, _LN2_LO
 from ._system import _EPS, _newton_step
@@ -303,9 +303,9 @@ def _log_1mq(G, cc, cl, neg):
     """
     def short():
         if neg is None:
-            return _dd.log_dd_half(cc, cl)
-        hh, hl = _dd.log_dd_half(np.where(neg, cc, 1.0), np.where(neg, cl, 0.0))
-        sh, sl = _dd.log_dd_short(np.where(neg, 1.0, cc), np.where(neg, 0.0, cl))
+            return _dd_short.log_dd_half(cc, cl)
+        hh, hl = _dd_short.log_dd_half(np.where(neg, cc, 1.0), np.where(neg, cl, 0.0))
+        sh, sl = _dd_short.log_dd_short(np.where(neg, 1.0, cc), np.where(neg, 0.0, cl))
         return np.where(neg, hh, sh), np.where(neg, hl, sl)
 
     if isinstance(G, float):
