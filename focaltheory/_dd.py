@@ -10,7 +10,8 @@ splitting (splitter ``2**27 + 1``).
 
 Why: at large gamma the solver's last Newton step and the inverse map form
 ``gamma * log(1 - q)`` (gamma up to 5000) and sums whose rounding gamma
-amplifies (see focaltheory.solver._finish._polish).  The half-ulp rounding of libm's
+amplifies (see focaltheory.solver._finish._polish, which also uses the
+shorter logs of focaltheory._dd_short).  The half-ulp rounding of libm's
 log, multiplied by gamma, would be an accuracy floor of ~1e-13; with the log
 as a dd value the product with gamma is formed exactly (``dd_mul_d``).
 
@@ -445,15 +446,16 @@ def _log_views(m):
     return V
 
 
-def _log_run(hi, lo):
-    """Apply _log_kernel by blocks to flat contiguous hi, lo; the results are rows of one (2, n) array."""
+def _log_run(hi, lo, kernel=None):
+    """Apply _log_kernel (or ``kernel``) by blocks to flat contiguous hi, lo; the results are rows of one (2, n) array."""
+    kernel = _log_kernel if kernel is None else kernel
     n = hi.size
     out = np.empty((2, n))
     B = _LOG_BLOCK
     with np.errstate(under="ignore"):  # tiny values underflow by design
         for s in range(0, n, B):
             e = min(s + B, n)
-            _log_kernel(hi[s:e], lo[s:e], out[0, s:e], out[1, s:e], _log_views(e - s))
+            kernel(hi[s:e], lo[s:e], out[0, s:e], out[1, s:e], _log_views(e - s))
     return out[0], out[1]
 
 
@@ -500,5 +502,3 @@ def log_dd(hi, lo):
         with np.errstate(under="ignore"):
             yh[sub], yl[sub] = dd_add(yh[sub], yl[sub], -k54h, -k54l)
     return yh.reshape(shape), yl.reshape(shape)
-
-

@@ -103,3 +103,71 @@ def test_reported_residual_bounds_the_residual_on_the_general_path(monkeypatch, 
     mp.mp.dps = 40
     for p in ROWS:
         _bound_over_true_residual(monkeypatch, p, gamma)
+
+
+def test_short_logs_within_their_bound():
+    """log_dd_half and log_dd_short against 50-digit logs: absolute error <= 2**-76 + 2**-104 |log|."""
+    import mpmath as mp
+
+    from focaltheory import _dd_short
+
+    assert _dd_short._short_sum_ordered() and _dd_short._half_sum_ordered()  # their FastTwoSums are exact
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.random(1500) * 0.5, 10.0 ** rng.uniform(-300, -0.3, 1500),
+                        [0.5, 0.0, 2.0**-53, 2.0**-54, 0.25, 1 - 2**-0.5, 2.0**-10, 2.0**-9 + 2.0**-30]])
+    hi = 1.0 - x
+    lo = (-x) - (hi - 1.0)  # 1 - x = hi + lo exactly
+    wide = 10.0 ** rng.uniform(-300, 300, 500)
+    with mp.workdps(50):
+        for f, h, l in ((_dd_short.log_dd_half, hi, lo), (_dd_short.log_dd_short, hi, lo),
+                        (_dd_short.log_dd_short, wide, np.zeros_like(wide))):
+            yh, yl = f(h, l)
+            assert np.all(np.abs(yl) <= np.abs(np.spacing(yh)) / 2)
+            for i in range(h.size):
+                exact = mp.log(mp.mpf(float(h[i])) + mp.mpf(float(l[i])))
+                err = abs(mp.mpf(float(yh[i])) + mp.mpf(float(yl[i])) - exact)
+                assert err <= 2.0**-76 + 2.0**-104 * abs(exact), (f.__name__, h[i], l[i], float(err))
+
+
+@pytest.mark.parametrize("gammas", [[1000.0, 2.0**21, 5000.0], [2.0**20, 2.0**20 * 1.5, 301.0]])
+def test_rows_on_either_side_of_the_short_log_keep_their_bits(gammas):
+    """Per-row gammas below and above _SHORT_LOG_GAMMA in one batch: each row as when solved alone."""
+    from focaltheory.solver._finish import _SHORT_LOG_GAMMA
+
+    assert min(gammas) <= _SHORT_LOG_GAMMA < max(gammas)
+    rng = np.random.default_rng(len(gammas))
+    P = rng.dirichlet(np.full(6, 0.6), size=len(gammas))
+    P[1] = [0.5, 0.3, 0.2 - 1e-200, 1e-200, 0.0, 0.0]  # the general path of the exact step
+    together = minimizer(P, np.array(gammas))
+    for i, g in enumerate(gammas):
+        one = minimizer(P[i], g)
+        for f in FIELDS:
+            assert np.asarray(getattr(one, f)).tobytes() == _row(together, i)[f].tobytes(), (g, f)
+
+
+def test_short_logs_at_the_table_edges():
+    """log_dd_half and log_dd_short at the stage-1 cell edges, near 1 and at 2**k (the grids of test_dd)."""
+    import mpmath as mp
+
+    from focaltheory import _dd_short
+    from test_dd import LOG_CELL_GRID, LOG_HI_GRID, LOG_NEAR_ONE_GRID
+
+    def check(f, hi):
+        spacing = np.spacing(hi)
+        for lo in (np.zeros_like(hi), spacing / 2, -spacing / 2, spacing * 0.3141592653589793):
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                yh, yl = f(hi, lo)
+            assert np.all(np.abs(yl) <= np.abs(np.spacing(yh)) / 2)
+            with mp.workdps(60):
+                for i in range(hi.size):
+                    h, l = mp.mpf(float(hi[i])), mp.mpf(float(lo[i]))
+                    exact = mp.log(h) + mp.log1p(l / h)  # (see test_dd._ref_log)
+                    err = abs(mp.mpf(float(yh[i])) + mp.mpf(float(yl[i])) - exact)
+                    assert err <= 2.0**-76 + 2.0**-104 * abs(exact), (f.__name__, hi[i], lo[i], float(err))
+
+    z = np.concatenate([LOG_CELL_GRID, LOG_NEAR_ONE_GRID])
+    half = np.concatenate([z, z / 2, [0.5, 1.0, np.nextafter(0.5, 1.0), np.nextafter(1.0, 0.0)]])
+    check(_dd_short.log_dd_half, half[(half >= 0.5) & (half <= 1.0)])
+    for k in (0, -1, 5, -1000, 1000):
+        check(_dd_short.log_dd_short, z * 2.0**k)
+    check(_dd_short.log_dd_short, LOG_HI_GRID)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import _constants, _dd
+from .. import _constants, _dd, _dd_short
 from ._rows import _as_slice, _at, _rowall, _rowdot, _rowmax, _rowmin, _rowsum
 from ._scaling import _LN2_HI, _LN2_LO
 from ._system import _EPS, _newton_step
@@ -216,23 +216,29 @@ def _polish(sys, s, wr):
         del big_x
     # the other side, exactly (FastTwoSum: 1 >= x)
     yh = 1.0 - x
-    yl = yh - 1.0
-    np.subtract(-x, yl, out=yl)
+    yl = np.subtract(1.0, yh)  # (exact: Sterbenz) then -((yh - 1) + x), the bits of (-x) - (yh - 1)
+    yl -= x
     if simple:
         qq, cc, cl = x, yh, yl  # q and 1 - q, rounded; the low part of 1 - q
     else:
         qq, cc, cl = np.where(neg, x, yh), np.where(neg, yh, x), np.where(neg, yl, 0.0)
     # log(1 - q), which gamma multiplies, in double-double (cc >= 1/2: normal);
     # log q (not multiplied) to about an ulp of 1 is enough
-    lc_h, lc_l = _dd.log_dd(cc, cl)
+    lc_h, lc_l = _log_1mq(G, cc, cl, None if simple else neg)
     del cl
     lq_h = np.log(qq)
     lq_l = np.exp(lq_h)  # (qq - exp(hi)) / exp(hi), see _log_hi_lo
     lq_l = np.divide(qq - lq_l, lq_l, out=lq_l)
     if not simple:
         np.add(lq_l, yl / qq, out=lq_l, where=~neg)  # 1 - q's low part, where q is the complement
-    # (for the residual bound: both logs are <= 0)
-    lcm, lqm = -_rowmin(lc_h), -_rowmax(lq_h)
+    # (for the residual bound: both logs are <= 0; every class below 1/2 bounds them)
+    if simple:
+        lcm, lqm = _LN2_UP, _LN2_DOWN
+    else:
+        # (per row as in the simple case where every class of the row lies below 1/2)
+        below = _rowall(neg & ~tiny & (q >= 1e-300))
+        lcm = np.where(below, _LN2_UP, -_rowmin(lc_h))
+        lqm = np.where(below, _LN2_DOWN, -_rowmax(lq_h))
     F = _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l)
     del lc_h, lc_l, lq_h, lq_l
     if not simple:
@@ -287,37 +293,72 @@ def _polish(sys, s, wr):
     return q_new, u + du, residual, mlq, L1, done
 
 
+def _log_1mq(G, cc, cl, neg):
+    """log(1 - q) = log(cc + cl) in double-double: to 2**-76 for the rows with gamma <= _SHORT_LOG_GAMMA, by log_dd above.
+
+    gamma multiplies it: the absolute 2**-76 of log_dd_half (classes with
+    1 - q in [1/2, 1], ``neg``; None: every class) and log_dd_short (the
+    others) is at most 2**-56 there (see _polish_bound).  Per class and
+    row, so that a row's bits depend on its own classes and gamma only.
+    """
+    def short():
+        if neg is None:
+            return _dd_short.log_dd_half(cc, cl)
+        hh, hl = _dd_short.log_dd_half(np.where(neg, cc, 1.0), np.where(neg, cl, 0.0))
+        sh, sl = _dd_short.log_dd_short(np.where(neg, 1.0, cc), np.where(neg, 0.0, cl))
+        return np.where(neg, hh, sh), np.where(neg, hl, sl)
+
+    if isinstance(G, float):
+        return short() if G <= _SHORT_LOG_GAMMA else _dd.log_dd(cc, cl)
+    rows = G[:, 0] <= _SHORT_LOG_GAMMA
+    if rows.all():
+        return short()
+    if not rows.any():
+        return _dd.log_dd(cc, cl)
+    sh, sl = short()
+    fh, fl = _dd.log_dd(cc, cl)
+    return np.where(rows[:, None], sh, fh), np.where(rows[:, None], sl, fl)
+
+
+_SHORT_LOG_GAMMA = 2.0**20  # log_dd_short at and below this gamma (G 2**-76 <= 2**-56)
+_LN2_UP, _LN2_DOWN = 0.6932, 0.6931  # above and below log 2: |log(1 - q)|, |log q| with q <= 1/2
+
+
 def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
     """F at the exact point of _polish: its large terms log P, gamma log(1 - q) (exact), -log q and -u summed exactly."""
-    # gamma log(1 - q) = p + e exactly (Dekker's product: |log(1 - q)| < 1 needs
-    # no guard against overflow in its split; gamma is split once), and lc_l gamma
+    # gamma log(1 - q) = p + e exactly (Dekker's product, gamma split once by
+    # Veltkamp, log(1 - q) by clearing its low 27 bits: 26 and 27 bits, as in
+    # focaltheory._dd._split), and lc_l gamma.  Where gamma has at most 26
+    # significant bits (gl = 0: 301, 1000, 5000, ...) the two products with gl
+    # are zeros whose sums leave e's bits as they are (the partial sums are
+    # exact, and a zero among them is +0), and are not formed
     p = lc_h * G
     gh, gl = _split_gamma(G)
-    t = lc_h * _dd._SPLITTER
-    ah = t - lc_h
-    np.subtract(t, ah, out=ah)
-    al = np.subtract(lc_h, ah, out=t)
+    ah = np.bitwise_and(lc_h.view(np.int64), _dd._LOW27_CLEAR).view(np.float64)
+    al = np.subtract(lc_h, ah)
     e = ah * gh
     e -= p
-    ah *= gl
-    e += ah
+    if not np.all(gl == 0.0):
+        ah *= gl
+        e += ah
     np.multiply(al, gh, out=ah)
     e += ah
-    al *= gl
-    e += al
-    del ah, al
+    if not np.all(gl == 0.0):
+        al *= gl
+        e += al
+    t = al
+    del ah
     T_l = np.multiply(lc_l, G, out=t)
     T_l += e
-    # the three exact sums (TwoSum), log P + p - log q - u
+    # the three exact sums (TwoSum), log P + p - log q - u; their errors add into e1
     logP = sys.logP[wr]
-    s1, e1 = _dd.two_sum(logP, p)
-    s2, e2 = _dd.two_sum(s1, -lq_h)
-    del s1
-    s3, e3 = _dd.two_sum(s2, np.repeat(-u, s2.shape[1]).reshape(s2.shape))  # (a column broadcast costs more)
-    del s2
+    e1, e2 = np.empty_like(p), np.empty_like(p)
+    s = _two_sum_into(logP, p, True, e, e1)
+    s = _two_sum_into(s, lq_h, False, e, e2)
     e1 += e2
-    e1 += e3
-    del e2, e3
+    s = _two_sum_into(s, np.repeat(u, s.shape[1]).reshape(s.shape), False, e, e2)  # (a column broadcast costs more)
+    e1 += e2
+    del e2
     # the low parts, and log1p(gamma q rho), rho = -log q / (1 - q)
     rest = np.divide(lq_h, cc, out=e)
     rest *= qq
@@ -327,12 +368,36 @@ def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
     T_l -= lq_l
     rest += T_l
     e1 += rest
-    s3 += e1
-    return s3
+    s += e1
+    return s
+
+
+def _two_sum_into(a, b, add, t, err):
+    """Knuth's TwoSum of a + b (``add``) or a - b, its error written into ``err``; ``t``: scratch.
+
+    The bits of _dd.two_sum(a, b) or _dd.two_sum(a, -b), with fewer
+    temporaries: the subtraction folds the negation of b exactly,
+    (-b) - bb = -(b + bb).  Returns the rounded sum.
+    """
+    s = a + b if add else a - b
+    np.subtract(s, a, out=t)        # bb
+    np.subtract(s, t, out=err)
+    np.subtract(a, err, out=err)    # a - (s - bb)
+    if add:
+        np.subtract(b, t, out=t)    # b - bb
+        err += t
+    else:
+        np.add(b, t, out=t)         # b + bb
+        err -= t
+    return s
 
 
 def _split_gamma(G):
     """Veltkamp's split of gamma (a float, or a column of per-row values): see focaltheory._dd._split."""
+    if isinstance(G, float) and G <= _dd._SPLIT_MAX:
+        t = _dd._SPLITTER * G  # (Python floats: the same IEEE operations)
+        gh = t - (t - G)
+        return gh, G - gh
     gh, gl = _dd._split(np.asarray(G, dtype=np.float64))
     return (float(gh), float(gl)) if isinstance(G, float) else (gh, gl)
 
@@ -371,6 +436,7 @@ def _sum_dd(hi, lo=None):
     return _dd.two_sum(acc, err)
 
 
+_LOGP_MAX = 1e4  # above every |log P| (for the residual bound: 2 eps of it is 2e-12 eps)
 _SUM_COLUMNS = 32  # (column by column: one numpy call per class)
 
 
@@ -389,11 +455,19 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
       relative 4.5 + 0.6 / |log q|, so L to that plus L / 2 + 1; the sums of
       the low parts and the last two roundings, L + |F| / 2 + 2; the low
       parts of the exact sums, 2 eps (|log P| + gamma |log(1 - q)| + 745 +
-      |u|), which also cover the rounding of the product's low part
+      |u|) with |log P| < _LOGP_MAX = 1e4 (P is a double times 2**e, e >
+      -4300, see _scaling._reweight), which also cover the rounding of the product's low part
       e + gamma lo (3 u**2 gamma |log(1 - q)|, as dd_mul_d); and
       gamma log(1 - q) to 1e-30 gamma max(1, |log(1 - q)|) (log_dd),
-      4.6e-15 gamma max(1, |log(1 - q)|) eps.  Tiny classes keep the
-      iterate's F and its rounding (_residual_bound);
+      4.6e-15 gamma max(1, |log(1 - q)|) eps, and at gamma <=
+      _SHORT_LOG_GAMMA (log_dd_half, log_dd_short) another 2**-76 gamma, which is
+      2**-23 gamma eps (its 2**-104 |log(1 - q)| lies within the former);
+      the second for every row as 2**-23 min(gamma, _SHORT_LOG_GAMMA), at
+      most eps / 8 for the rows that take log_dd.  Where every class lies
+      below 1/2 (no class tiny) |log(1 - q)| and |log q| are taken as
+      their bounds 0.6932 and 0.6931 (log 2) instead of row extremes: at
+      the sizes of these terms the difference is a few percent at most.
+      Tiny classes keep the iterate's F and its rounding (_residual_bound);
     * the linearization: as in _residual_bound, 13.2 (|du| + |F|), plus h
       taken at the iterate, whose log-odds are within 8 eps of z0's:
       8 M_F + 12 (2 gamma + 2) (|h| <= 2 gamma + 2) times max |dc|;
@@ -410,10 +484,9 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
     dcm = _rowmax(t)
     del t
     au = np.abs(s.u[wr])
-    lpm = -_rowmin(sys.logP[wr])  # (log P <= 0)
     L = np.log1p(G)
-    rnd = (Fm + 2.0 * L + 10.0 + 1.0 / lqm) + 2.0 * eps * (lpm + G * lcm + 745.0 + au) \
-        + 4.6e-15 * G * np.maximum(1.0, lcm)
+    rnd = (Fm + 2.0 * L + 10.0 + 1.0 / lqm) + 2.0 * eps * (_LOGP_MAX + G * lcm + 745.0 + au) \
+        + 4.6e-15 * G * np.maximum(1.0, lcm) + 2.0**-23 * np.minimum(G, _SHORT_LOG_GAMMA)
     tiny = s.tiny[wr] & sys.support[wr]
     if tiny.any():
         b, lp1, kk = (np.where(tiny, x[wr], 0.0) for x in (s.b, s.lp1, s.kk))
