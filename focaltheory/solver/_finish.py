@@ -149,11 +149,9 @@ def _residual_bound(sys, s, wr):
     G = sys.G_at(wr)
     F, dc = s.F[wr], s.dc[wr]
     du = np.abs(s.du[wr])
-    t = np.abs(F)
-    Fm = _rowmax(t)
-    np.abs(dc, out=t)
-    dcm = _rowmax(t)
-    del t
+    Fm = _rowmax(np.abs(F))
+    # (max |dc| formed by _newton's proof test at this evaluation where it ran: the same maxima)
+    dcm = _rowmax(np.abs(dc)) if s.dcm is None else s.dcm[wr]
     neg_b = np.maximum(0.0, -_rowmin(s.b[wr]))
     lp1m, kkm = _rowmax(s.lp1[wr]), _rowmax(s.kk[wr])
     G = G if isinstance(G, float) else G[:, 0]

@@ -74,7 +74,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # settles need no per-class test (ok is the or of the two)
         proof = None
         if precise.any():
-            dcm = _rowmax(np.abs(dc))
+            dcm = s.dcm = _rowmax(np.abs(dc))  # (the residual bound reads it too, see _write)
             proof = (0.5 * np.maximum(sys.M_F, sys.M_R)) * (dcm * dcm) <= _EPS
             proof &= precise
             if not sys.all_provable:

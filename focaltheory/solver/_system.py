@@ -99,6 +99,7 @@ class _Evaluation:
     tiny: np.ndarray  # the classes carried relative to P (and those off the support)
     qo: np.ndarray  # q with the dominant class zeroed (scaled where the others underflow, see _scaled_others)
     others: np.ndarray  # its row sums, per row
+    dcm: np.ndarray = None  # max |dc| per row, where _newton has formed it (its proof test reads it first)
 
 
 def _merit(s):
