@@ -159,7 +159,14 @@ def _residual_bound(sys, s, wr):
     Fm = _rowmax(np.abs(F))
     # (max |dc| formed by _newton's proof test at this evaluation where it ran: the same maxima)
     dcm = _rowmax(np.abs(dc)) if s.dcm is None else s.dcm[wr]
-    neg_b = np.maximum(0.0, -_rowmin(s.b[wr]))
+    if s.pos is not None and isinstance(wr, slice):
+        # no class tiny: b = -z > 0 wherever z < 0, so only the classes with z >= 0
+        # (or NaN, which propagates as in the row minimum) can make -min b positive:
+        # the same maxima from the few (the sign of a zero is lost in rnd's sums)
+        neg_b = np.zeros(F.shape[0])
+        np.maximum.at(neg_b, s.pos // F.shape[1], -s.b.ravel().take(s.pos))
+    else:
+        neg_b = np.maximum(0.0, -_rowmin(s.b[wr]))
     lp1m, kkm = _rowmax(s.lp1[wr]), _rowmax(s.kk[wr])
     G = G if isinstance(G, float) else G[:, 0]
     rnd = (0.5 * neg_b + 6.0 * np.abs(G - 1.0) * lp1m + 12.0 * G * kkm + 2.0) + (14.2 * Fm + 13.2 * du)

@@ -100,6 +100,7 @@ class _Evaluation:
     qo: np.ndarray  # q with the dominant class zeroed (scaled where the others underflow, see _scaled_others)
     others: np.ndarray  # its row sums, per row
     dcm: np.ndarray = None  # max |dc| per row, where _newton has formed it (its proof test reads it first)
+    pos: np.ndarray = None  # flat indices of the classes with z >= 0 (or NaN) where no class is tiny (None otherwise)
 
 
 def _merit(s):
@@ -225,7 +226,8 @@ def _newton_parts(sys, tiny, c, u, precise):
         R = np.log(others / omq_m)
     dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, sys.flat, None if sys.full else support)
     return _Evaluation(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du,
-                       a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny, qo=qo, others=others)
+                       a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny, qo=qo, others=others,
+                       pos=None if any_tiny else pos)
 
 
 def _exact_F(a, b, mu, small):
