@@ -49,3 +49,53 @@ def test_order_screening_sorts_bit_patterns_or_floats_alike():
         got = q2.copy()
         _preserve_order(got, W)
         assert _same(got[:-1], want[:-1])
+
+
+def test_order_screen_on_bit_gaps_flags_every_row_the_float_screen_flags():
+    # pairs at relative distances about the float screen's 2e-12, across the
+    # double range, with zeros and subnormals: every row the float test
+    # (q' <= q (1 + _NEAR) + _NEAR_ABS on sorted rows) finds, the integer
+    # screen on the bit patterns' gaps finds too, and it passes on far rows
+    from focaltheory.solver import _order
+
+    rng = np.random.default_rng(11)
+    n, K = 4000, 6
+    q = rng.dirichlet(np.full(K, 0.3), size=n) * 10.0 ** rng.integers(-320, 1, (n, 1))
+    i = rng.integers(0, n, 2000)
+    j = rng.integers(0, K - 1, 2000)
+    rel = rng.choice([0.0, 1e-16, 1e-13, 1.999e-12, 2e-12, 2.001e-12, 1e-11], 2000)
+    q[i, j + 1] = q[i, j] * (1.0 + rel)
+    q[rng.integers(0, n, 40), 0] = 0.0
+    qs = np.sort(q, axis=1)
+    floats = np.any(qs[:, 1:] <= qs[:, :-1] * (1.0 + _order._NEAR) + _order._NEAR_ABS, axis=1)
+    b = np.sort(q.view(np.int64), axis=1)
+    ints = np.any(b[:, 1:] - b[:, :-1] <= _order._NEAR_BITS, axis=1) | (b[:, 0] < _order._TINY_BITS)
+    assert floats.sum() > 500 and not np.any(floats & ~ints)
+    far = np.tile(np.array([0.01, 0.05, 0.1, 0.2, 0.3]), (3, 1))
+    b = np.sort(far.view(np.int64), axis=1)
+    assert np.all(b[:, 1:] - b[:, :-1] > _order._NEAR_BITS) and np.all(b[:, 0] >= _order._TINY_BITS)
+
+
+@pytest.mark.parametrize("gamma", [0.5, 2.0, 30.0])
+def test_residual_bound_from_the_nonnegative_logits_is_the_row_minimum_bitwise(gamma):
+    # max(0, -min b) formed from the classes with z >= 0 (where no class is
+    # tiny) is the row reduction over every class, bit for bit
+    import dataclasses
+
+    from focaltheory.solver._finish import _residual_bound
+    from focaltheory.solver._system import _initial_guess, _newton_parts, _System
+
+    rng = np.random.default_rng(12)
+    P = rng.dirichlet(np.full(8, 0.4), size=500)
+    P[:50] = rng.dirichlet(np.full(8, 20.0), size=50)  # no class above 1/2
+    sys_ = _System(P, np.full(500, gamma))
+    z0, u0 = _initial_guess(sys_)
+    r = np.arange(0, 500, 3)
+    z0[r, sys_.dom[r]] = rng.uniform(0.0, 4.0, r.size)  # some classes at z >= 0 whatever gamma
+    z0[0, sys_.dom[0]] = 0.0
+    with np.errstate(all="ignore"):
+        s = _newton_parts(sys_, np.zeros(P.shape, dtype=bool), z0, u0, np.ones(500, dtype=bool))
+        assert s.pos is not None and 0 < s.pos.size < P.shape[0]
+        got = _residual_bound(sys_, s, slice(None))
+        want = _residual_bound(sys_, dataclasses.replace(s, pos=None), slice(None))
+    assert _same(got, want)

@@ -18,7 +18,7 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     # (first, so that its temporaries are gone before the write-out's own, see
     # minimizer on memory; unless every row may take the exact step, which has its own)
     polish_all = sys.exact and bool(np.all(sys.gam[wr] > _constants._EXACT_GAMMA))
-    pol = None
+    pol = q_dst = None
     if polish_all and okw.any() and not s.tiny[wr].any():
         # the usual case above gamma 300: every settled row takes the exact
         # step and every class its value there; the plain last correction is
@@ -36,10 +36,14 @@ def _write(sys, s, wr, ok, dst, iterations, out):
             for arr, v in zip((qd, log_lam, mlq, L1, iterations, residual), plain):
                 arr[rest] = v
     else:
-        qd, log_lam, mlq, L1, iterations, residual = _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol)
+        # q formed straight into the result where nothing replaces it later (no copy)
+        q_dst = q_out[dst] if isinstance(dst, slice) and sys.full and not sys.exact else None
+        qd, log_lam, mlq, L1, iterations, residual = _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol,
+                                                                  q_dst)
     if residual is None:
         residual = _residual(sys, s, wr, okw)
-    q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
+    if q_dst is None:
+        q_out[dst] = qd if sys.full else np.where(support, qd, 0.0)
     loglam_out[dst] = log_lam
     # P (1 - q)^gamma (-log q); the two small factors are joined in the
     # exponent where their product would leave the normal range
@@ -57,7 +61,7 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     # from its sum of the products), so that the value does not depend on
     # the batch
     if sys.Vexp is None:
-        terms = sys.P[wr] * mag
+        terms = np.multiply(sys.P[wr], mag, out=mag)
     else:
         V = sys.Vexp[wr]
         terms = np.ldexp(sys.P[wr] * mag, V)
@@ -71,10 +75,11 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     res_out[dst] = residual
 
 
-def _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol):
+def _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol, q_dst=None):
     """q, log_lam, -log q, log(1 - q), iterations and residual of _write: the last correction in linear form, then the exact step where it is taken.
 
     ``pol``: the exact step's results when _write has taken it already.
+    ``q_dst``: where q is to be formed (None: a new array), when no exact step follows.
     """
     residual = None if polish_all else _residual(sys, s, wr, okw)
     q0, omqd = s.q[wr], s.omq[wr]
@@ -84,14 +89,16 @@ def _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol):
     # linear form leaves, q (1 - q) (1 - 2q) dc^2 / 2, is below an ulp of q
     dcw = s.dc[wr] if okw.all() else np.where(okw[:, None], s.dc[wr], 0.0)
     corr = omqd * dcw
-    qd = q0 + q0 * corr
+    qd = q0 * corr
+    qd = np.add(q0, qd, out=qd if q_dst is None else q_dst)
     log_lam = s.u[wr] + np.where(okw, s.du[wr], 0.0)
     lp1 = s.lp1[wr]
     # -log q = log1p(e) - min(z, 0) and log(1 - q) = -log1p(e) - max(z, 0)
-    mlq = lp1 - np.minimum(z, 0.0)
+    mlq = np.minimum(z, 0.0)
+    np.subtract(lp1, mlq, out=mlq)
     L1 = np.maximum(z, 0.0)
     L1 += lp1
-    L1 = -L1
+    np.negative(L1, out=L1)
     # moved to the new point in linear form too (d(-log q)/dz = -(1 - q), d log(1 - q)/dz = -q):
     # the value is taken where q is, not where the system was evaluated
     mlq -= corr
@@ -149,12 +156,17 @@ def _residual_bound(sys, s, wr):
     G = sys.G_at(wr)
     F, dc = s.F[wr], s.dc[wr]
     du = np.abs(s.du[wr])
-    t = np.abs(F)
-    Fm = _rowmax(t)
-    np.abs(dc, out=t)
-    dcm = _rowmax(t)
-    del t
-    neg_b = np.maximum(0.0, -_rowmin(s.b[wr]))
+    Fm = _rowmax(np.abs(F))
+    # (max |dc| formed by _newton's proof test at this evaluation where it ran: the same maxima)
+    dcm = _rowmax(np.abs(dc)) if s.dcm is None else s.dcm[wr]
+    if s.pos is not None and isinstance(wr, slice):
+        # no class tiny: b = -z > 0 wherever z < 0, so only the classes with z >= 0
+        # (or NaN, which propagates as in the row minimum) can make -min b positive:
+        # the same maxima from the few (the sign of a zero is lost in rnd's sums)
+        neg_b = np.zeros(F.shape[0])
+        np.maximum.at(neg_b, s.pos // F.shape[1], -s.b.ravel().take(s.pos))
+    else:
+        neg_b = np.maximum(0.0, -_rowmin(s.b[wr]))
     lp1m, kkm = _rowmax(s.lp1[wr]), _rowmax(s.kk[wr])
     G = G if isinstance(G, float) else G[:, 0]
     rnd = (0.5 * neg_b + 6.0 * np.abs(G - 1.0) * lp1m + 12.0 * G * kkm + 2.0) + (14.2 * Fm + 13.2 * du)

@@ -65,16 +65,20 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # rows whose multiplier has settled
         # du carries the rounding of the constraint's sum over the n classes
         # (a relative n eps), divided by |sum w|: s.u_noise
-        ok = np.abs(du) <= _ULPS * _EPS * (np.maximum(1.0, np.abs(u)) + s.u_noise)
-        ok &= precise
+        any_precise = bool(precise.any())
+        if any_precise:
+            ok = np.abs(du) <= _ULPS * _EPS * (np.maximum(1.0, np.abs(u)) + s.u_noise)
+            ok &= precise
+        else:  # (the first steps: no row can converge yet)
+            ok = np.zeros(du.shape, dtype=bool)
         # or the step itself proves convergence: its second-order term (a
         # bound on the residual it leaves, see _curvature) is below rounding
         # (above gamma = 300 the exact step is then taken from this iterate
         # instead of the plain one, see _polish); tested first, since the rows it
         # settles need no per-class test (ok is the or of the two)
         proof = None
-        if precise.any():
-            dcm = _rowmax(np.abs(dc))
+        if any_precise:
+            dcm = s.dcm = _rowmax(np.abs(dc))  # (the residual bound reads it too, see _write)
             proof = (0.5 * np.maximum(sys.M_F, sys.M_R)) * (dcm * dcm) <= _EPS
             proof &= precise
             if not sys.all_provable:

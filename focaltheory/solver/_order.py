@@ -43,6 +43,17 @@ from .. import _dd
 # the solver's documented accuracy of 1e-13 (each of the two may be off by that)
 _NEAR = 2e-12
 _NEAR_ABS = 1e-300
+# The same screen on the bit patterns of sorted positive doubles (which order as
+# the values do, and count the doubles between two values): a pair near as
+# above with the smaller q at least _TINY (so that _NEAR_ABS adds at most a
+# relative 1e-20) is within q (1 + 2.0001e-12) of each other, at most
+# 2.0001e-12 * 2**53 < 18020 doubles apart (the spacing of the doubles in
+# [2**e, 2**(e + 1)) is 2**(e - 52)); rows whose smallest q is below _TINY
+# are checked whatever their gaps.  A superset of the rows the float test
+# passes on: _repair leaves the rows in order untouched.
+_NEAR_BITS = 1 << 15
+_TINY = 1e-280
+_TINY_BITS = int(np.float64(_TINY).view(np.int64))
 
 
 def _exact_product_key(W, A):
@@ -84,14 +95,19 @@ def _preserve_order(q, keys):
     if int(bits.min()) >= 0:
         # doubles without the sign bit (no -0.0; NaN after inf) order as their
         # bit patterns: an integer sort, cheaper than a floating-point one,
-        # gives the same sorted rows
-        qs = np.sort(bits, axis=1).view(np.float64)
+        # gives the same sorted rows, and the screen runs on their gaps
+        qs = np.sort(bits, axis=1)
+        gap = qs[:, 1:] - qs[:, :-1]
+        low = qs[:, 0] < _TINY_BITS
+        if int(gap.min()) > _NEAR_BITS and not low.any():  # the usual case: no two classes of any row near
+            return
+        rows = np.flatnonzero(np.any(gap <= _NEAR_BITS, axis=1) | low)
     else:
         qs = np.sort(q, axis=1)
-    near = qs[:, 1:] <= qs[:, :-1] * (1.0 + _NEAR) + _NEAR_ABS
-    if not near.any():  # the usual case: no two classes of any row near each other
-        return
-    rows = np.flatnonzero(np.any(near, axis=1))
+        near = qs[:, 1:] <= qs[:, :-1] * (1.0 + _NEAR) + _NEAR_ABS
+        if not near.any():  # the usual case: no two classes of any row near each other
+            return
+        rows = np.flatnonzero(np.any(near, axis=1))
     sub = q[rows]
     _repair(sub, [k[rows] for k in keys])
     q[rows] = sub

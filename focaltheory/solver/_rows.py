@@ -59,6 +59,16 @@ def _rowall(b):
     return np.logical_and.reduce(b, axis=1)
 
 
+def _spread(v, K):
+    """A per-row vector repeated over the K classes of its row, as a contiguous (rows, K) array.
+
+    An operation between it and a class array runs one long loop, where a
+    column broadcast (``v[:, None]``) runs one short loop per row: the copy
+    and the contiguous operation together cost less, for the same values.
+    """
+    return np.repeat(v, K).reshape(v.shape[0], K)
+
+
 def _at(x, flat):
     """The entries x[i, m_i] given their flat indices i K + m_i (cheaper than x[r, m])."""
     return x.ravel().take(flat)

@@ -66,15 +66,23 @@ def _log_hi_lo(P, Pexp=None, P_lo=None, positive=False):
     Ps = P if positive else np.where(P > 0, P, 1.0)
     hi = np.log(Ps)
     E = np.exp(hi)
-    lo = (Ps - E) / E
+    lo = Ps - E
+    lo /= E
     if P_lo is not None:
         lo += P_lo / Ps
     if Pexp is not None:
         hi, err = _dd.two_sum(hi, Pexp * _LN2_HI)
         lo = err + (lo + Pexp * _LN2_LO)
     # renormalized, so that hi alone is log P to half an ulp (and the same
-    # bits whether or not a batch carries exponents)
-    return _dd.two_sum(hi, lo)
+    # bits whether or not a batch carries exponents): TwoSum (focaltheory._dd.two_sum),
+    # operation for operation, into the arrays spent (E, and hi and lo once read)
+    s = hi + lo
+    bb = np.subtract(s, hi, out=E)
+    np.subtract(lo, bb, out=lo)  # b - bb
+    np.subtract(s, bb, out=bb)  # s - bb
+    np.subtract(hi, bb, out=hi)  # a - (s - bb)
+    hi += lo
+    return s, hi
 
 
 def _scaled_odds(P, Pexp, tiny, arg, z):

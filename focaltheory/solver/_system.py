@@ -7,7 +7,7 @@ import numpy as np
 from .. import _constants
 from .. import _kernels as _k
 from . import _lean
-from ._rows import _at, _rowdot, _rowsum
+from ._rows import _at, _rowdot, _rowsum, _spread
 from ._scaling import _MAX_EXP_ARG, _UNDER_OTHERS, _log_hi_lo, _scaled_odds, _scaled_others, _value
 
 _EPS = np.finfo(np.float64).eps
@@ -99,6 +99,8 @@ class _Evaluation:
     tiny: np.ndarray  # the classes carried relative to P (and those off the support)
     qo: np.ndarray  # q with the dominant class zeroed (scaled where the others underflow, see _scaled_others)
     others: np.ndarray  # its row sums, per row
+    dcm: np.ndarray = None  # max |dc| per row, where _newton has formed it (its proof test reads it first)
+    pos: np.ndarray = None  # flat indices of the classes with z >= 0 (or NaN) where no class is tiny (None otherwise)
 
 
 def _merit(s):
@@ -143,12 +145,13 @@ def _initial_guess(sys):
     """
     beta = 1.0 / (1.0 + sys.gam / np.maximum(sys.n - 1, 1))
     flat = sys.flat
-    la = beta[:, None] * sys.logP
-    la -= _at(la, flat)[:, None]
+    K = sys.logP.shape[1]
+    la = _spread(beta, K) * sys.logP  # (see _spread)
+    la -= _spread(_at(la, flat), K)
     if not sys.full:
         la[~sys.support] = -np.inf
     s = np.exp(la)
-    others = _rowsum(s)[:, None] - s
+    others = _spread(_rowsum(s), K) - s
     others.put(flat, np.maximum(_at(others, flat), np.finfo(np.float64).tiny))
     z0 = la - np.log(others)
     if not sys.full:
@@ -193,7 +196,7 @@ def _newton_parts(sys, tiny, c, u, precise):
     mz = _lean._neg_z_eff_few(z, G, pos)
     a, b, lo = (np.where(tiny, 0.0, logP), np.where(tiny, -c, mz), np.where(tiny, 0.0, logP_lo)) if any_tiny \
         else (logP, mz, logP_lo)
-    mu = np.repeat(-u, c.shape[1]).reshape(c.shape)  # (read twice by TwoSum: cheaper than broadcasting a column)
+    mu = _spread(-u, c.shape[1])  # (read twice by TwoSum)
     small, h = _lean._log_g_parts(G, kk, lp1, qv, omq)
     small += lo
     if not precise.any():
@@ -223,7 +226,8 @@ def _newton_parts(sys, tiny, c, u, precise):
         R = np.log(others / omq_m)
     dc, du, wsum = _newton_step(qv, omq, qo, others, h, F, R, sys.flat, None if sys.full else support)
     return _Evaluation(z=z, lp1=lp1, q=qv, omq=omq, F=F, R=R, dc=dc, du=du,
-                       a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny, qo=qo, others=others)
+                       a=a, b=b, kk=kk, h=h, u=u, u_noise=sys.n / np.abs(wsum), tiny=tiny, qo=qo, others=others,
+                       pos=None if any_tiny else pos)
 
 
 def _exact_F(a, b, mu, small):
@@ -265,7 +269,7 @@ def _newton_step(q, omq, qo, others, h, F, R, flat, support=None):
     w_m = _at(q, flat) / _at(h, flat)
     wsum = _rowsum(w) * inv_o + w_m
     du = (_rowdot(w, F) * inv_o + w_m * _at(F, flat) - R) / wsum
-    dc = du[:, None] - F
+    dc = _spread(du, F.shape[1]) - F
     dc /= h
     if support is not None:
         dc = np.where(support, dc, 0.0)
