@@ -13,7 +13,8 @@ so that a drift in the machine's load falls on both sides alike:
   calls, each call timed on its own, old and new alternating every 50
   calls (a loop over distributions: consecutive warm calls);
 * gamma sweep: 0.1 to 5000 on 1e5 x 10 Dirichlet(0.5) rows, each point's
-  time relative to the cheapest point of the same side.
+  time relative to the cheapest point of the same side (every point timed in
+  every repeat, so that the points, too, are interleaved in time).
 
 Every figure is printed for both sides with the ratio new/old, so each gain
 is a ratio measured within one process.  ``--quick`` shrinks every size
@@ -125,14 +126,22 @@ def _single(pkgs, k, calls, seed, block=_BLOCK):
 
 
 def _gamma_sweep(pkgs, n, repeats, seed):
-    """Time per gamma on one batch, relative to each side's cheapest gamma."""
+    """Time per gamma on one batch, relative to each side's cheapest gamma.
+
+    Each repeat times every point of both sides (the sides' order swapped at
+    every repeat, the points' order reversed at every other): the figure is a
+    ratio between points of one side, so the points are interleaved in time
+    as the sides are, and a drift of the machine's speed falls on all alike.
+    """
     P = _rows(n, 10, seed)
     t = {s: {g: [] for g in GAMMAS} for s in pkgs}
     diff = {}
-    for g in GAMMAS:
+    for g in GAMMAS:  # untimed warm calls
         first = {s: m.minimizer(P, g) for s, m in pkgs.items()}
         diff[g] = _max_rel_diff(first["old"], first["new"])
-        for r in range(repeats):
+        del first
+    for r in range(repeats):
+        for g in (GAMMAS if (r // 2) % 2 == 0 else GAMMAS[::-1]):
             for s in (("old", "new") if r % 2 == 0 else ("new", "old")):
                 t[s][g].append(_timed(lambda: pkgs[s].minimizer(P, g))[0])
     out = {"n": n, "k": 10, "repeats": repeats, "points": []}
