@@ -345,13 +345,7 @@ def _log_kernel(hi, lo, oh, ol, V):
     sub(I0, I2, I0)                       # bits(z) + 2**43 - OFF, in [0, 2**52)
     sub(I0, _LOG_ZBIAS, I2)               # bits(z): F2 = z
     np.right_shift(I0, _LOG_44, I0)       # i1
-    np.bitwise_and(I2, _LOG_ZMASK, I3)    # F3 = zh (44 bits)
-    sub(F2, F3, F2)                       # zl (< 2**-43)
-    _LOG_C1.take(J0, None, F4, 'clip')    # c1 (9 bits)
-    mul(F3, F4, F3)
-    sub(F3, _F_ONE, F3)                   # zh c1 - 1 (exact, Sterbenz)
-    mul(F2, F4, F2)
-    add(F3, F2, F3)                       # F3 = r1 (exact)
+    _reduce_by_cell(I2, I3, F2, F3, F4, _LOG_C1, J0)  # F3 = r1 (exact)
     # -- stage 2: d, j, a = (r1 - d) - r1h d, q = r1l d
     sub(_F_ONE, F3, F4)
     mul(F4, F3, F4)                       # r1 (1 - r1) ~ r1 / (1 + r1)
@@ -365,16 +359,9 @@ def _log_kernel(hi, lo, oh, ol, V):
     mul(F6, F5, F6)
     sub(F3, F6, F3)                       # F3 = a
     mul(F2, F5, F2)                       # F2 = q
-    # -- log1p(a - q) = v + lowp, v = a - as**2/2
-    add(F3, _LOG_MAGS, F5)
-    sub(F5, _LOG_MAGS, F5)                # as = a rounded to 2**-35
-    sub(F3, F5, F6)                       # at
-    mul(F5, F5, F7)                       # as**2 (exact)
-    add(F5, F3, F5)
-    mul(F5, F6, F5)                       # F5 = (a + as) at = a**2 - as**2
-    mul(F7, _F_HALF, F6)
-    sub(F3, F6, F6)                       # F6 = v (exact: multiples of 2**-71)
-    add(F7, F5, F7)                       # F7 = a**2 (rounded)
+    # -- log1p(a - q) = v + lowp, v = a - as**2/2 (as = a rounded to 2**-35: v exact,
+    # multiples of 2**-71)
+    _split_square(F3, _LOG_MAGS, F5, F6, F7)
     mul(F3, _F_FIFTH, F8)
     sub(F8, _F_QUARTER, F8)
     mul(F8, F3, F8)
@@ -392,21 +379,75 @@ def _log_kernel(hi, lo, oh, ol, V):
     _LOG_T2.take(J4, 0, X2, 'clip')
     add(X1, X2, X1)                       # T1 + T2: high parts exact
     _LOG_K.take(J1, 0, XK, 'clip')
-    add(kh, th, F7)                       # s1 (|kh| > |th| or kh = 0)
-    sub(F7, kh, F5)
-    sub(th, F5, F5)                       # e1
-    add(F7, F6, F4)                       # s2 (|s1| > |v| or s1 = 0)
-    sub(F4, F7, F7)
-    sub(F6, F7, F7)                       # e2
-    add(kl, tl, F6)
+    _sum_tables(kh, th, kl, tl, F4, F5, F6, F7)  # s2 (|s1| > |v| or s1 = 0), e1, kl + tl, e2
     add(F6, F5, F6)
     add(F6, F7, F6)
     add(F6, F8, F6)
-    np.divide(lo, hi, F5)                 # log1p(lo / hi)
-    add(F6, F5, F6)                       # all low parts
-    add(F4, F6, oh)
-    sub(oh, F4, F4)
-    sub(F6, F4, ol)
+    _renormalize(F4, F6, hi, lo, F5, oh, ol)
+
+
+def _reduce_by_cell(zbits, zhbits, z, zh, c1, table, cell):
+    """Stage 1's reduction into scratch: zh = z with its low 9 bits cleared, z -> zl = z - zh, zh -> a = z c1 - 1.
+
+    ``zbits``, ``zhbits`` are uint64 views of ``z``, ``zh``; c1 = table[cell]
+    has 9 significant bits, so that zh c1 (44 + 9 bits) is exact and zh c1 - 1
+    exact by Sterbenz's lemma; zl c1 and the sum a are exact as log_dd's
+    method shows (see the comment above _log_ratio_fixed).
+    """
+    np.bitwise_and(zbits, _LOG_ZMASK, zhbits)  # zh (44 bits)
+    np.subtract(z, zh, z)                       # zl (< 2**-43)
+    table.take(cell, None, c1, 'clip')         # c1 (9 bits)
+    np.multiply(zh, c1, zh)
+    np.subtract(zh, _F_ONE, zh)                 # zh c1 - 1 (exact, Sterbenz)
+    np.multiply(z, c1, z)
+    np.add(zh, z, zh)                           # a (exact)
+
+
+def _sum_tables(kh, th, kl, tl, s2, e1, v, e2):
+    """(k ln2 + T) + v by two FastTwoSums, into scratch: s2, e1 (of kh + th), e2 (of s1 + v), and v -> kl + tl.
+
+    The callers' tables give |kh| > |th| or kh = 0, and |s1| >= |v| or s1 = 0.
+    """
+    add, sub = np.add, np.subtract
+    add(kh, th, e2)                       # s1
+    sub(e2, kh, e1)
+    sub(th, e1, e1)                       # e1
+    add(e2, v, s2)                        # s2
+    sub(s2, e2, e2)
+    sub(v, e2, e2)                        # e2
+    add(kl, tl, v)
+
+
+def _renormalize(s, low, hi, lo, tmp, oh, ol):
+    """oh + ol = s + (low + lo / hi) by FastTwoSum (|s| >= the low parts), into the outputs.
+
+    lo / hi is log1p(lo / hi) to first order (|lo / hi| <= 2**-53); ``s``,
+    ``low`` and ``tmp`` are a block's scratch, overwritten.
+    """
+    np.divide(lo, hi, tmp)
+    np.add(low, tmp, low)                 # all low parts
+    np.add(s, low, oh)
+    np.subtract(oh, s, s)
+    np.subtract(low, s, ol)
+
+
+def _split_square(a, mag, d, v, a2):
+    """The square term of log1p(a) split exactly, into scratch: d = a**2 - as**2, v = a - as**2 / 2, a2 = a**2.
+
+    as = a rounded by ``mag`` (a + mag - mag: 1.5 2**(52 - m) rounds to a
+    multiple of 2**-m), so that as**2 and v are exact for the callers'
+    ranges of a; d = (a + as)(a - as) and a2 are rounded once.
+    """
+    add, sub, mul = np.add, np.subtract, np.multiply
+    add(a, mag, d)
+    sub(d, mag, d)                        # as
+    sub(a, d, v)                          # at = a - as
+    mul(d, d, a2)                         # as**2 (exact)
+    add(d, a, d)
+    mul(d, v, d)                          # d = (a + as) at = a**2 - as**2
+    mul(a2, _F_HALF, v)
+    sub(a, v, v)                          # v = a - as**2 / 2
+    add(a2, d, a2)                        # a**2 (rounded)
 
 
 _LOG_TLS = threading.local()

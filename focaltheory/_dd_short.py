@@ -12,8 +12,9 @@ validated data: no input validation is done.
 
 import numpy as np
 
-from ._dd import (_F_FIFTH, _F_HALF, _F_ONE, _F_THIRD, _LOG_44, _LOG_52, _LOG_BIAS, _LOG_C1, _LOG_CELL1,
-                  _LOG_K, _LOG_KMIN, _LOG_NBUF, _LOG_OFF, _LOG_T1, _LOG_ZBIAS, _LOG_ZMASK, _U64, _log_run)
+from ._dd import (_F_FIFTH, _F_HALF, _F_THIRD, _LOG_44, _LOG_52, _LOG_BIAS, _LOG_C1, _LOG_CELL1,
+                  _LOG_K, _LOG_KMIN, _LOG_NBUF, _LOG_OFF, _LOG_T1, _LOG_ZBIAS, _U64, _log_run,
+                  _reduce_by_cell, _renormalize, _split_square, _sum_tables)
 
 __all__ = []  # private module
 
@@ -23,6 +24,24 @@ _F_MQUARTER = np.array(-0.25)
 _F_M6 = np.array(-1.0 / 6.0)
 _F_7 = np.array(1.0 / 7.0)
 _F_M8 = np.array(-0.125)
+
+
+def _low_part(a, d, a2, out):
+    """The low part of log1p(a) = v + lowp beside _dd._split_square's v, into ``out`` (a block's scratch).
+
+    lowp = a**3 (1/3 - a/4 + a**2/5 - a**3/6 + a**4/7 - a**5/8) - d / 2, with
+    d = a**2 - as**2 and a2 = a**2 from _split_square (d is halved in place).
+    """
+    add, mul = np.add, np.multiply
+    mul(a, _F_M8, out)
+    add(out, _F_7, out)
+    for c in (_F_M6, _F_FIFTH, _F_MQUARTER, _F_THIRD):
+        mul(out, a, out)
+        add(out, c, out)
+    mul(out, a2, out)
+    mul(out, a, out)                      # a**3 (1/3 - a/4 + ... - a**5/8)
+    mul(d, _F_HALF, d)
+    np.subtract(out, d, out)
 
 
 def _log_kernel_short(hi, lo, oh, ol, V):
@@ -45,50 +64,19 @@ def _log_kernel_short(hi, lo, oh, ol, V):
     sub(I0, I2, I0)
     sub(I0, _LOG_ZBIAS, I2)               # F2 = z
     np.right_shift(I0, _LOG_44, I0)       # i1
-    np.bitwise_and(I2, _LOG_ZMASK, I3)    # F3 = zh
-    sub(F2, F3, F2)                       # zl
-    _LOG_C1.take(J0, None, F4, 'clip')
-    mul(F3, F4, F3)
-    sub(F3, _F_ONE, F3)
-    mul(F2, F4, F2)
-    add(F3, F2, F3)                       # F3 = a
-    # -- log1p(a) = v + lowp, v = a - as**2/2 (exact)
-    add(F3, _LOG_MAGS1, F5)
-    sub(F5, _LOG_MAGS1, F5)               # as = a rounded to 2**-30
-    sub(F3, F5, F6)                       # at
-    mul(F5, F5, F7)                       # as**2 (exact)
-    add(F5, F3, F5)
-    mul(F5, F6, F5)                       # F5 = (a + as) at = a**2 - as**2
-    mul(F7, _F_HALF, F6)
-    sub(F3, F6, F6)                       # F6 = v
-    add(F7, F5, F7)                       # F7 = a**2 (rounded)
-    mul(F3, _F_M8, F8)
-    add(F8, _F_7, F8)
-    for c in (_F_M6, _F_FIFTH, _F_MQUARTER, _F_THIRD):
-        mul(F8, F3, F8)
-        add(F8, c, F8)
-    mul(F8, F7, F8)
-    mul(F8, F3, F8)                       # a**3 (1/3 - a/4 + ... - a**5/8)
-    mul(F5, _F_HALF, F5)
-    sub(F8, F5, F8)                       # F8 = lowp
+    _reduce_by_cell(I2, I3, F2, F3, F4, _LOG_C1, J0)  # F3 = a
+    # -- log1p(a) = v + lowp, v = a - as**2/2 (as = a rounded to 2**-30: exact);
+    # F5 = a**2 - as**2, F7 = a**2
+    _split_square(F3, _LOG_MAGS1, F5, F6, F7)
+    _low_part(F3, F5, F7, F8)             # F8 = lowp
     # -- tables and sum: s = (k ln2 + T1) + v, exact by fast_two_sum
     _LOG_T1.take(J0, 0, X1, 'clip')
     _LOG_K.take(J1, 0, XK, 'clip')
-    add(kh, th, F7)                       # s1 (|kh| > |th| or kh = 0)
-    sub(F7, kh, F5)
-    sub(th, F5, F5)                       # e1
-    add(F7, F6, F4)                       # s2 (|s1| >= |v| or s1 = 0: _short_sum_ordered)
-    sub(F4, F7, F7)
-    sub(F6, F7, F7)                       # e2
-    add(kl, tl, F6)
+    _sum_tables(kh, th, kl, tl, F4, F5, F6, F7)  # s2 (|s1| >= |v| or s1 = 0: _short_sum_ordered)
     add(F6, F5, F6)
     add(F6, F7, F6)
     add(F6, F8, F6)
-    np.divide(lo, hi, F5)                 # log1p(lo / hi)
-    add(F6, F5, F6)
-    add(F4, F6, oh)
-    sub(oh, F4, F4)
-    sub(F6, F4, ol)
+    _renormalize(F4, F6, hi, lo, F5, oh, ol)
 
 
 def _log_kernel_half(hi, lo, oh, ol, V):
@@ -109,32 +97,10 @@ def _log_kernel_half(hi, lo, oh, ol, V):
     np.right_shift(I0, _LOG_44, I1)       # 256 (k + 1) + i1
     np.bitwise_and(I0, _LOG_LOW52, I0)    # bits(z) + 2**43 - OFF
     sub(I0, _LOG_ZBIAS, I2)               # F2 = z
-    np.bitwise_and(I2, _LOG_ZMASK, I3)    # F3 = zh
-    sub(F2, F3, F2)                       # zl
-    _LOG_C1_HALF.take(J1, None, F4, 'clip')
-    mul(F3, F4, F3)
-    sub(F3, _F_ONE, F3)
-    mul(F2, F4, F2)
-    add(F3, F2, F3)                       # F3 = a
+    _reduce_by_cell(I2, I3, F2, F3, F4, _LOG_C1_HALF, J1)  # F3 = a
     # -- log1p(a) = v + lowp as in _log_kernel_short
-    add(F3, _LOG_MAGS1, F5)
-    sub(F5, _LOG_MAGS1, F5)
-    sub(F3, F5, F6)
-    mul(F5, F5, F7)
-    add(F5, F3, F5)
-    mul(F5, F6, F5)                       # F5 = a**2 - as**2
-    mul(F7, _F_HALF, F6)
-    sub(F3, F6, F6)                       # F6 = v
-    add(F7, F5, F7)                       # F7 = a**2 (rounded)
-    mul(F3, _F_M8, F8)
-    add(F8, _F_7, F8)
-    for c in (_F_M6, _F_FIFTH, _F_MQUARTER, _F_THIRD):
-        mul(F8, F3, F8)
-        add(F8, c, F8)
-    mul(F8, F7, F8)
-    mul(F8, F3, F8)
-    mul(F5, _F_HALF, F5)
-    sub(F8, F5, F8)                       # F8 = lowp
+    _split_square(F3, _LOG_MAGS1, F5, F6, F7)
+    _low_part(F3, F5, F7, F8)             # F8 = lowp
     # -- (k ln2 + T1) + v, exact by fast_two_sum (_half_sum_ordered)
     _LOG_TK_HALF.take(J1, 0, X1, 'clip')
     add(th, F6, F4)
@@ -142,11 +108,7 @@ def _log_kernel_half(hi, lo, oh, ol, V):
     sub(F6, F7, F7)                       # its error
     add(tl, F7, F6)
     add(F6, F8, F6)
-    np.divide(lo, hi, F5)                 # log1p(lo / hi)
-    add(F6, F5, F6)
-    add(F4, F6, oh)
-    sub(oh, F4, F4)
-    sub(F6, F4, ol)
+    _renormalize(F4, F6, hi, lo, F5, oh, ol)
 
 
 def _half_tables():
@@ -167,6 +129,26 @@ _LOG_C1_HALF, _LOG_TK_HALF = _half_tables()
 # t = bits(hi) + _LOG_BIAS_HALF: t >> 44 = 256 (k + 1) + i1, t mod 2**52 as in _log_kernel
 _LOG_BIAS_HALF = np.array(((1 << 43) - _LOG_OFF + (1 << 52)) % 2**64, dtype=_U64)
 _LOG_LOW52 = np.array(2**52 - 1, dtype=_U64)
+
+
+def _by_blocks(kernel, hi, lo):
+    """``kernel`` applied to hi, lo broadcast together (by blocks, see _dd._log_run): (y_hi, y_lo) of their shape."""
+    hi, lo = np.broadcast_arrays(np.asarray(hi, dtype=np.float64), np.asarray(lo, dtype=np.float64))
+    shape = hi.shape
+    yh, yl = _log_run(np.ascontiguousarray(hi).ravel(), np.ascontiguousarray(lo).ravel(), kernel)
+    return yh.reshape(shape), yl.reshape(shape)
+
+
+def _cell_max_a(i):
+    """max |a| = max |z c1 - 1| over the z of stage-1 cell i, exactly (a Fraction)."""
+    from fractions import Fraction
+
+    if i < _LOG_CELL1:
+        g, w = Fraction(1024 - 2 * (_LOG_CELL1 - i), 1024), Fraction(1, 1024)
+    else:
+        g, w = Fraction(1024 + 4 * (i - _LOG_CELL1), 1024), Fraction(2, 1024)
+    c = Fraction(float(_LOG_C1[i]))
+    return max(abs((g - w) * c - 1), abs((g + w) * c - 1))
 
 
 def log_dd_short(hi, lo):
@@ -191,18 +173,9 @@ def log_dd_short(hi, lo):
     not 0 (k = 0; checked from the cell bounds, see _short_sum_ordered) and
     |k ln2 + T1| >= 0.34 elsewhere.
 
-    Parameters
-    ----------
-    hi, lo : array_like of float64 (broadcast together)
-
-    Returns
-    -------
-    y_hi, y_lo : ndarray of the broadcast shape
+    hi, lo: float64 arrays, broadcast together; returns (y_hi, y_lo) of their shape.
     """
-    hi, lo = np.broadcast_arrays(np.asarray(hi, dtype=np.float64), np.asarray(lo, dtype=np.float64))
-    shape = hi.shape
-    yh, yl = _log_run(np.ascontiguousarray(hi).ravel(), np.ascontiguousarray(lo).ravel(), _log_kernel_short)
-    return yh.reshape(shape), yl.reshape(shape)
+    return _by_blocks(_log_kernel_short, hi, lo)
 
 
 def _short_sum_ordered():
@@ -217,12 +190,7 @@ def _short_sum_ordered():
     for i in range(256):
         if _LOG_T1[i, 0] == 0.0:
             continue
-        if i < _LOG_CELL1:
-            g, w = Fraction(1024 - 2 * (_LOG_CELL1 - i), 1024), Fraction(1, 1024)
-        else:
-            g, w = Fraction(1024 + 4 * (i - _LOG_CELL1), 1024), Fraction(2, 1024)
-        c = Fraction(float(_LOG_C1[i]))
-        a = max(abs((g - w) * c - 1), abs((g + w) * c - 1))
+        a = _cell_max_a(i)
         ok &= abs(Fraction(float(_LOG_T1[i, 0]))) >= a + a * a / 2 + a / 2**31
     return ok
 
@@ -238,18 +206,9 @@ def log_dd_half(hi, lo):
     53.  Error: that of log_dd_short, absolute <= 2**-76 (measured 2**-77.6).
     Outside [1/2, 1] the result is meaningless.
 
-    Parameters
-    ----------
-    hi, lo : array_like of float64 (broadcast together)
-
-    Returns
-    -------
-    y_hi, y_lo : ndarray of the broadcast shape
+    hi, lo: float64 arrays, broadcast together; returns (y_hi, y_lo) of their shape.
     """
-    hi, lo = np.broadcast_arrays(np.asarray(hi, dtype=np.float64), np.asarray(lo, dtype=np.float64))
-    shape = hi.shape
-    yh, yl = _log_run(np.ascontiguousarray(hi).ravel(), np.ascontiguousarray(lo).ravel(), _log_kernel_half)
-    return yh.reshape(shape), yl.reshape(shape)
+    return _by_blocks(_log_kernel_half, hi, lo)
 
 
 def _half_sum_ordered():
@@ -258,12 +217,7 @@ def _half_sum_ordered():
 
     ok = True
     for i in range(256):
-        if i < _LOG_CELL1:
-            g, w = Fraction(1024 - 2 * (_LOG_CELL1 - i), 1024), Fraction(1, 1024)
-        else:
-            g, w = Fraction(1024 + 4 * (i - _LOG_CELL1), 1024), Fraction(2, 1024)
-        c = Fraction(float(_LOG_C1[i]))
-        a = max(abs((g - w) * c - 1), abs((g + w) * c - 1))
+        a = _cell_max_a(i)
         for r in (0, 1):
             h = _LOG_TK_HALF[256 * r + i, 0]
             if h != 0.0:
