@@ -173,15 +173,24 @@ def _residual_bound(sys, s, wr):
     quad = dcm * dcm
     res_F = eps * rnd + (0.5 * sys.M_F[wr]) * quad
     # the constraint: R + sum_x a_x dc_x, a_x = q_x (1 - q_x) / others (x != m), a_m = q_m
-    flat = sys.flat_of(wr)
-    a = s.qo[wr] * s.omq[wr]
-    adc = _rowdot(a, dc) / s.others[wr]
-    del a
-    qm_dcm = _at(s.q[wr], flat) * _at(dc, flat)
     R = s.R[wr]
-    R_lin = np.abs((R + adc) + qm_dcm)
+    R_lin, qm_dcm = _R_linearized(R, s.qo[wr], s.omq[wr], s.others[wr], s.q[wr], dc, sys.flat_of(wr))
     res_R = R_lin + eps * ((sys.n[wr] + 8.0) + np.abs(R) + 12.0 * (dcm + np.abs(qm_dcm))) + (0.5 * sys.M_R) * quad
     return np.maximum(res_F, res_R)
+
+
+def _R_linearized(R, qo, omq, others, q, dc, flat):
+    """|R + sum_x a_x dc_x| (a_x = q_x (1 - q_x) / others, x != m; a_m = q_m), and q_m dc_m, per row.
+
+    What the step leaves of the constraint's linearization (``qo``: q with
+    the dominant class m zeroed, ``others`` its row sums, ``flat`` the flat
+    indices of m), as the residual bounds read it.
+    """
+    a = qo * omq
+    adc = _rowdot(a, dc) / others
+    del a
+    qm_dcm = _at(q, flat) * _at(dc, flat)
+    return np.abs((R + adc) + qm_dcm), qm_dcm
 
 
 def _polish(sys, s, wr):
@@ -350,12 +359,13 @@ def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
     al = np.subtract(lc_h, ah)
     e = ah * gh
     e -= p
-    if not np.all(gl == 0.0):
+    with_gl = not np.all(gl == 0.0)
+    if with_gl:
         ah *= gl
         e += ah
     np.multiply(al, gh, out=ah)
     e += ah
-    if not np.all(gl == 0.0):
+    if with_gl:
         al *= gl
         e += al
     t = al
@@ -406,10 +416,6 @@ def _two_sum_into(a, b, add, t, err):
 
 def _split_gamma(G):
     """Veltkamp's split of gamma (a float, or a column of per-row values): see focaltheory._dd._split."""
-    if isinstance(G, float) and G <= _dd._SPLIT_MAX:
-        t = _dd._SPLITTER * G  # (Python floats: the same IEEE operations)
-        gh = t - (t - G)
-        return gh, G - gh
     gh, gl = _dd._split(np.asarray(G, dtype=np.float64))
     return (float(gh), float(gl)) if isinstance(G, float) else (gh, gl)
 
@@ -508,11 +514,7 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
     M_F = sys.M_F[wr]
     adu = np.abs(du)
     res_F = eps * (rnd + 13.2 * (adu + Fm) + dcm * (8.0 * M_F + 24.0 * G + 24.0)) + (0.5 * M_F) * (dcm * dcm)
-    a = qo * omq
-    adc = _rowdot(a, dc) / others
-    del a
-    qm_dcm = _at(q, flat) * _at(dc, flat)
-    R_lin = np.abs((R + adc) + qm_dcm)
+    R_lin, qm_dcm = _R_linearized(R, qo, omq, others, q, dc, flat)
     aR = np.abs(R)
     res_R = R_lin + eps * ((5.0 * aR + 6.0) + (sys.n[wr] + 12.0) * (dcm + np.abs(qm_dcm))) \
         + (0.5 * sys.M_R) * (dcm * dcm)

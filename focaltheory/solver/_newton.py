@@ -108,11 +108,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                     wr = np.flatnonzero(alive)
                     _write(sys, s, wr, ok, rows[pos[wr]], it0[pos[wr]] + k, out)
                 else:
-                    everyone = np.arange(pos.size)
-                    _write(sys, s, everyone, ok, rows[pos], it0[pos] + k, out)
-                    for dst, vals in saved:
-                        for arr, v in zip(out, vals):
-                            arr[dst] = v
+                    _write_all(sys, s, ok, rows[pos], it0[pos] + k, out, saved)
                 if last and not final:
                     left.append(pos[alive & ~ok])
                 break
@@ -124,10 +120,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                     # the dozen arrays the write reads), the others written again when
                     # they settle, the rows written earlier given their values back
                     # (the exact step costs more than gathers: there most rows)
-                    _write(sys, s, np.arange(pos.size), ok, rows[pos], it0[pos] + k, out)
-                    for d, vals in saved:
-                        for arr, v in zip(out, vals):
-                            arr[d] = v
+                    _write_all(sys, s, ok, rows[pos], it0[pos] + k, out, saved)
                 else:
                     _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
                 saved.append((dst, tuple(arr[dst].copy() for arr in out)))
@@ -195,6 +188,18 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # row's working set is a dozen arrays of its size, see minimizer)
         s = floor_parts = None
     return np.concatenate(left) if left else np.empty(0, dtype=np.intp)
+
+
+def _write_all(sys, s, ok, dst, iterations, out, saved):
+    """Write every row of the working set (no gathers), then give the rows written before their values back.
+
+    ``saved``: (destination, values of the six fields) of the rows written at
+    earlier iterations, which the write of every row has overwritten.
+    """
+    _write(sys, s, np.arange(dst.size), ok, dst, iterations, out)
+    for d, vals in saved:
+        for arr, v in zip(out, vals):
+            arr[d] = v
 
 
 def _newton_one(sys, rows, c, u, maxiter, it0, out):
