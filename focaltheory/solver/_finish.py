@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import _constants, _dd, _dd_short
-from ._rows import _as_slice, _at, _rowall, _rowdot, _rowmax, _rowmin, _rowsum
+from ._rows import _as_slice, _at, _rowall, _rowdot, _rowmax, _rowmin, _rowsum, _take
 from ._scaling import _LN2_HI, _LN2_LO
 from ._system import _EPS, _newton_step
 
@@ -13,13 +13,13 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     q_out, loglam_out, value_out, it_out, conv_out, res_out = out
     wr = _as_slice(wr, sys.P.shape[0])
     dst = _as_slice(dst, q_out.shape[0])
-    support, okw = sys.support[wr], ok[wr]
-    z = s.z[wr]
+    support, okw = _take(sys.support, wr), _take(ok, wr)
+    z = _take(s.z, wr)
     # (first, so that its temporaries are gone before the write-out's own, see
     # minimizer on memory; unless every row may take the exact step, which has its own)
-    polish_all = sys.exact and bool(np.all(sys.gam[wr] > _constants._EXACT_GAMMA))
+    polish_all = sys.exact and bool(np.all(_take(sys.gam, wr) > _constants._EXACT_GAMMA))
     pol = q_dst = None
-    if polish_all and okw.any() and not s.tiny[wr].any():
+    if polish_all and okw.any() and not _take(s.tiny, wr).any():
         # the usual case above gamma 300: every settled row takes the exact
         # step and every class its value there; the plain last correction is
         # formed only for the rows that have not settled (written again later)
@@ -61,14 +61,14 @@ def _write(sys, s, wr, ok, dst, iterations, out):
     # from its sum of the products), so that the value does not depend on
     # the batch
     if sys.Vexp is None:
-        terms = np.multiply(sys.P[wr], mag, out=mag)
+        terms = np.multiply(_take(sys.P, wr), mag, out=mag)
     else:
-        V = sys.Vexp[wr]
-        terms = np.ldexp(sys.P[wr] * mag, V)
+        V = _take(sys.Vexp, wr)
+        terms = np.ldexp(_take(sys.P, wr) * mag, V)
         if low is not None and low.any():
             # mag below the range where its product with 2**V is not: 2**V joins the exponent
             # (log 2 split as in Cody and Waite)
-            terms = np.where(low, sys.P[wr] * np.exp((lmag + V * _LN2_HI) + V * _LN2_LO), terms)
+            terms = np.where(low, _take(sys.P, wr) * np.exp((lmag + V * _LN2_HI) + V * _LN2_LO), terms)
     value_out[dst] = _rowsum(terms if sys.full else np.where(support, terms, 0.0))
     it_out[dst] = iterations
     conv_out[dst] = okw
@@ -82,17 +82,17 @@ def _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol, q_dst=None):
     ``q_dst``: where q is to be formed (None: a new array), when no exact step follows.
     """
     residual = None if polish_all else _residual(sys, s, wr, okw)
-    q0, omqd = s.q[wr], s.omq[wr]
+    q0, omqd = _take(s.q, wr), _take(s.omq, wr)
     # the last correction (below rounding, or below the square root of it where
     # the step proves convergence, see _newton) is applied in linear form, so
     # that q keeps the accuracy that the carrier c cannot represent; what the
     # linear form leaves, q (1 - q) (1 - 2q) dc^2 / 2, is below an ulp of q
-    dcw = s.dc[wr] if okw.all() else np.where(okw[:, None], s.dc[wr], 0.0)
+    dcw = _take(s.dc, wr) if okw.all() else np.where(okw[:, None], _take(s.dc, wr), 0.0)
     corr = omqd * dcw
     qd = q0 * corr
     qd = np.add(q0, qd, out=qd if q_dst is None else q_dst)
-    log_lam = s.u[wr] + np.where(okw, s.du[wr], 0.0)
-    lp1 = s.lp1[wr]
+    log_lam = _take(s.u, wr) + np.where(okw, _take(s.du, wr), 0.0)
+    lp1 = _take(s.lp1, wr)
     # -log q = log1p(e) - min(z, 0) and log(1 - q) = -log1p(e) - max(z, 0)
     mlq = np.minimum(z, 0.0)
     np.subtract(lp1, mlq, out=mlq)
@@ -108,7 +108,7 @@ def _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol, q_dst=None):
     if sys.exact and okw.any():
         qx, lx, rx, mlq_x, L1_x, done = _polish(sys, s, wr) if pol is None else pol
         # per row: whether a row is polished depends on its own gamma only
-        done &= okw & (sys.gam[wr] > _constants._EXACT_GAMMA)
+        done &= okw & (_take(sys.gam, wr) > _constants._EXACT_GAMMA)
         qd = np.where(done[:, None], qx, qd)
         log_lam = np.where(done, lx, log_lam)
         if residual is None and done.all():
@@ -117,7 +117,7 @@ def _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol, q_dst=None):
             residual = np.where(done, rx, _residual(sys, s, wr, okw) if residual is None else residual)
         iterations = iterations + done  # the exact step is one more Newton step
         # the value at the polished q (gamma multiplies the rounding of log(1 - q))
-        pol = done[:, None] & ~s.tiny[wr]
+        pol = done[:, None] & ~_take(s.tiny, wr)
         mlq = np.where(pol, mlq_x, mlq)
         L1 = np.where(pol, L1_x, L1)
     return qd, log_lam, mlq, L1, iterations, residual
@@ -127,7 +127,7 @@ def _residual(sys, s, wr, okw):
     """The residual of the rows ``wr``: the bound where they converged, the value at the iterate elsewhere."""
     if okw.all():
         return _residual_bound(sys, s, wr)
-    residual = np.maximum(_rowmax(np.abs(s.F[wr])), np.abs(s.R[wr]))
+    residual = np.maximum(_rowmax(np.abs(_take(s.F, wr))), np.abs(_take(s.R, wr)))
     return np.where(okw, _residual_bound(sys, s, wr), residual) if okw.any() else residual
 
 
@@ -154,11 +154,11 @@ def _residual_bound(sys, s, wr):
     """
     eps = _EPS
     G = sys.G_at(wr)
-    F, dc = s.F[wr], s.dc[wr]
-    du = np.abs(s.du[wr])
+    F, dc = _take(s.F, wr), _take(s.dc, wr)
+    du = np.abs(_take(s.du, wr))
     Fm = _rowmax(np.abs(F))
     # (max |dc| formed by _newton's proof test at this evaluation where it ran: the same maxima)
-    dcm = _rowmax(np.abs(dc)) if s.dcm is None else s.dcm[wr]
+    dcm = _rowmax(np.abs(dc)) if s.dcm is None else _take(s.dcm, wr)
     if s.pos is not None and isinstance(wr, slice):
         # no class tiny: b = -z > 0 wherever z < 0, so only the classes with z >= 0
         # (or NaN, which propagates as in the row minimum) can make -min b positive:
@@ -166,16 +166,16 @@ def _residual_bound(sys, s, wr):
         neg_b = np.zeros(F.shape[0])
         np.maximum.at(neg_b, s.pos // F.shape[1], -s.b.ravel().take(s.pos))
     else:
-        neg_b = np.maximum(0.0, -_rowmin(s.b[wr]))
-    lp1m, kkm = _rowmax(s.lp1[wr]), _rowmax(s.kk[wr])
+        neg_b = np.maximum(0.0, -_rowmin(_take(s.b, wr)))
+    lp1m, kkm = _rowmax(_take(s.lp1, wr)), _rowmax(_take(s.kk, wr))
     G = G if isinstance(G, float) else G[:, 0]
     rnd = (0.5 * neg_b + 6.0 * np.abs(G - 1.0) * lp1m + 12.0 * G * kkm + 2.0) + (14.2 * Fm + 13.2 * du)
     quad = dcm * dcm
-    res_F = eps * rnd + (0.5 * sys.M_F[wr]) * quad
+    res_F = eps * rnd + (0.5 * _take(sys.M_F, wr)) * quad
     # the constraint: R + sum_x a_x dc_x, a_x = q_x (1 - q_x) / others (x != m), a_m = q_m
-    R = s.R[wr]
-    R_lin, qm_dcm = _R_linearized(R, s.qo[wr], s.omq[wr], s.others[wr], s.q[wr], dc, sys.flat_of(wr))
-    res_R = R_lin + eps * ((sys.n[wr] + 8.0) + np.abs(R) + 12.0 * (dcm + np.abs(qm_dcm))) + (0.5 * sys.M_R) * quad
+    R = _take(s.R, wr)
+    R_lin, qm_dcm = _R_linearized(R, *(_take(x, wr) for x in (s.qo, s.omq, s.others, s.q)), dc, sys.flat_of(wr))
+    res_R = R_lin + eps * ((_take(sys.n, wr) + 8.0) + np.abs(R) + 12.0 * (dcm + np.abs(qm_dcm))) + (0.5 * sys.M_R) * quad
     return np.maximum(res_F, res_R)
 
 
@@ -218,15 +218,15 @@ def _polish(sys, s, wr):
     case, so that a row's bits do not depend on its batch).
     """
     G = sys.G_at(wr)
-    q, z, h, u = s.q[wr], s.z[wr], s.h[wr], s.u[wr]
-    tiny = s.tiny[wr]  # includes the classes off the support
+    q, z, h, u = _take(s.q, wr), _take(s.z, wr), _take(s.h, wr), _take(s.u, wr)
+    tiny = _take(s.tiny, wr)  # includes the classes off the support
     flat = sys.flat_of(wr)
     simple = not tiny.any() and bool(z.max() < 0) and bool(q.min() >= 1e-300)
     if simple:
         x = q  # the exact side of every class
         done = np.ones(q.shape[0], dtype=bool)
     else:
-        omq, support = s.omq[wr], sys.support[wr]
+        omq, support = _take(s.omq, wr), _take(sys.support, wr)
         neg = z < 0
         x = np.where(tiny, 0.5, np.where(neg, q, omq))  # the exact side, <= 1/2
         # a dominant class within 1e-300 of 1 (every other class tiny): its
@@ -263,7 +263,7 @@ def _polish(sys, s, wr):
     F = _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l)
     del lc_h, lc_l, lq_h, lq_l
     if not simple:
-        F = np.where(tiny, s.F[wr], F)
+        F = np.where(tiny, _take(s.F, wr), F)
     # the constraint: sum of the other classes against 1 - q_m, in double-double
     if simple:
         oh, ol = _at(yh, flat), _at(yl, flat)
@@ -373,7 +373,7 @@ def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
     T_l = np.multiply(lc_l, G, out=t)
     T_l += e
     # the three exact sums (TwoSum), log P + p - log q - u; their errors add into e1
-    logP = sys.logP[wr]
+    logP = _take(sys.logP, wr)
     e1, e2 = np.empty_like(p), np.empty_like(p)
     s = _two_sum_into(logP, p, True, e, e1)
     s = _two_sum_into(s, lq_h, False, e, e2)
@@ -386,7 +386,7 @@ def _polish_F(sys, wr, G, u, qq, cc, lc_h, lc_l, lq_h, lq_l):
     rest *= qq
     rest *= -G
     np.log1p(rest, out=rest)
-    T_l += sys.logP_lo[wr]
+    T_l += _take(sys.logP_lo, wr)
     T_l -= lq_l
     rest += T_l
     e1 += rest
@@ -501,21 +501,21 @@ def _polish_bound(sys, s, wr, F, R, dc, du, q, omq, qo, others, flat, lcm, lqm):
     np.abs(dc, out=t)
     dcm = _rowmax(t)
     del t
-    au = np.abs(s.u[wr])
+    au = np.abs(_take(s.u, wr))
     L = np.log1p(G)
     rnd = (Fm + 2.0 * L + 10.0 + 1.0 / lqm) + 2.0 * eps * (_LOGP_MAX + G * lcm + 745.0 + au) \
         + 4.6e-15 * G * np.maximum(1.0, lcm) + 2.0**-23 * np.minimum(G, _SHORT_LOG_GAMMA)
-    tiny = s.tiny[wr] & sys.support[wr]
+    tiny = _take(s.tiny, wr) & _take(sys.support, wr)
     if tiny.any():
-        b, lp1, kk = (np.where(tiny, x[wr], 0.0) for x in (s.b, s.lp1, s.kk))
+        b, lp1, kk = (np.where(tiny, _take(x, wr), 0.0) for x in (s.b, s.lp1, s.kk))
         Gc = G if isinstance(G, float) else G[:, None]
         rnd_t = 0.5 * np.maximum(0.0, -b) + 6.0 * np.abs(Gc - 1.0) * lp1 + 12.0 * Gc * kk
         rnd = np.maximum(rnd, _rowmax(rnd_t) + 2.0 + Fm)
-    M_F = sys.M_F[wr]
+    M_F = _take(sys.M_F, wr)
     adu = np.abs(du)
     res_F = eps * (rnd + 13.2 * (adu + Fm) + dcm * (8.0 * M_F + 24.0 * G + 24.0)) + (0.5 * M_F) * (dcm * dcm)
     R_lin, qm_dcm = _R_linearized(R, qo, omq, others, q, dc, flat)
     aR = np.abs(R)
-    res_R = R_lin + eps * ((5.0 * aR + 6.0) + (sys.n[wr] + 12.0) * (dcm + np.abs(qm_dcm))) \
+    res_R = R_lin + eps * ((5.0 * aR + 6.0) + (_take(sys.n, wr) + 12.0) * (dcm + np.abs(qm_dcm))) \
         + (0.5 * sys.M_R) * (dcm * dcm)
     return np.maximum(res_F, res_R)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from ._finish import _write
-from ._rows import _as_slice, _rowall, _rowmax
+from ._rows import _as_slice, _rowall, _rowmax, _take
 from ._system import _EPS, _merit, _merit_floor, _newton_parts, _noise
 
 # A class whose log-odds falls below this is carried relative to its
@@ -89,11 +89,11 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         if cand.size:
             cand = _as_slice(cand, ok.size)  # usually every row: views, no copies
             # 8 eps (max(1, |c|) + noise), its temporaries overwritten
-            tol = np.abs(c[cand])
+            tol = np.abs(_take(c, cand))
             np.maximum(1.0, tol, out=tol)
-            tol += _noise(s.lp1[cand], s.kk[cand], s.h[cand], s.u_noise[cand], sys.G_at(cand), u[cand])
+            tol += _noise(*(_take(x, cand) for x in (s.lp1, s.kk, s.h, s.u_noise)), sys.G_at(cand), _take(u, cand))
             tol *= _ULPS * _EPS
-            ok[cand] = _rowall(np.abs(dc[cand]) <= tol)
+            ok[cand] = _rowall(np.abs(_take(dc, cand)) <= tol)
         if proof is not None:
             ok |= proof
         last = k == maxiter
@@ -123,7 +123,7 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
                     _write_all(sys, s, ok, rows[pos], it0[pos] + k, out, saved)
                 else:
                     _write(sys, s, wr, ok, dst, it0[pos[wr]] + k, out)
-                saved.append((dst, tuple(arr[dst].copy() for arr in out)))
+                saved.append((dst, tuple(arr.take(dst, axis=0) for arr in out)))  # (copies)
             alive &= ~done
         merit = _merit(s)  # (not at the last evaluation: only the backtracking reads it)
         # the rows a shrink keeps, where the class-sized arrays that only a backtracking
@@ -131,14 +131,12 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # are gathered from then: in the common case no row backtracks
         lazy = None
         if 4 * (alive.size - np.count_nonzero(alive)) >= alive.size:
-            keep = alive
-            alive = alive[keep]
+            lazy = np.flatnonzero(alive)
+            alive = alive.take(lazy)
             saved = []  # those rows leave the working set: nothing to restore
-            sys = sys.take(keep)
-            pos, tiny, c, u, dc, du, merit = pos[keep], tiny[keep], c[keep], u[keep], dc[keep], du[keep], merit[keep]
-            precise = precise[keep]
-            lazy = np.flatnonzero(keep)
-            u_acc, m_acc, du_acc, t = u_acc[keep], m_acc[keep], du_acc[keep], t[keep]
+            sys = sys.take(lazy)
+            pos, tiny, c, u, dc, du, merit, precise, u_acc, m_acc, du_acc, t = (
+                x.take(lazy, axis=0) for x in (pos, tiny, c, u, dc, du, merit, precise, u_acc, m_acc, du_acc, t))
         # Globalization: a full Newton step is kept when it lowers the merit
         # (or the merit is at rounding level); otherwise the step from the last
         # accepted point is halved.
@@ -150,12 +148,13 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         if back.any():
             b = np.flatnonzero(back)
             rb = b if lazy is None else lazy[b]
-            floor = _merit_floor(*(x[rb] for x in floor_parts), sys.G_at(b), u[b], sys.support[b])
-            back[b] = merit[b] > floor
+            floor = _merit_floor(*(x.take(rb, axis=0) for x in floor_parts), sys.G_at(b), u.take(b),
+                                 sys.support.take(b, axis=0))
+            back[b] = merit.take(b) > floor
         full_steps = not back.any()
         if not full_steps:
             if lazy is not None:
-                c_acc, tiny_acc, dc_acc = c_acc[lazy], tiny_acc[lazy], dc_acc[lazy]
+                c_acc, tiny_acc, dc_acc = (x.take(lazy, axis=0) for x in (c_acc, tiny_acc, dc_acc))
             fwd = ~back
             t = np.where(back, 0.5 * t, 1.0)
             c_acc = np.where(fwd[:, None], c, c_acc)

@@ -74,6 +74,20 @@ def _at(x, flat):
     return x.ravel().take(flat)
 
 
+def _take(x, idx):
+    """The rows ``idx`` of x: a view for a slice, else ``x.take(idx, axis=0)``.
+
+    The same values as ``x[idx]``; for an index array, ndarray.take gathers
+    the rows of a (rows, K) array about four times faster than indexing does
+    (a boolean mask is turned into its indices first).
+    """
+    if isinstance(idx, slice):
+        return x[idx]
+    if idx.dtype == bool:
+        idx = np.flatnonzero(idx)
+    return x.take(idx, axis=0)
+
+
 def _as_slice(idx, n):
     """``idx`` as a slice when it is all of range(n) in order (no gather/scatter copies)."""
     return slice(None) if idx.size == n and (n == 0 or (idx[0] == 0 and idx[-1] == n - 1)) else idx

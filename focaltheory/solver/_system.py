@@ -7,7 +7,7 @@ import numpy as np
 from .. import _constants
 from .. import _kernels as _k
 from . import _lean
-from ._rows import _at, _rowdot, _rowsum, _spread
+from ._rows import _at, _rowdot, _rowsum, _spread, _take
 from ._scaling import _MAX_EXP_ARG, _UNDER_OTHERS, _log_hi_lo, _scaled_odds, _scaled_others, _value
 
 _EPS = np.finfo(np.float64).eps
@@ -60,19 +60,21 @@ class _System:
         """The flat indices (see _at) of the largest classes of the rows ``idx``, within those rows alone."""
         if isinstance(idx, slice) and idx == slice(None):
             return self.flat
-        dom = self.dom[idx]
+        dom = _take(self.dom, idx)
         return np.arange(dom.size) * self.P.shape[1] + dom
 
     def G_at(self, idx):
         """gamma for some rows, broadcastable against their classes."""
-        return self.G if isinstance(self.G, float) else self.G[idx]
+        return self.G if isinstance(self.G, float) else _take(self.G, idx)
 
     def take(self, idx):
         """The system restricted to some rows (index array or boolean mask)."""
-        return _System(self.P[idx], self.gam[idx], self.logP[idx], self.logP_lo[idx],
-                       None if self.Pexp is None else self.Pexp[idx],
-                       (self.support[idx], self.dom[idx], self.n[idx]),
-                       Vexp=None if self.Vexp is None else self.Vexp[idx])
+        if not isinstance(idx, slice) and idx.dtype == bool:
+            idx = np.flatnonzero(idx)
+        P, gam, logP, logP_lo, Pexp, support, dom, n, Vexp = (
+            None if x is None else _take(x, idx)
+            for x in (self.P, self.gam, self.logP, self.logP_lo, self.Pexp, self.support, self.dom, self.n, self.Vexp))
+        return _System(P, gam, logP, logP_lo, Pexp, (support, dom, n), Vexp=Vexp)
 
 
 @dataclass(slots=True)
@@ -209,7 +211,7 @@ def _newton_parts(sys, tiny, c, u, precise):
         few = np.flatnonzero(~precise if 2 * np.count_nonzero(precise) > precise.size else precise)
         one, other = (_exact_F, _plain_F) if precise[few[0]] == False else (_plain_F, _exact_F)  # noqa: E712
         F = one(a, b, mu, small)
-        F[few] = other(*(x[few] if np.ndim(x) == 2 else x for x in (a, b, mu, small)))
+        F[few] = other(*(_take(x, few) if np.ndim(x) == 2 else x for x in (a, b, mu, small)))
     mu = small = lo = mz = None  # (spent)
     if not sys.full:
         F = np.where(support, F, 0.0)
