@@ -99,3 +99,24 @@ def test_residual_bound_from_the_nonnegative_logits_is_the_row_minimum_bitwise(g
         got = _residual_bound(sys_, s, slice(None))
         want = _residual_bound(sys_, dataclasses.replace(s, pos=None), slice(None))
     assert _same(got, want)
+
+
+def test_row_gathers_by_take_are_the_rows_indexing_gives():
+    """_rows._take: ndarray.take along the rows, the values (and dtype) of x[idx] for every kind of index."""
+    from focaltheory.solver._rows import _take
+
+    rng = np.random.default_rng(5)
+    arrays = [rng.standard_normal((37, 10)), rng.random((37, 10)) < 0.5, rng.standard_normal(37),
+              rng.integers(-5, 5, 37), rng.standard_normal((37, 1))]
+    mask = rng.random(37) < 0.4
+    indices = [np.flatnonzero(mask), rng.integers(0, 37, 50), np.array([36, 0, 5, 5], dtype=np.intp),
+               np.empty(0, dtype=np.intp), mask, np.zeros(37, dtype=bool)]
+    for x in arrays:
+        for idx in indices:
+            got, want = _take(x, idx), x[idx]
+            assert got.dtype == want.dtype and got.shape == want.shape
+            assert np.array_equal(got, want)
+        view = _take(x, slice(3, 20))
+        assert np.shares_memory(view, x) and np.array_equal(view, x[3:20])
+    with pytest.raises(IndexError):
+        _take(arrays[0], np.array([37]))
