@@ -526,7 +526,6 @@ def _solve(Warr, K, G, maxiter):
     M = max(M_F, _M_R)
     if not (min(c) >= _TINY_LOGIT and max(c) <= _Z_MAX):
         return None
-    # (a phase between the start and the Newton loop goes here: it takes and gives c and u)
     run = _loops[K][dom]
     if run is None:
         run = _loops[K][dom] = _loop(K, dom)

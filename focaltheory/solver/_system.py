@@ -68,9 +68,7 @@ class _System:
         return self.G if isinstance(self.G, float) else _take(self.G, idx)
 
     def take(self, idx):
-        """The system restricted to some rows (index array or boolean mask)."""
-        if not isinstance(idx, slice) and idx.dtype == bool:
-            idx = np.flatnonzero(idx)
+        """The system restricted to some rows (index array, boolean mask or slice: see _rows._take)."""
         P, gam, logP, logP_lo, Pexp, support, dom, n, Vexp = (
             None if x is None else _take(x, idx)
             for x in (self.P, self.gam, self.logP, self.logP_lo, self.Pexp, self.support, self.dom, self.n, self.Vexp))
