@@ -51,6 +51,34 @@ def test_order_screening_sorts_bit_patterns_or_floats_alike():
         assert _same(got[:-1], want[:-1])
 
 
+def test_order_pass_reports_whether_every_q_is_finite():
+    # the order pass returns whether q is finite (the minimizer's check of its
+    # result), read from the sorted bit patterns or, with a sign bit present,
+    # from the floats: it must see an inf or a NaN in any row and column,
+    # with or without near ties that send rows to the repair
+    from focaltheory.solver._order import _preserve_order
+
+    rng = np.random.default_rng(11)
+    W = rng.dirichlet(np.full(5, 0.5), size=50)
+    W[::5, 2] = W[::5, 3]  # ties: those rows are repaired
+    base = W.copy()
+    assert _preserve_order(base.copy(), W) is True
+    for bad in (np.inf, np.nan, -np.nan):
+        for r, c in ((0, 2), (7, 0), (49, 4)):
+            for spoiler in (None, -0.0):
+                q = base.copy()
+                q[r, c] = bad
+                if spoiler is not None:
+                    q[1, 1] = spoiler
+                got = _preserve_order(q, W)
+                assert got is False, (bad, r, c, spoiler)
+    q = base.copy()
+    q[3, 3] = -0.0
+    assert _preserve_order(q, W) is True
+    assert _preserve_order(np.full((4, 1), np.nan), np.ones((4, 1))) is False
+    assert _preserve_order(np.full((4, 1), 1.0), np.ones((4, 1))) is True
+
+
 def test_order_screen_on_bit_gaps_flags_every_row_the_float_screen_flags():
     # pairs at relative distances about the float screen's 2e-12, across the
     # double range, with zeros and subnormals: every row the float test

@@ -349,8 +349,8 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
             _solve_rows(rows[sl] if total is None else rows[sl] / total[sl], gam[sl], int(maxiter), q[sl], log_lam[sl], value[sl],
                         iterations[sl], converged[sl], residual[sl], None if Pexp is None else Pexp[sl],
                         None if Vexp is None else Vexp[sl])
-            _preserve_order(q[sl], [k[sl] for k in order_keys])
-            q_finite &= bool(np.isfinite(q[sl].sum()))  # (checked below; here the chunk is in cache)
+            # (checked below; the order pass has the chunk's q sorted, in cache)
+            q_finite &= _preserve_order(q[sl], [k[sl] for k in order_keys])
     if scale is not None:
         # the weighted risk is Z times the reweighted one, lambda* likewise;
         # Z = Zs 2**E is applied as such (exp(log Z) would cost |log Z| ulp),

@@ -94,11 +94,21 @@ def _write_plain(sys, s, wr, okw, z, iterations, polish_all, pol, q_dst=None):
     log_lam = _take(s.u, wr) + np.where(okw, _take(s.du, wr), 0.0)
     lp1 = _take(s.lp1, wr)
     # -log q = log1p(e) - min(z, 0) and log(1 - q) = -log1p(e) - max(z, 0)
-    mlq = np.minimum(z, 0.0)
-    np.subtract(lp1, mlq, out=mlq)
-    L1 = np.maximum(z, 0.0)
-    L1 += lp1
-    np.negative(L1, out=L1)
+    if s.pos is not None and isinstance(wr, slice):
+        # no class tiny, every row: log1p(e) - z and -log1p(e) (that is -(0 + log1p(e))) where
+        # z < 0, the two forms at the few classes with z >= 0 (or NaN, see _lean), the same bits
+        mlq = lp1 - z
+        L1 = np.negative(lp1)
+        if s.pos.size:
+            zp, lp = z.ravel().take(s.pos), lp1.ravel().take(s.pos)
+            mlq.put(s.pos, lp - np.minimum(zp, 0.0))
+            L1.put(s.pos, -(np.maximum(zp, 0.0) + lp))
+    else:
+        mlq = np.minimum(z, 0.0)
+        np.subtract(lp1, mlq, out=mlq)
+        L1 = np.maximum(z, 0.0)
+        L1 += lp1
+        np.negative(L1, out=L1)
     # moved to the new point in linear form too (d(-log q)/dz = -(1 - q), d log(1 - q)/dz = -q):
     # the value is taken where q is, not where the system was evaluated
     mlq -= corr

@@ -80,9 +80,19 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # settles need no per-class test (ok is the or of the two)
         proof = None
         if any_precise:
-            dcm = s.dcm = _rowmax(np.abs(dc))  # (the residual bound reads it too, see _write)
-            proof = (0.5 * np.maximum(sys.M_F, sys.M_R)) * (dcm * dcm) <= _EPS
-            proof &= precise
+            n_precise = np.count_nonzero(precise)
+            if 4 * n_precise >= precise.size:
+                dcm = s.dcm = _rowmax(np.abs(dc))  # (the residual bound reads it too, see _write)
+                proof = (0.5 * np.maximum(sys.M_F, sys.M_R)) * (dcm * dcm) <= _EPS
+                proof &= precise
+            else:
+                # few precise rows (the steps before the multiplier settles in most
+                # rows): their maxima alone, the same per row (the write forms the
+                # others' where it needs them)
+                pr = np.flatnonzero(precise)
+                dcm = _rowmax(np.abs(dc.take(pr, axis=0)))
+                proof = np.zeros(precise.shape, dtype=bool)
+                proof[pr] = (0.5 * np.maximum(sys.M_F.take(pr), sys.M_R)) * (dcm * dcm) <= _EPS
             if not sys.all_provable:
                 proof &= sys.provable
         cand = np.flatnonzero(ok if proof is None else ok & ~proof)

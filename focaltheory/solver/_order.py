@@ -54,6 +54,7 @@ _NEAR_ABS = 1e-300
 _NEAR_BITS = 1 << 15
 _TINY = 1e-280
 _TINY_BITS = int(np.float64(_TINY).view(np.int64))
+_INF_BITS = int(np.float64(np.inf).view(np.int64))  # the nonnegative doubles below it are the finite ones
 
 
 def _exact_product_key(W, A):
@@ -87,30 +88,35 @@ def _preserve_order(q, keys):
 
     ``keys`` is an array (N, K) or a list of them, secondary first (as
     np.lexsort takes them).  Rows already in order are left untouched.
+    Returns whether every entry of q is finite (the repair takes maxima of
+    entries: it keeps that), from the sorted rows where they are formed.
     """
     keys = keys if isinstance(keys, list) else [keys]
     if q.shape[1] < 2 or q.shape[0] == 0:
-        return
+        return bool(np.isfinite(q).all())
     bits = q.view(np.int64)
     if int(bits.min()) >= 0:
         # doubles without the sign bit (no -0.0; NaN after inf) order as their
         # bit patterns: an integer sort, cheaper than a floating-point one,
         # gives the same sorted rows, and the screen runs on their gaps
         qs = np.sort(bits, axis=1)
+        finite = int(qs[:, -1].max()) < _INF_BITS  # (+inf, then the NaNs, sort last)
         gap = qs[:, 1:] - qs[:, :-1]
         low = qs[:, 0] < _TINY_BITS
         if int(gap.min()) > _NEAR_BITS and not low.any():  # the usual case: no two classes of any row near
-            return
+            return finite
         rows = np.flatnonzero(np.any(gap <= _NEAR_BITS, axis=1) | low)
     else:
+        finite = bool(np.isfinite(q).all())
         qs = np.sort(q, axis=1)
         near = qs[:, 1:] <= qs[:, :-1] * (1.0 + _NEAR) + _NEAR_ABS
         if not near.any():  # the usual case: no two classes of any row near each other
-            return
+            return finite
         rows = np.flatnonzero(np.any(near, axis=1))
     sub = q[rows]
     _repair(sub, [k[rows] for k in keys])
     q[rows] = sub
+    return finite
 
 
 def _repair(q, keys):
