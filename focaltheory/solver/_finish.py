@@ -156,30 +156,35 @@ def _residual_bound(sys, s, wr):
     * F's rounding, its large terms summed exactly: gamma z rounded once
       (z >= 0, where b = -gamma z; -z and a tiny class's -c are exact),
       under max(0, -min b) / 2; log1p(e), k and log1p(gamma k) to a few ulp
-      each, times the factors they carry: 6 |gamma - 1| log1p(e) +
-      12 gamma k; the sums, |F| + 2;
+      each, times the factors they carry: the row maximum of
+      6 |gamma - 1| log1p(e) + 12 gamma k (at most the sum of the two
+      maxima); the sums, |F| + 2;
+    * |F| itself through the step: |du - F| <= |h dc| (1 + 3 eps) with
+      |h| = |(1 + gamma q) / (1 + gamma k) + (gamma - 1) q| <= 2 gamma + 2
+      (k >= 0, q <= 1), so that max |F| <= |du| + 1.01 (2 gamma + 2) max |dc|;
     * the constraint's n-term sum and its two logs, (n + 8) + |R|, and the
       rounding of its gradient, 12 max |dc|; what its linearization leaves
       is computed.
     """
     eps = _EPS
     G = sys.G_at(wr)
-    F, dc = _take(s.F, wr), _take(s.dc, wr)
+    dc = _take(s.dc, wr)
     du = np.abs(_take(s.du, wr))
-    Fm = _rowmax(np.abs(F))
     # (max |dc| formed by _newton's proof test at this evaluation where it ran: the same maxima)
     dcm = _rowmax(np.abs(dc)) if s.dcm is None else _take(s.dcm, wr)
     if s.pos is not None and isinstance(wr, slice):
         # no class tiny: b = -z > 0 wherever z < 0, so only the classes with z >= 0
         # (or NaN, which propagates as in the row minimum) can make -min b positive:
         # the same maxima from the few (the sign of a zero is lost in rnd's sums)
-        neg_b = np.zeros(F.shape[0])
-        np.maximum.at(neg_b, s.pos // F.shape[1], -s.b.ravel().take(s.pos))
+        neg_b = np.zeros(dc.shape[0])
+        np.maximum.at(neg_b, s.pos // dc.shape[1], -s.b.ravel().take(s.pos))
     else:
         neg_b = np.maximum(0.0, -_rowmin(_take(s.b, wr)))
-    lp1m, kkm = _rowmax(_take(s.lp1, wr)), _rowmax(_take(s.kk, wr))
+    per_class = np.multiply(_take(s.lp1, wr), 6.0 * np.abs(G - 1.0))
+    per_class += np.multiply(_take(s.kk, wr), 12.0 * G)
     G = G if isinstance(G, float) else G[:, 0]
-    rnd = (0.5 * neg_b + 6.0 * np.abs(G - 1.0) * lp1m + 12.0 * G * kkm + 2.0) + (14.2 * Fm + 13.2 * du)
+    Fm = du + (1.01 * (2.0 * G + 2.0)) * dcm
+    rnd = (0.5 * neg_b + _rowmax(per_class) + 2.0) + (14.2 * Fm + 13.2 * du)
     quad = dcm * dcm
     res_F = eps * rnd + (0.5 * _take(sys.M_F, wr)) * quad
     # the constraint: R + sum_x a_x dc_x, a_x = q_x (1 - q_x) / others (x != m), a_m = q_m

@@ -340,11 +340,12 @@ def _loop(K, dom):
           f"    else:",
           f"        return None"]
     # _finish._write: the residual bound at the point the last step reaches ...
-    L += [f"    Fm = max({each('abs(F{})')})",
-          f"    dcm = max({each('abs(d{})')})",
+    L += [f"    dcm = max({each('abs(d{})')})",
           f"    neg_b = -min({each('b{}')})",
           f"    neg_b = neg_b if neg_b > 0.0 else 0.0",
-          f"    rnd = (0.5 * neg_b + 6.0 * abs(G - 1.0) * max({each('l{}')}) + 12.0 * G * max({each('k{}')}) + 2.0)"
+          f"    c_l, c_k = 6.0 * abs(G - 1.0), 12.0 * G",
+          f"    Fm = abs(du) + (1.01 * (2.0 * G + 2.0)) * dcm",
+          f"    rnd = (0.5 * neg_b + max({each('l{0} * c_l + k{0} * c_k')}) + 2.0)"
           f" + (14.2 * Fm + 13.2 * abs(du))",
           f"    quad = dcm * dcm",
           f"    res_F = _EPS * rnd + (0.5 * M_F) * quad"]
