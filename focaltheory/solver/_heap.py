@@ -10,9 +10,9 @@ each, a dozen of them alive at a time and freed at every evaluation of the
 system: with the thresholds a freed 512 KiB block leaves (512 KiB and 1 MiB)
 the heap is trimmed at every evaluation and its pages are faulted in again at
 the next.  Measured on 6553 x 10 rows (one chunk), gamma = 2, repeated calls:
-about 3300 page faults per call and 2.0 us per distribution, against 0
-faults and 1.0 us once a 16 MiB block has been freed; on 2000 x 100 rows,
-15.8 against 8.9 us.  Batches of 1e6 rows free blocks that large themselves
+about 3100 to 3300 page faults per call and 2.0 us per distribution,
+against none and 1.0 us once a 16 MiB block has been freed; on 2000 x 100
+rows, 15.8 against 7 to 10 us.  Batches of 1e6 rows free blocks that large themselves
 (their per-row results are 8 MB), so that the thresholds are already raised
 after the first such call.
 
