@@ -14,7 +14,9 @@ so that a drift in the machine's load falls on both sides alike:
   calls (a loop over distributions: consecutive warm calls);
 * gamma sweep: 0.1 to 5000 on 1e5 x 10 Dirichlet(0.5) rows, each point's
   time relative to the cheapest point of the same side (every point timed in
-  every repeat, so that the points, too, are interleaved in time).
+  every repeat, so that the points, too, are interleaved in time); the worst
+  point over the cheapest from the medians, and within each repeat (its
+  median and range over the repeats: the machine's noise in that figure).
 
 Every figure is printed for both sides with the ratio new/old, so each gain
 is a ratio measured within one process.  ``--quick`` shrinks every size
@@ -154,7 +156,12 @@ def _gamma_sweep(pkgs, n, repeats, seed):
         row["ratio"] = med["new"][g] / med["old"][g]
         out["points"].append(row)
     for s in pkgs:
-        out[s] = {"worst_relative_to_cheapest": max(r[s]["relative_to_cheapest"] for r in out["points"])}
+        # the same statistic within each repeat (its slowest point over its fastest): its
+        # spread over the repeats shows how much of the figure is the machine's noise
+        per_repeat = [max(t[s][g][r] for g in GAMMAS) / min(t[s][g][r] for g in GAMMAS) for r in range(repeats)]
+        out[s] = {"worst_relative_to_cheapest": max(r[s]["relative_to_cheapest"] for r in out["points"]),
+                  "per_repeat": {"median": statistics.median(per_repeat), "min": min(per_repeat),
+                                 "max": max(per_repeat)}}
     return out
 
 
@@ -204,6 +211,9 @@ def report(out, old_label, new_label, file=None):
            f"   (q differs by {r['max_rel_diff_q']:.1e})")
     pr(f"  worst relative to cheapest: old {g['old']['worst_relative_to_cheapest']:.2f}, "
        f"new {g['new']['worst_relative_to_cheapest']:.2f}")
+    o, n = g["old"]["per_repeat"], g["new"]["per_repeat"]
+    pr(f"  within each repeat (its slowest point / its fastest): old {o['median']:.2f} ({o['min']:.2f}-{o['max']:.2f}), "
+       f"new {n['median']:.2f} ({n['min']:.2f}-{n['max']:.2f}) over {g['repeats']} repeats")
 
 
 def run(base=PREVIOUS, new=None, quick=False, repeats=None, seed=0, file=None):

@@ -41,9 +41,11 @@ def test_quick_run_reports_every_figure_for_both_sides():
     for side in ("old", "new"):
         assert min(r[side]["relative_to_cheapest"] for r in g["points"]) == 1.0
         assert g[side]["worst_relative_to_cheapest"] >= 1.0
+        rep = g[side]["per_repeat"]
+        assert 1.0 <= rep["min"] <= rep["median"] <= rep["max"] and _finite(rep["max"])
     text = buf.getvalue()
     for part in ("np.log passes", "focal_entropy evaluations", "us per distribution", "K = 10", "gamma = 5000",
-                 "worst relative to cheapest", "working tree"):
+                 "worst relative to cheapest", "within each repeat", "working tree"):
         assert part in text
 
 
