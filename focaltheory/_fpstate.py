@@ -18,6 +18,8 @@ import functools
 
 import numpy as np
 
+from . import _heap
+
 __all__ = []  # private module
 
 # NumPy's default error state (numpy.geterr() in a fresh interpreter)
@@ -33,6 +35,8 @@ def _fp_isolated(func):
     """
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        if not _heap._done:  # (once per process, see _heap)
+            _heap._raise_thresholds()
         with np.errstate(**_FP_STATE):
             return func(*args, **kwargs)
 

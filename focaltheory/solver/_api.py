@@ -9,7 +9,6 @@ from .._constants import _MAX_GAMMA
 from .. import _xp
 from .._fpstate import _fp_isolated
 from .._validation import _broadcast_gamma, _class_weights, _distribution, _gamma, _is_law
-from ._heap import _raise_thresholds
 from ._order import _exact_product_key, _preserve_order
 from ._scaling import _reweight
 from ._single import _solve_one
@@ -19,9 +18,6 @@ from ._solve import _solve_rows
 # solver's working memory whatever the batch size; 2**16 keeps the working
 # set of a chunk near the cache (measured 1.4x faster than 2**17 at 1e6 x 10).
 _CHUNK_ENTRIES = 1 << 16
-# Above this many entries the chunks' temporaries exceed glibc's initial mmap
-# threshold of 128 KiB (see _heap)
-_HEAP_ENTRIES = 1 << 14
 # _MAX_GAMMA (1e150, shared with every function that squares gamma): d log g / dz
 # carries gamma (gamma - 1) q k, which overflows near gamma = 1e154.  Q* is exact to
 # about an ulp up to there (tested at 1e150); Q* is uniform on the support to double
@@ -336,8 +332,6 @@ def minimizer(p, gamma, axis=-1, *, alpha=None, maxiter=50):
     gam = _broadcast(g, batch).reshape(N)
     order_keys = [_broadcast(k, batch + (K,)).reshape(N, K) for k in order_keys]
 
-    if N * K > _HEAP_ENTRIES:
-        _raise_thresholds()  # (see _heap: the chunks' temporaries stay mapped)
     q = np.empty((N, K))
     log_lam = np.empty(N)
     value = np.empty(N)
