@@ -12,6 +12,8 @@ events a computation expects are silenced where they occur, with
 ``np.errstate``, as before; none reaches the caller on valid input.  The
 caller's state is restored on exit, also when the function raises.
 ``np.errstate`` is context-local in NumPy >= 2, so this is thread-safe.
+The same wrapper makes, at the first call in a process, the one release of
+a large block that keeps the temporaries of later calls mapped (see _heap).
 """
 
 import functools
