@@ -65,3 +65,23 @@ def test_without_the_released_block_every_call_faults_its_temporaries_in():
     faults = _faults("off")
     for name in _NAMES:
         assert min(faults[name]) > 300, (name, faults)
+
+
+def test_a_failed_release_does_not_fail_the_call(monkeypatch):
+    # where the block cannot be allocated (a small address space), the call
+    # goes on as if it had been released
+    import numpy as np
+
+    import focaltheory
+    from focaltheory import _heap
+
+    def refuse(*args, **kwargs):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(_heap, "_done", False)
+    monkeypatch.setattr(_heap.np, "empty", refuse)
+    _heap._raise_thresholds()
+    assert _heap._done
+    monkeypatch.undo()
+    q = focaltheory.minimizer(np.full((3, 4), 0.25), 2.0).q
+    assert np.allclose(q, 0.25)
