@@ -80,19 +80,19 @@ def _newton(sys, rows, z0, u, maxiter, final, it0, out):
         # settles need no per-class test (ok is the or of the two)
         proof = None
         if any_precise:
-            n_precise = np.count_nonzero(precise)
-            if 4 * n_precise >= precise.size:
-                dcm = s.dcm = _rowmax(np.abs(dc))  # (the residual bound reads it too, see _write)
-                proof = (0.5 * np.maximum(sys.M_F, sys.M_R)) * (dcm * dcm) <= _EPS
-                proof &= precise
-            else:
-                # few precise rows (the steps before the multiplier settles in most
-                # rows): their maxima alone, the same per row (the write forms the
-                # others' where it needs them)
-                pr = np.flatnonzero(precise)
-                dcm = _rowmax(np.abs(dc.take(pr, axis=0)))
+            # while few rows are precise (the steps before the multiplier settles in
+            # most rows), their maxima alone, the same per row (the write forms the
+            # others' where it needs them)
+            few = 4 * np.count_nonzero(precise) < precise.size
+            pr = np.flatnonzero(precise) if few else slice(None)
+            dcm = _rowmax(np.abs(_take(dc, pr)))
+            proved = (0.5 * np.maximum(_take(sys.M_F, pr), sys.M_R)) * (dcm * dcm) <= _EPS
+            if few:
                 proof = np.zeros(precise.shape, dtype=bool)
-                proof[pr] = (0.5 * np.maximum(sys.M_F.take(pr), sys.M_R)) * (dcm * dcm) <= _EPS
+                proof[pr] = proved
+            else:
+                s.dcm = dcm  # (the residual bound reads it too, see _write)
+                proof = proved & precise
             if not sys.all_provable:
                 proof &= sys.provable
         cand = np.flatnonzero(ok if proof is None else ok & ~proof)
